@@ -32,7 +32,7 @@ describe('parseExpression', () => {
   it.each([
     "[parameters('x']",
     "[concat('a',]",
-    "[field('a')] extra",
+    "[field('a'))]",
     "[concat('a' 'b')]",
     '[]',
     "['unterminated]",
