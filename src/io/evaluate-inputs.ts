@@ -1,0 +1,497 @@
+/**
+ * File-system side of `ztpolicy evaluate`: loads policy documents (definitions, initiatives, whole generated/
+ * trees, built-in files, `az policy definition list` arrays) and resource documents (one ARM resource, an
+ * `az resource list`/`az resource show` array, an `az graph query` result, an ARM list response, or a folder of
+ * them). Every bad input is reported as an InputProblem with its file and JSON path, and loading goes on: one
+ * broken file in a folder of exports must not hide the rest.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+
+export const InputCode = {
+  unreadable: 'ZT6001',
+  invalidJson: 'ZT6002',
+  notAPolicy: 'ZT6003',
+  notAResource: 'ZT6004',
+  unknownResourceType: 'ZT6005',
+  memberNotFound: 'ZT6006',
+  memberParameter: 'ZT6007',
+  noProperties: 'ZT6008',
+  emptyInput: 'ZT6009',
+  parametersFile: 'ZT6010',
+} as const;
+
+export interface InputProblem {
+  /** File as the user named it (relative to the working directory when inside it). */
+  file: string;
+  /** JSON path inside the file, e.g. $[3] or $.data[12]; absent when the whole file is the problem. */
+  jsonPath?: string;
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  hint?: string;
+}
+
+export interface LoadedDefinition {
+  kind: 'definition';
+  /** The definition's name (a custom name or a built-in GUID). */
+  name: string;
+  /** The document as `{ name, properties }` (a bare `{ if, then }` rule is wrapped). */
+  document: JsonObject;
+  file: string;
+  jsonPath: string;
+  /** Where it came from: a file the user passed, the generated/ tree next to an initiative, or the built-in catalog. */
+  origin: 'input' | 'sibling' | 'builtin';
+}
+
+export interface LoadedInitiative {
+  kind: 'initiative';
+  name: string;
+  document: JsonObject;
+  file: string;
+  jsonPath: string;
+}
+
+export interface LoadedPolicies {
+  definitions: LoadedDefinition[];
+  initiatives: LoadedInitiative[];
+  problems: InputProblem[];
+  /** Files read (for messages). */
+  files: string[];
+}
+
+export interface ResourceEntry {
+  resource: JsonObject;
+  file: string;
+  jsonPath: string;
+}
+
+export interface LoadedResources {
+  resources: ResourceEntry[];
+  problems: InputProblem[];
+  files: string[];
+}
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !rel.startsWith(sep) ? rel.split(sep).join('/') : path.split(sep).join('/');
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Every *.json file under `path` (or `path` itself), sorted so runs are reproducible. */
+export function listJsonFiles(path: string, problems: InputProblem[]): string[] {
+  const abs = resolve(path);
+  let st;
+  try {
+    st = statSync(abs);
+  } catch (error) {
+    problems.push({
+      file: displayPath(abs),
+      code: InputCode.unreadable,
+      severity: 'error',
+      message: `cannot read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}`,
+      hint: 'check the path',
+    });
+    return [];
+  }
+  if (st.isFile()) return [abs];
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ file: displayPath(dir), code: InputCode.unreadable, severity: 'error', message: `cannot list directory: ${(error as Error).message}` });
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const full = join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile() && extname(e.name).toLowerCase() === '.json') out.push(full);
+    }
+  };
+  walk(abs);
+  return out;
+}
+
+/**
+ * Reads and parses a JSON file. Handles what exports really look like on disk: a UTF-8 BOM, and UTF-16LE from
+ * Windows PowerShell 5 redirection (`az ... > file.json` writes UTF-16LE with a BOM there).
+ */
+export function readJsonFile(file: string, problems: InputProblem[]): { ok: true; value: unknown; bytes: number } | { ok: false } {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (error) {
+    problems.push({ file: displayPath(file), code: InputCode.unreadable, severity: 'error', message: `cannot read: ${(error as Error).message}` });
+    return { ok: false };
+  }
+  let text: string;
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) text = buf.subarray(2).toString('utf16le');
+  else text = buf.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown, bytes: buf.length };
+  } catch (error) {
+    problems.push({
+      file: displayPath(file),
+      code: InputCode.invalidJson,
+      severity: 'error',
+      message: `invalid JSON: ${describeJsonError(error as Error, text)}`,
+      hint: text.trim() === '' ? 'the file is empty' : 'fix the JSON syntax (az CLI output with -o json is valid JSON; -o table or -o tsv is not)',
+    });
+    return { ok: false };
+  }
+}
+
+function describeJsonError(error: Error, text: string): string {
+  const m = /at position (\d+)/.exec(error.message);
+  if (!m || /line \d+ column \d+/.test(error.message)) return error.message;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `${error.message} (line ${line} column ${column})`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Policies
+
+function classifyPolicy(value: JsonObject): 'definition' | 'initiative' | 'rule' | undefined {
+  const props = value.properties;
+  if (isObject(props)) {
+    if (isObject(props.policyRule)) return 'definition';
+    if (Array.isArray(props.policyDefinitions)) return 'initiative';
+  }
+  if (isObject(value.policyRule)) return 'definition';
+  if (Array.isArray(value.policyDefinitions)) return 'initiative';
+  if (isObject(value.if) && isObject(value.then)) return 'rule';
+  return undefined;
+}
+
+/** Normalises the shapes a definition comes in to `{ name, properties }`. */
+function normalisePolicyDocument(value: JsonObject, kind: 'definition' | 'initiative' | 'rule', fallbackName: string): JsonObject {
+  if (kind === 'rule') return { name: fallbackName, properties: { mode: 'All', policyRule: value } };
+  const name = typeof value.name === 'string' && value.name ? value.name : fallbackName;
+  if (isObject(value.properties)) return { ...value, name };
+  // `az policy definition show` (older CLI) and some exports flatten the properties to the top level.
+  const { name: _n, id: _i, type: _t, ...rest } = value;
+  return { name, ...(typeof value.id === 'string' ? { id: value.id } : {}), properties: rest };
+}
+
+/** generated/manifest.json and similar index files are not policies; skip them quietly. */
+function isManifest(value: unknown): boolean {
+  return isObject(value) && 'schemaVersion' in value && Array.isArray(value.definitions) && !('properties' in value);
+}
+
+export function loadPolicies(paths: readonly string[]): LoadedPolicies {
+  const result: LoadedPolicies = { definitions: [], initiatives: [], problems: [], files: [] };
+  for (const path of paths) {
+    for (const file of listJsonFiles(path, result.problems)) {
+      result.files.push(file);
+      const read = readJsonFile(file, result.problems);
+      if (!read.ok) continue;
+      if (isManifest(read.value)) continue;
+      collectPolicies(read.value, file, result, 'input');
+    }
+  }
+  return result;
+}
+
+function collectPolicies(value: unknown, file: string, into: LoadedPolicies, origin: LoadedDefinition['origin']): void {
+  const fallback = basename(file).replace(/\.json$/i, '').replace(/\.alz_policy_(set_)?definition$/, '');
+  const visit = (v: unknown, jsonPath: string, top: boolean): void => {
+    if (Array.isArray(v)) {
+      v.forEach((el, i) => visit(el, `${jsonPath}[${i}]`, false));
+      return;
+    }
+    if (isObject(v) && top && Array.isArray(v.value) && !('properties' in v)) {
+      // An ARM list response: { value: [...], nextLink }
+      v.value.forEach((el, i) => visit(el, `${jsonPath}.value[${i}]`, false));
+      return;
+    }
+    const kind = isObject(v) ? classifyPolicy(v) : undefined;
+    if (!isObject(v) || kind === undefined) {
+      into.problems.push({
+        file: displayPath(file),
+        ...(jsonPath === '$' ? {} : { jsonPath }),
+        code: InputCode.notAPolicy,
+        severity: 'error',
+        message: 'not a policy definition or initiative (expected properties.policyRule or properties.policyDefinitions)',
+        hint: 'pass generated/ (or a file under it), a built-in definition file, or a policy rule { "if": ..., "then": ... }',
+      });
+      return;
+    }
+    const document = normalisePolicyDocument(v, kind, fallback);
+    const name = document.name as string;
+    if (kind === 'initiative') into.initiatives.push({ kind: 'initiative', name, document, file: displayPath(file), jsonPath });
+    else into.definitions.push({ kind: 'definition', name, document, file: displayPath(file), jsonPath, origin });
+  };
+  visit(value, '$', true);
+}
+
+/** The last segment of a policy definition id: the name custom members are resolved by (see src/model.ts). */
+export function definitionNameFromId(id: string): string {
+  const parts = id.split('/').filter(Boolean);
+  return parts[parts.length - 1] ?? id;
+}
+
+/** True for `/providers/Microsoft.Authorization/policyDefinitions/<name>` (tenant-independent: a built-in). */
+export function isBuiltinDefinitionId(id: string): boolean {
+  return /^\/providers\/Microsoft\.Authorization\/policyDefinitions\/[^/]+$/i.test(id);
+}
+
+export interface ResolvedMember {
+  referenceId: string;
+  definition: LoadedDefinition;
+  /** Parameter values for the member, resolved against the initiative's parameters. */
+  parameters: Record<string, JsonValue>;
+  groupNames: string[];
+}
+
+export interface ResolveOptions {
+  /** Built-in definition document by GUID (the vendored built-in catalog). */
+  builtin?: (name: string) => JsonObject | undefined;
+  /**
+   * Resolves a member parameter value that is a template expression other than a plain `[parameters('x')]`
+   * (e.g. `[concat(parameters('a'), '-x')]`). Return undefined when it cannot.
+   */
+  evaluateExpression?: (expression: string, initiativeParameters: Record<string, JsonValue>) => JsonValue | undefined;
+}
+
+/**
+ * Resolves an initiative's members. Custom members are found by the last id segment among the loaded
+ * definitions, then in the generated tree next to the initiative file (`../policyDefinitions/**`); built-ins
+ * (`/providers/Microsoft.Authorization/policyDefinitions/<guid>`) through the vendored built-in catalog.
+ * Member parameter values `[parameters('x')]` take the initiative's assignment value or its default, the way
+ * ARM resolves them when the initiative is assigned.
+ */
+export function resolveInitiative(
+  initiative: LoadedInitiative,
+  loaded: LoadedPolicies,
+  assignmentParameters: Record<string, JsonValue>,
+  options: ResolveOptions = {},
+): { members: ResolvedMember[]; problems: InputProblem[] } {
+  const problems: InputProblem[] = [];
+  const props = initiative.document.properties as JsonObject;
+  const declared = (isObject(props.parameters) ? props.parameters : {}) as Record<string, JsonObject>;
+  const initiativeValues: Record<string, JsonValue> = {};
+  for (const [name, decl] of Object.entries(declared)) {
+    const key = Object.keys(assignmentParameters).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (key !== undefined) initiativeValues[name] = assignmentParameters[key] as JsonValue;
+    else if (isObject(decl) && 'defaultValue' in decl) initiativeValues[name] = decl.defaultValue as JsonValue;
+  }
+  const byName = new Map<string, LoadedDefinition>();
+  for (const d of loaded.definitions) if (!byName.has(d.name.toLowerCase())) byName.set(d.name.toLowerCase(), d);
+  let siblings: Map<string, LoadedDefinition> | undefined;
+  const sibling = (name: string): LoadedDefinition | undefined => {
+    if (!siblings) {
+      siblings = new Map();
+      const dir = join(dirname(resolve(initiative.file)), '..', 'policyDefinitions');
+      const scratch: LoadedPolicies = { definitions: [], initiatives: [], problems: [], files: [] };
+      try {
+        if (statSync(dir).isDirectory()) for (const f of listJsonFiles(dir, scratch.problems)) {
+          const read = readJsonFile(f, scratch.problems);
+          if (read.ok) collectPolicies(read.value, f, scratch, 'sibling');
+        }
+      } catch {
+        // no generated tree next to the initiative: members must come from the inputs or the built-ins
+      }
+      for (const d of scratch.definitions) if (!siblings.has(d.name.toLowerCase())) siblings.set(d.name.toLowerCase(), d);
+    }
+    return siblings.get(name.toLowerCase());
+  };
+
+  const refs = Array.isArray(props.policyDefinitions) ? props.policyDefinitions : [];
+  const members: ResolvedMember[] = [];
+  refs.forEach((ref, i) => {
+    const jsonPath = `${initiative.jsonPath}.properties.policyDefinitions[${i}]`;
+    if (!isObject(ref) || typeof ref.policyDefinitionId !== 'string') {
+      problems.push({ file: initiative.file, jsonPath, code: InputCode.memberNotFound, severity: 'error', message: 'member has no policyDefinitionId' });
+      return;
+    }
+    const id = ref.policyDefinitionId;
+    const name = definitionNameFromId(id);
+    const referenceId = typeof ref.policyDefinitionReferenceId === 'string' ? ref.policyDefinitionReferenceId : name;
+    let definition = byName.get(name.toLowerCase());
+    if (!definition && !isBuiltinDefinitionId(id)) definition = sibling(name);
+    if (!definition && isBuiltinDefinitionId(id)) {
+      const doc = options.builtin?.(name);
+      if (doc) definition = { kind: 'definition', name, document: normalisePolicyDocument(doc, 'definition', name), file: `built-in ${name}`, jsonPath: '$', origin: 'builtin' };
+    }
+    if (!definition) {
+      problems.push({
+        file: initiative.file,
+        jsonPath: `${jsonPath}.policyDefinitionId`,
+        code: InputCode.memberNotFound,
+        severity: 'error',
+        message: `member ${referenceId}: policy definition ${isBuiltinDefinitionId(id) ? 'built-in ' : ''}'${name}' not found; the member is skipped`,
+        hint: isBuiltinDefinitionId(id)
+          ? 'the built-in is not in the vendored catalog; pass its definition file with --policy'
+          : 'pass the definition file (or the whole generated/ folder) with --policy',
+      });
+      return;
+    }
+    const parameters: Record<string, JsonValue> = {};
+    const refParams = isObject(ref.parameters) ? ref.parameters : {};
+    for (const [pName, wrapper] of Object.entries(refParams)) {
+      const raw = isObject(wrapper) && 'value' in wrapper ? wrapper.value : wrapper;
+      const resolved = resolveMemberValue(raw as JsonValue, initiativeValues, declared, options);
+      if (resolved.ok) parameters[pName] = resolved.value;
+      else
+        problems.push({
+          file: initiative.file,
+          jsonPath: `${jsonPath}.parameters.${pName}.value`,
+          code: InputCode.memberParameter,
+          severity: 'error',
+          message: `member ${referenceId}: ${resolved.message}`,
+          hint: resolved.hint,
+        });
+    }
+    const groupNames = Array.isArray(ref.groupNames) ? ref.groupNames.filter((g): g is string => typeof g === 'string') : [];
+    members.push({ referenceId, definition, parameters, groupNames });
+  });
+  return { members, problems };
+}
+
+const PARAM_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
+
+function resolveMemberValue(
+  raw: JsonValue,
+  values: Record<string, JsonValue>,
+  declared: Record<string, JsonObject>,
+  options: ResolveOptions,
+): { ok: true; value: JsonValue } | { ok: false; message: string; hint?: string } {
+  if (typeof raw !== 'string' || !raw.startsWith('[') || raw.startsWith('[[')) {
+    // '[[' escapes a literal leading bracket in ARM template language.
+    return { ok: true, value: typeof raw === 'string' && raw.startsWith('[[') ? raw.slice(1) : raw };
+  }
+  const m = PARAM_REF.exec(raw);
+  if (m) {
+    const wanted = m[1] as string;
+    const key = Object.keys(values).find((k) => k.toLowerCase() === wanted.toLowerCase());
+    if (key !== undefined) return { ok: true, value: values[key] as JsonValue };
+    const isDeclared = Object.keys(declared).some((k) => k.toLowerCase() === wanted.toLowerCase());
+    return isDeclared
+      ? { ok: false, message: `initiative parameter '${wanted}' has no default value`, hint: `give it a value in the --parameters file: { "${wanted}": { "value": ... } }` }
+      : { ok: false, message: `refers to initiative parameter '${wanted}', which the initiative does not declare` };
+  }
+  const value = options.evaluateExpression?.(raw, values);
+  if (value !== undefined) return { ok: true, value };
+  return { ok: false, message: `cannot resolve the expression ${raw}` };
+}
+
+/**
+ * Reads a --parameters file. Accepts the assignment shape `{ "p": { "value": v } }`, an ARM deployment
+ * parameters file `{ "$schema": ..., "parameters": { "p": { "value": v } } }`, and plain `{ "p": v }`.
+ */
+export function loadParametersFile(file: string): { values: Record<string, JsonValue>; problems: InputProblem[] } {
+  const problems: InputProblem[] = [];
+  const read = readJsonFile(resolve(file), problems);
+  if (!read.ok) return { values: {}, problems };
+  let obj = read.value;
+  if (!isObject(obj)) {
+    problems.push({ file: displayPath(resolve(file)), code: InputCode.parametersFile, severity: 'error', message: 'a parameters file must hold a JSON object', hint: 'write { "effect": { "value": "Audit" } }' });
+    return { values: {}, problems };
+  }
+  if (isObject(obj.parameters) && ('$schema' in obj || 'contentVersion' in obj)) obj = obj.parameters;
+  const values: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(obj as JsonObject)) {
+    if (k === '$schema' || k === 'contentVersion') continue;
+    values[k] = isObject(v) && 'value' in v && Object.keys(v).length === 1 ? (v.value as JsonValue) : v;
+  }
+  return { values, problems };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Resources
+
+export interface LoadResourcesOptions {
+  /** Is this resource type known (has aliases / is a real ARM type)? Unknown types are reported and skipped. */
+  isKnownType?: (type: string) => boolean;
+  /** Called after each file with the running resource count (progress on stderr for large inputs). */
+  onFile?: (file: string, resourcesSoFar: number, bytes: number) => void;
+}
+
+/** Top-level shapes that hold a list of resources, with the key that holds it. */
+function resourceList(value: JsonObject): { key: string; list: JsonValue[] } | undefined {
+  // `az graph query` prints { count, data, skip_token, total_records }; older versions and the REST API
+  // (Resources POST) return { totalRecords, count, data } and, with resultFormat=table, { columns, rows }.
+  if (Array.isArray(value.data) && !('type' in value)) return { key: 'data', list: value.data };
+  // ARM list responses: { value: [...], nextLink }.
+  if (Array.isArray(value.value) && !('type' in value)) return { key: 'value', list: value.value };
+  // An ARM template: its resources (template expressions are not evaluated).
+  if (Array.isArray(value.resources) && typeof value.$schema === 'string' && /deploymentTemplate/i.test(value.$schema)) return { key: 'resources', list: value.resources };
+  return undefined;
+}
+
+const RESOURCE_TYPE = /^[A-Za-z0-9][A-Za-z0-9.-]*\/[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+function checkResource(value: unknown): string | undefined {
+  if (!isObject(value)) return `expected a resource object, found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`;
+  if (typeof value.type !== 'string') return 'not a resource: it has no "type" (e.g. "Microsoft.Storage/storageAccounts")';
+  if (!RESOURCE_TYPE.test(value.type)) return `not a resource type: "${value.type}" (expected Namespace/type, e.g. Microsoft.Storage/storageAccounts)`;
+  if (typeof value.id !== 'string' && typeof value.name !== 'string') return 'not a resource: it has neither "id" nor "name"';
+  return undefined;
+}
+
+export function loadResources(paths: readonly string[], options: LoadResourcesOptions = {}): LoadedResources {
+  const result: LoadedResources = { resources: [], problems: [], files: [] };
+  for (const path of paths) {
+    for (const file of listJsonFiles(path, result.problems)) {
+      result.files.push(file);
+      const read = readJsonFile(file, result.problems);
+      if (!read.ok) continue;
+      const shown = displayPath(file);
+      const accept = (value: unknown, jsonPath: string): void => {
+        const bad = checkResource(value);
+        if (bad) {
+          result.problems.push({
+            file: shown,
+            ...(jsonPath === '$' ? {} : { jsonPath }),
+            code: InputCode.notAResource,
+            severity: 'error',
+            message: bad,
+            hint: 'pass ARM resource JSON: az resource show, az resource list -o json, or az graph query -o json output',
+          });
+          return;
+        }
+        const resource = value as JsonObject;
+        const type = resource.type as string;
+        if (options.isKnownType && !options.isKnownType(type)) {
+          result.problems.push({
+            file: shown,
+            ...(jsonPath === '$' ? {} : { jsonPath }),
+            code: InputCode.unknownResourceType,
+            severity: 'error',
+            message: `unknown resource type "${type}"; the resource is skipped`,
+            hint: 'check the spelling of "type" (Namespace/resourceType, as ARM returns it)',
+          });
+          return;
+        }
+        result.resources.push({ resource, file: shown, jsonPath });
+      };
+      const value = read.value;
+      if (Array.isArray(value)) value.forEach((el, i) => accept(el, `$[${i}]`));
+      else if (isObject(value) && resourceList(value)) {
+        const { key, list } = resourceList(value)!;
+        list.forEach((el, i) => accept(el, `$.${key}[${i}]`));
+      } else if (isObject(value) && Array.isArray(value.columns) && Array.isArray(value.rows)) {
+        result.problems.push({
+          file: shown,
+          code: InputCode.notAResource,
+          severity: 'error',
+          message: 'a Resource Graph result in table format (columns/rows)',
+          hint: 'rerun az graph query with -o json (objectArray result format)',
+        });
+      } else accept(value, '$');
+      options.onFile?.(file, result.resources.length, read.bytes);
+    }
+  }
+  return result;
+}
