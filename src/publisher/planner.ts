@@ -1,0 +1,863 @@
+/**
+ * The pure planner: generated/ content + config + what exists at the management group -> the plan (create /
+ * update / delete / no-op per object, role and pricing changes, warnings). No I/O: the gateway reads the live
+ * state, the executor applies the plan.
+ */
+import { createHash } from 'node:crypto';
+import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+import { DiagnosticsError, type Diagnostic } from '../errors.js';
+import {
+  customDefinitionId,
+  customSetDefinitionId,
+  MANAGEMENT_GROUP_PLACEHOLDER,
+  type PolicyDefinitionDocument,
+  type PolicySetDefinitionDocument,
+} from '../model.js';
+import type { AssignmentConfig, DefenderPlanConfig, DefenderPlanName, PublisherConfig } from './config.js';
+import { DEFENDER_PLAN_NAMES } from './config.js';
+import type { Content } from './content.js';
+import { defaultAssignmentName, remediationName, roleAssignmentName, versionedName, versionOf } from './naming.js';
+import {
+  diffFields,
+  incompatibleParameterChanges,
+  jsonEqual,
+  normalizeAssignment,
+  normalizeDefinition,
+  normalizeSetDefinition,
+  plain,
+  type FieldChange,
+} from './normalize.js';
+import type {
+  BuiltinInfo,
+  LivePolicyAssignment,
+  LivePolicyDefinition,
+  LivePricing,
+  LiveRoleAssignment,
+  LiveState,
+  PricingExtension,
+} from './types.js';
+
+/** metadata key holding the ownership marker (EPAC calls its equivalent pacOwnerId). */
+export const OWNER_KEY = 'ztpolicyOwner';
+/** metadata key on a versioned definition/set naming the generated name it stands for. */
+export const BASE_NAME_KEY = 'ztpolicyBaseName';
+/** assignment metadata key caching what built-in members need (roles, identity), so a no-op publish reads no built-ins. */
+export const BUILTINS_KEY = 'ztpolicyBuiltins';
+
+export type Action = 'create' | 'update' | 'delete' | 'no-op';
+
+interface ItemBase {
+  action: Action;
+  /** The ARM name of the object. */
+  name: string;
+  /** Its full ARM id (for a role assignment still to be named: the scope plus the role). */
+  id: string;
+  /** Field-level differences (update), or the full body (create). */
+  changes: FieldChange[];
+  /** Why, when the action needs explaining (versioned name, prune, identity replaced...). */
+  reason?: string;
+}
+
+export interface DefinitionItem extends ItemBase {
+  kind: 'policyDefinition' | 'policySetDefinition';
+  managementGroupId: string;
+  /** The PUT body's properties. */
+  properties?: JsonObject;
+}
+
+export interface AssignmentItem extends ItemBase {
+  kind: 'policyAssignment';
+  managementGroupId: string;
+  /** Initiative (generated name) the assignment is for; absent on a prune. */
+  initiative?: string;
+  body?: { location?: string; identity: { type: 'SystemAssigned' | 'None' }; properties: JsonObject };
+  /** Role definition GUIDs its identity needs at the assignment scope. */
+  roleDefinitionIds: string[];
+  /** Live principal id when the identity already exists and survives this publish. */
+  principalId?: string;
+}
+
+export interface RoleAssignmentItem extends ItemBase {
+  kind: 'roleAssignment';
+  /** Scope without the leading slash is what the SDK wants; this is the ARM form with it. */
+  scope: string;
+  assignmentName: string;
+  roleDefinitionId: string;
+  /** Known unless the identity is created by this publish (then the executor fills it in and names the item). */
+  principalId?: string;
+}
+
+export interface PricingItem extends ItemBase {
+  kind: 'pricing';
+  subscriptionId: string;
+  properties?: JsonObject;
+}
+
+export interface RemediationItem extends ItemBase {
+  kind: 'remediation';
+  managementGroupId: string;
+  assignmentName: string;
+  policyDefinitionReferenceId: string;
+}
+
+export type PlanItem = DefinitionItem | AssignmentItem | RoleAssignmentItem | PricingItem | RemediationItem;
+export type ObjectKind = PlanItem['kind'];
+
+export interface PlanWarning {
+  code: string;
+  message: string;
+  /** Object the warning is about (ARM id or name). */
+  object?: string;
+}
+
+export interface Plan {
+  schemaVersion: 1;
+  target: { tenantId: string; managementGroupId: string; owner: string };
+  items: PlanItem[];
+  warnings: PlanWarning[];
+  /** Conditions that make applying unsafe (an object of another owner in the way): publish refuses while any exist. */
+  blockers: PlanWarning[];
+  summary: Record<Action, number>;
+  hasChanges: boolean;
+  hasDeletes: boolean;
+}
+
+export interface PlanOptions {
+  /** Where new managed identities live (config identityLocation unless --location). */
+  identityLocation: string;
+  /** Create remediation tasks for deployIfNotExists/modify members. */
+  remediate?: boolean;
+  /** Distinguishes this run's remediation task names (the executor passes a timestamp). */
+  runId?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers over definitions
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function lastSegment(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1);
+}
+
+/** Role GUID of a role definition id in any of its forms (tenant, subscription or MG scoped). */
+export function roleGuid(roleDefinitionId: string): string {
+  return lastSegment(roleDefinitionId).toLowerCase();
+}
+
+export function roleDefinitionIdOf(guid: string): string {
+  return `/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+}
+
+const REMEDIATING_EFFECTS = new Set(['deployifnotexists', 'modify']);
+
+/**
+ * What a definition needs from an assignment: roles from then.details.roleDefinitionIds and whether its effect can
+ * be deployIfNotExists/modify (literal, or via an effect parameter's allowedValues/defaultValue), which is when ARM
+ * requires an identity (400 ResourceIdentityRequired).
+ */
+export function analyzeDefinition(id: string, props: JsonObject): BuiltinInfo {
+  const rule = isObject(props.policyRule) ? props.policyRule : {};
+  const then = isObject(rule.then) ? rule.then : {};
+  const details = isObject(then.details) ? then.details : {};
+  const roles = Array.isArray(details.roleDefinitionIds) ? details.roleDefinitionIds.filter((r): r is string => typeof r === 'string') : [];
+  const effect = typeof then.effect === 'string' ? then.effect : '';
+  let possible: string[] = [effect];
+  const param = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i.exec(effect);
+  if (param) {
+    const params = isObject(props.parameters) ? props.parameters : {};
+    const decl = Object.entries(params).find(([k]) => k.toLowerCase() === param[1]!.toLowerCase())?.[1];
+    possible = [];
+    if (isObject(decl)) {
+      if (Array.isArray(decl.allowedValues)) possible.push(...decl.allowedValues.map(String));
+      if (decl.defaultValue !== undefined) possible.push(String(decl.defaultValue));
+    }
+  }
+  return {
+    id,
+    roleDefinitionIds: [...new Set(roles.map(roleGuid))].sort(),
+    remediates: possible.some((e) => REMEDIATING_EFFECTS.has(e.toLowerCase())) || roles.length > 0,
+  };
+}
+
+function ownerOf(props: JsonObject): string | undefined {
+  const m = props.metadata;
+  return isObject(m) && typeof m[OWNER_KEY] === 'string' ? (m[OWNER_KEY] as string) : undefined;
+}
+
+function baseNameOf(obj: LivePolicyDefinition): string {
+  const m = obj.properties.metadata;
+  return isObject(m) && typeof m[BASE_NAME_KEY] === 'string' ? (m[BASE_NAME_KEY] as string) : obj.name;
+}
+
+/** Role assignment description carrying the ownership marker (role assignments have no metadata). */
+export function roleAssignmentDescription(owner: string, assignmentName: string): string {
+  return `Managed by ztpolicy (owner: ${owner}) for policy assignment ${assignmentName}`;
+}
+
+function roleOwnedBy(ra: LiveRoleAssignment, owner: string): boolean {
+  return typeof ra.description === 'string' && ra.description.startsWith(`Managed by ztpolicy (owner: ${owner})`);
+}
+
+function mgScope(mg: string): string {
+  return `/providers/Microsoft.Management/managementGroups/${mg}`;
+}
+
+function sameScope(a: string, b: string): boolean {
+  const n = (s: string) => `/${s.replace(/^\/+/, '').replace(/\/+$/, '')}`.toLowerCase();
+  return n(a) === n(b);
+}
+
+function membersDigest(builtinIds: string[]): string {
+  return createHash('sha256')
+    .update([...builtinIds].map((s) => s.toLowerCase()).sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checks of the config against the content (before any call)
+
+/** The config's assignments checked against generated/: initiative exists, parameters declared and complete. */
+export function checkConfigAgainstContent(content: Content, config: PublisherConfig, configFile: string): void {
+  const diagnostics: Diagnostic[] = [];
+  const sets = new Map(content.setDefinitions.map((s) => [s.name, s]));
+  const names = new Map<string, number>();
+  config.assignments.forEach((a, i) => {
+    const at = `$.assignments[${i}]`;
+    const set = sets.get(a.initiative);
+    if (!set) {
+      diagnostics.push({
+        code: 'ZT4020',
+        severity: 'error',
+        message: `initiative '${a.initiative}' is not in generated/policySetDefinitions`,
+        file: configFile,
+        jsonPath: `${at}.initiative`,
+        hint: `use one of: ${[...sets.keys()].join(', ') || '(none: run npm run build)'}`,
+      });
+      return;
+    }
+    const key = `${(a.managementGroupId ?? config.managementGroupId).toLowerCase()}/${assignmentNameFor(a).toLowerCase()}`;
+    if (names.has(key)) {
+      diagnostics.push({
+        code: 'ZT4023',
+        severity: 'error',
+        message: `assignment name '${assignmentNameFor(a)}' is used twice at the same management group`,
+        file: configFile,
+        jsonPath: `${at}.name`,
+        hint: 'give one of them a distinct name',
+      });
+    }
+    names.set(key, i);
+    const declared = set.properties.parameters ?? {};
+    const declaredLower = new Map(Object.keys(declared).map((k) => [k.toLowerCase(), k]));
+    for (const p of Object.keys(a.parameters)) {
+      if (!declaredLower.has(p.toLowerCase())) {
+        diagnostics.push({
+          code: 'ZT4021',
+          severity: 'error',
+          message: `parameter '${p}' is not declared by initiative '${a.initiative}' (Azure would answer UndefinedPolicyParameter)`,
+          file: configFile,
+          jsonPath: `${at}.parameters.${p}`,
+          hint: `declared parameters: ${Object.keys(declared).join(', ') || '(none)'}`,
+        });
+      }
+    }
+    const given = new Set(Object.keys(a.parameters).map((k) => k.toLowerCase()));
+    for (const [name, decl] of Object.entries(declared)) {
+      if (decl.defaultValue === undefined && !given.has(name.toLowerCase())) {
+        diagnostics.push({
+          code: 'ZT4022',
+          severity: 'error',
+          message: `initiative '${a.initiative}' requires parameter '${name}' (no default; Azure would answer MissingPolicyParameter)`,
+          file: configFile,
+          jsonPath: `${at}.parameters`,
+          hint: `add "${name}": <${decl.type} value>`,
+        });
+      }
+    }
+    const refs = new Set(set.properties.policyDefinitions.map((r) => r.policyDefinitionReferenceId));
+    a.nonComplianceMessages.forEach((m, j) => {
+      if (m.policyDefinitionReferenceId !== undefined && !refs.has(m.policyDefinitionReferenceId)) {
+        diagnostics.push({
+          code: 'ZT4024',
+          severity: 'error',
+          message: `policyDefinitionReferenceId '${m.policyDefinitionReferenceId}' is not a member of initiative '${a.initiative}'`,
+          file: configFile,
+          jsonPath: `${at}.nonComplianceMessages[${j}].policyDefinitionReferenceId`,
+          hint: `use one of the initiative's reference ids`,
+        });
+      }
+    });
+  });
+  if (diagnostics.length > 0) {
+    throw new DiagnosticsError(`${configFile}: ${diagnostics.length} problem(s) with the assignments; nothing was sent to Azure`, diagnostics);
+  }
+}
+
+export function assignmentNameFor(a: AssignmentConfig): string {
+  return a.name ?? defaultAssignmentName(a.initiative);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Which built-ins must be read
+
+interface SetMembers {
+  custom: string[];
+  builtin: string[];
+}
+
+function membersOf(set: PolicySetDefinitionDocument): SetMembers {
+  const custom: string[] = [];
+  const builtin: string[] = [];
+  for (const r of set.properties.policyDefinitions) {
+    if (r.policyDefinitionId.includes('/managementGroups/')) custom.push(lastSegment(r.policyDefinitionId));
+    else builtin.push(r.policyDefinitionId);
+  }
+  return { custom, builtin };
+}
+
+function cachedBuiltins(live: LivePolicyAssignment | undefined, digest: string): { roleDefinitionIds: string[]; remediates: boolean } | undefined {
+  const m = live?.properties.metadata;
+  const c = isObject(m) ? m[BUILTINS_KEY] : undefined;
+  if (!isObject(c) || c.digest !== digest || !Array.isArray(c.roleDefinitionIds) || typeof c.remediates !== 'boolean') return undefined;
+  return { roleDefinitionIds: c.roleDefinitionIds.map(String), remediates: c.remediates };
+}
+
+function findLiveAssignment(live: LiveState, mg: string, name: string): LivePolicyAssignment | undefined {
+  return live.assignments.find((a) => a.name.toLowerCase() === name.toLowerCase() && a.managementGroupId.toLowerCase() === mg.toLowerCase());
+}
+
+/**
+ * Ids of built-in member definitions the plan must read (GET each): those of assignments whose cached answer in
+ * metadata is missing or stale, and every remediating candidate when remediation tasks are requested.
+ */
+export function builtinsToRead(content: Content, config: PublisherConfig, live: Omit<LiveState, 'builtins'>, remediate = false): string[] {
+  const sets = new Map(content.setDefinitions.map((s) => [s.name, s]));
+  const out = new Set<string>();
+  for (const a of config.assignments) {
+    const set = sets.get(a.initiative);
+    if (!set) continue;
+    const { builtin } = membersOf(set);
+    if (builtin.length === 0) continue;
+    const existing = findLiveAssignment(live as LiveState, a.managementGroupId ?? config.managementGroupId, assignmentNameFor(a));
+    if (remediate || !cachedBuiltins(existing, membersDigest(builtin))) for (const b of builtin) out.add(b);
+  }
+  return [...out].sort();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The plan
+
+interface Resolved {
+  /** generated name -> name used at the MG (differs after a versioned publish). */
+  names: Map<string, string>;
+  items: DefinitionItem[];
+  /** Live objects of ours that stay (chosen), by lower-case name. */
+  kept: Set<string>;
+}
+
+function withMarker(props: JsonObject, owner: string, baseName: string | undefined): JsonObject {
+  const metadata: JsonObject = { ...(isObject(props.metadata) ? props.metadata : {}), [OWNER_KEY]: owner };
+  if (baseName !== undefined) metadata[BASE_NAME_KEY] = baseName;
+  else delete metadata[BASE_NAME_KEY];
+  return { ...(plain(props) as JsonObject), metadata };
+}
+
+/**
+ * Matches each desired definition (or set) with what is at the management group: no-op when equal after
+ * normalization, update in place when Azure accepts the parameter change, otherwise a new versioned name whose
+ * references are re-pointed (the old version is pruned once nothing points at it).
+ */
+function resolve(
+  kind: 'policyDefinition' | 'policySetDefinition',
+  desired: { name: string; properties: JsonObject }[],
+  live: LivePolicyDefinition[],
+  mg: string,
+  owner: string,
+  warnings: PlanWarning[],
+  blockers: PlanWarning[],
+): Resolved {
+  const normalize = kind === 'policyDefinition' ? normalizeDefinition : normalizeSetDefinition;
+  const idOf = kind === 'policyDefinition' ? customDefinitionId : customSetDefinitionId;
+  const armCode = kind === 'policyDefinition' ? 'InvalidPolicyParameterUpdate' : 'InvalidPolicySetParameterUpdate';
+  const names = new Map<string, string>();
+  const items: DefinitionItem[] = [];
+  const kept = new Set<string>();
+  for (const d of desired) {
+    const candidates = live
+      .filter((l) => {
+        if (l.name.toLowerCase() === d.name.toLowerCase()) return true;
+        return ownerOf(l.properties) === owner && baseNameOf(l).toLowerCase() === d.name.toLowerCase() && versionOf(l.name, d.name) !== undefined;
+      })
+      .sort((a, b) => (versionOf(b.name, d.name) ?? 0) - (versionOf(a.name, d.name) ?? 0));
+    const foreign = candidates.find((c) => {
+      const o = ownerOf(c.properties);
+      return o !== undefined && o !== owner;
+    });
+    if (foreign) {
+      blockers.push({
+        code: 'ZT5101',
+        message: `${kind} '${foreign.name}' at management group '${mg}' belongs to owner '${ownerOf(foreign.properties)}', not '${owner}'; ztpolicy will not overwrite it`,
+        object: foreign.id,
+      });
+      names.set(d.name, foreign.name);
+      kept.add(foreign.name.toLowerCase());
+      continue;
+    }
+    const desiredFor = (name: string) => withMarker(d.properties, owner, name.toLowerCase() === d.name.toLowerCase() ? undefined : d.name);
+    const same = candidates.find((c) => jsonEqual(normalize(c.properties, desiredFor(c.name)), normalize(desiredFor(c.name))));
+    if (same) {
+      names.set(d.name, same.name);
+      kept.add(same.name.toLowerCase());
+      items.push({ kind, action: 'no-op', name: same.name, id: idOf(same.name, mg), managementGroupId: mg, changes: [] });
+      continue;
+    }
+    const compatible = candidates.find((c) => incompatibleParameterChanges(c.properties.parameters, d.properties.parameters).length === 0);
+    if (compatible) {
+      const props = desiredFor(compatible.name);
+      names.set(d.name, compatible.name);
+      kept.add(compatible.name.toLowerCase());
+      const item: DefinitionItem = {
+        kind,
+        action: 'update',
+        name: compatible.name,
+        id: idOf(compatible.name, mg),
+        managementGroupId: mg,
+        properties: props,
+        changes: diffFields(normalize(compatible.properties, props), normalize(props)),
+      };
+      if (ownerOf(compatible.properties) === undefined) {
+        item.reason = 'adopted: it had no ownership marker';
+        warnings.push({
+          code: 'ZT5102',
+          message: `${kind} '${compatible.name}' exists without a ztpolicy ownership marker; publish takes it over (adds ${OWNER_KEY}: ${owner})`,
+          object: item.id,
+        });
+      }
+      items.push(item);
+      continue;
+    }
+    let name = d.name;
+    let reason: string | undefined;
+    if (candidates.length > 0) {
+      const top = candidates[0]!;
+      const problems = incompatibleParameterChanges(top.properties.parameters, d.properties.parameters);
+      name = versionedName(d.name, (versionOf(top.name, d.name) ?? 1) + 1);
+      reason = `parameters changed in a way Azure rejects in place (${armCode}: ${problems.join('; ')}); published as '${name}' with references re-pointed, '${top.name}' pruned once unreferenced`;
+      warnings.push({ code: 'ZT5103', message: `${kind} '${d.name}': ${reason}`, object: idOf(top.name, mg) });
+    }
+    const props = desiredFor(name);
+    names.set(d.name, name);
+    kept.add(name.toLowerCase());
+    const item: DefinitionItem = {
+      kind,
+      action: 'create',
+      name,
+      id: idOf(name, mg),
+      managementGroupId: mg,
+      properties: props,
+      changes: diffFields(undefined, normalize(props)),
+    };
+    if (reason) item.reason = reason;
+    items.push(item);
+  }
+  return { names, items, kept };
+}
+
+function substituteSet(set: PolicySetDefinitionDocument, mg: string, defNames: Map<string, string>): JsonObject {
+  const props = plain(set.properties) as JsonObject;
+  const refs = (set.properties.policyDefinitions ?? []).map((r) => {
+    const ref = plain(r) as JsonObject;
+    if (r.policyDefinitionId.includes(MANAGEMENT_GROUP_PLACEHOLDER) || r.policyDefinitionId.includes('/managementGroups/')) {
+      const base = lastSegment(r.policyDefinitionId);
+      ref.policyDefinitionId = customDefinitionId(defNames.get(base) ?? base, mg);
+    }
+    return ref;
+  });
+  props.policyDefinitions = refs;
+  return props;
+}
+
+function pricingKey(sub: string, name: string): string {
+  return `${sub.toLowerCase()}/${name.toLowerCase()}`;
+}
+
+/** Desired pricing state over the live one: the comparable view and the PUT properties. */
+function desiredPricing(cfg: DefenderPlanConfig, live: LivePricing | undefined): { view: JsonObject; current: JsonObject; body: JsonObject } {
+  const view: JsonObject = { pricingTier: cfg.tier };
+  const current: JsonObject = { pricingTier: live?.pricingTier ?? 'Free' };
+  const body: JsonObject = { pricingTier: cfg.tier };
+  if (cfg.tier === 'Free') return { view, current, body };
+  if (cfg.subPlan !== undefined) {
+    view.subPlan = cfg.subPlan;
+    current.subPlan = live?.subPlan ?? null;
+    body.subPlan = cfg.subPlan;
+  } else if (live?.subPlan !== undefined) body.subPlan = live.subPlan;
+  if (cfg.enforce !== undefined) {
+    view.enforce = cfg.enforce ? 'True' : 'False';
+    current.enforce = live?.enforce ?? 'False';
+    body.enforce = view.enforce;
+  }
+  const ext = cfg.extensions as Record<string, boolean | { enabled: boolean; properties?: Record<string, string | number | boolean> }> | undefined;
+  if (ext && Object.keys(ext).length > 0) {
+    const liveExt = new Map((live?.extensions ?? []).map((e) => [e.name.toLowerCase(), e]));
+    const merged = new Map<string, PricingExtension>();
+    for (const e of live?.extensions ?? []) {
+      const copy: PricingExtension = { name: e.name, isEnabled: e.isEnabled };
+      if (e.additionalExtensionProperties) copy.additionalExtensionProperties = e.additionalExtensionProperties;
+      merged.set(e.name.toLowerCase(), copy);
+    }
+    const viewExt: JsonObject = {};
+    const currentExt: JsonObject = {};
+    for (const [name, setting] of Object.entries(ext).sort(([a], [b]) => a.localeCompare(b))) {
+      const enabled = typeof setting === 'boolean' ? setting : setting.enabled;
+      const props = typeof setting === 'boolean' ? undefined : setting.properties;
+      const l = liveExt.get(name.toLowerCase());
+      const v: JsonObject = { isEnabled: enabled ? 'True' : 'False' };
+      const c: JsonObject = { isEnabled: l?.isEnabled ?? null };
+      if (props) {
+        // ARM echoes additionalExtensionProperties as it stores them (numbers may come back as strings): compare text.
+        v.additionalExtensionProperties = Object.fromEntries(Object.entries(props).map(([k, x]) => [k, String(x)]));
+        c.additionalExtensionProperties = Object.fromEntries(
+          Object.keys(props).map((k) => [k, l?.additionalExtensionProperties?.[k] === undefined ? null : String(l.additionalExtensionProperties[k])]),
+        );
+      }
+      viewExt[name] = v;
+      currentExt[name] = c;
+      const entry: PricingExtension = { name, isEnabled: enabled ? 'True' : 'False' };
+      const addl = { ...(l?.additionalExtensionProperties ?? {}), ...(props ?? {}) };
+      if (Object.keys(addl).length > 0) entry.additionalExtensionProperties = addl;
+      merged.set(name.toLowerCase(), entry);
+    }
+    view.extensions = viewExt;
+    current.extensions = currentExt;
+    body.extensions = [...merged.values()] as unknown as JsonValue;
+  }
+  return { view, current, body };
+}
+
+export interface PlanInput {
+  content: Content;
+  config: PublisherConfig;
+  live: LiveState;
+  options: PlanOptions;
+}
+
+export function planPublish({ content, config, live, options }: PlanInput): Plan {
+  const mg = config.managementGroupId;
+  const owner = config.owner;
+  const warnings: PlanWarning[] = [];
+  const blockers: PlanWarning[] = [];
+  const items: PlanItem[] = [];
+
+  // 1. Definitions, then sets with custom member references pointing at the resolved (maybe versioned) names.
+  const desiredDefs = content.definitions.map((d: PolicyDefinitionDocument) => ({ name: d.name, properties: d.properties as unknown as JsonObject }));
+  const defs = resolve('policyDefinition', desiredDefs, live.definitions, mg, owner, warnings, blockers);
+  const desiredSets = content.setDefinitions.map((s) => ({ name: s.name, properties: substituteSet(s, mg, defs.names) }));
+  const sets = resolve('policySetDefinition', desiredSets, live.setDefinitions, mg, owner, warnings, blockers);
+  items.push(...defs.items, ...sets.items);
+
+  // 2. Assignments.
+  const customByName = new Map(content.definitions.map((d) => [d.name, d]));
+  const manifestRoles = new Map(content.manifest.definitions.map((d) => [d.name, d.roleDefinitionIds.map(roleGuid)]));
+  const setByName = new Map(content.setDefinitions.map((s) => [s.name, s]));
+  const assignmentItems: AssignmentItem[] = [];
+  for (const a of config.assignments) {
+    const set = setByName.get(a.initiative);
+    if (!set) continue; // checkConfigAgainstContent reports this before any call
+    const scopeMg = a.managementGroupId ?? mg;
+    const name = assignmentNameFor(a);
+    const existing = findLiveAssignment(live, scopeMg, name);
+    const { custom, builtin } = membersOf(set);
+    const roles = new Set<string>();
+    let remediates = false;
+    for (const c of custom) {
+      const doc = customByName.get(c);
+      const info = doc ? analyzeDefinition(c, doc.properties as unknown as JsonObject) : undefined;
+      for (const r of manifestRoles.get(c) ?? info?.roleDefinitionIds ?? []) roles.add(r);
+      if (info?.remediates) remediates = true;
+    }
+    let builtinMeta: JsonObject | undefined;
+    if (builtin.length > 0) {
+      const digest = membersDigest(builtin);
+      const read = builtin.map((b) => live.builtins[b.toLowerCase()]);
+      let bRoles: string[];
+      let bRemediates: boolean;
+      if (read.every((x) => x !== undefined)) {
+        bRoles = [...new Set(read.flatMap((x) => x!.roleDefinitionIds))].sort();
+        bRemediates = read.some((x) => x!.remediates);
+      } else {
+        const cached = cachedBuiltins(existing, digest);
+        if (!cached) throw new Error(`planner: built-in members of '${a.initiative}' were neither read nor cached (builtinsToRead was not honoured)`);
+        bRoles = cached.roleDefinitionIds;
+        bRemediates = cached.remediates;
+      }
+      for (const r of bRoles) roles.add(r);
+      if (bRemediates) remediates = true;
+      builtinMeta = { digest, roleDefinitionIds: bRoles, remediates: bRemediates };
+    }
+    const needsIdentity = remediates || roles.size > 0;
+    const metadata: JsonObject = { [OWNER_KEY]: owner };
+    if (builtinMeta) metadata[BUILTINS_KEY] = builtinMeta;
+    const properties: JsonObject = {
+      displayName: a.displayName ?? set.properties.displayName,
+      policyDefinitionId: customSetDefinitionId(sets.names.get(set.name) ?? set.name, mg),
+      enforcementMode: a.enforcementMode,
+      metadata,
+    };
+    const description = a.description ?? set.properties.description;
+    if (description) properties.description = description;
+    if (Object.keys(a.parameters).length > 0) {
+      properties.parameters = Object.fromEntries(Object.entries(a.parameters).map(([k, v]) => [k, { value: v as JsonValue }]));
+    }
+    if (a.notScopes.length > 0) properties.notScopes = a.notScopes;
+    if (a.nonComplianceMessages.length > 0) properties.nonComplianceMessages = plain(a.nonComplianceMessages);
+    let location: string | undefined;
+    if (needsIdentity) {
+      location = options.identityLocation;
+      if (existing?.identity?.type === 'SystemAssigned' && existing.location && existing.location.toLowerCase() !== location.toLowerCase()) {
+        warnings.push({
+          code: 'ZT5104',
+          message: `assignment '${name}' keeps its identity in '${existing.location}': Azure cannot move it to '${location}' in place (InvalidLocationUpdate), and recreating it would replace its identity and roles`,
+          object: existing.id,
+        });
+        location = existing.location;
+      }
+    }
+    const body: AssignmentItem['body'] = { identity: { type: needsIdentity ? 'SystemAssigned' : 'None' }, properties };
+    if (location !== undefined) body.location = location;
+    const desiredShape = normalizeAssignment({ identityType: body.identity.type, properties, ...(location !== undefined ? { location } : {}) });
+    const id = `${mgScope(scopeMg)}/providers/Microsoft.Authorization/policyAssignments/${name}`;
+    const item: AssignmentItem = {
+      kind: 'policyAssignment',
+      action: 'create',
+      name,
+      id,
+      managementGroupId: scopeMg,
+      initiative: a.initiative,
+      body,
+      roleDefinitionIds: needsIdentity ? [...roles].sort() : [],
+      changes: [],
+    };
+    if (existing) {
+      const foreign = ownerOf(existing.properties);
+      if (foreign !== undefined && foreign !== owner) {
+        blockers.push({
+          code: 'ZT5101',
+          message: `policy assignment '${name}' at management group '${scopeMg}' belongs to owner '${foreign}', not '${owner}'; ztpolicy will not overwrite it`,
+          object: existing.id,
+        });
+        continue;
+      }
+      const liveShape = normalizeAssignment({
+        identityType: existing.identity?.type ?? 'None',
+        properties: existing.properties,
+        ...(existing.location !== undefined ? { location: existing.location } : {}),
+      });
+      item.changes = diffFields(liveShape, desiredShape);
+      item.action = item.changes.length === 0 ? 'no-op' : 'update';
+      if (existing.identity?.type === 'SystemAssigned' && needsIdentity && existing.identity.principalId) item.principalId = existing.identity.principalId;
+      if (foreign === undefined) {
+        item.reason = 'adopted: it had no ownership marker';
+        warnings.push({ code: 'ZT5102', message: `policy assignment '${name}' exists without a ztpolicy ownership marker; publish takes it over`, object: id });
+      }
+    } else {
+      item.changes = diffFields(undefined, desiredShape);
+    }
+    if (item.action === 'no-op') delete item.body;
+    assignmentItems.push(item);
+  }
+  items.push(...assignmentItems);
+
+  // Prune: assignments of ours at the scopes we manage that the config no longer asks for.
+  const managedScopes = new Set([mg.toLowerCase(), ...config.assignments.map((a) => (a.managementGroupId ?? mg).toLowerCase())]);
+  const desiredAssignmentIds = new Set(assignmentItems.map((i) => i.id.toLowerCase()));
+  const prunedAssignments: LivePolicyAssignment[] = [];
+  for (const la of live.assignments) {
+    if (!managedScopes.has(la.managementGroupId.toLowerCase())) continue;
+    const id = `${mgScope(la.managementGroupId)}/providers/Microsoft.Authorization/policyAssignments/${la.name}`;
+    if (desiredAssignmentIds.has(id.toLowerCase()) || ownerOf(la.properties) !== owner) continue;
+    prunedAssignments.push(la);
+    items.push({
+      kind: 'policyAssignment',
+      action: 'delete',
+      name: la.name,
+      id,
+      managementGroupId: la.managementGroupId,
+      roleDefinitionIds: [],
+      changes: [],
+      reason: 'owned by this repo and no longer in the config',
+    });
+  }
+
+  // 3. Role assignments: one per distinct role each identity needs, at the assignment scope; never more.
+  const wanted = new Set<string>();
+  for (const ai of assignmentItems) {
+    const scope = mgScope(ai.managementGroupId);
+    for (const role of ai.roleDefinitionIds) {
+      const principal = ai.principalId;
+      const existing = principal
+        ? live.roleAssignments.find(
+            (r) => sameScope(r.scope, scope) && r.principalId.toLowerCase() === principal.toLowerCase() && roleGuid(r.roleDefinitionId) === role,
+          )
+        : undefined;
+      if (existing) {
+        wanted.add(existing.id.toLowerCase());
+        items.push({ kind: 'roleAssignment', action: 'no-op', name: existing.name, id: existing.id, scope, assignmentName: ai.name, roleDefinitionId: roleDefinitionIdOf(role), principalId: existing.principalId, changes: [] });
+        continue;
+      }
+      const item: RoleAssignmentItem = {
+        kind: 'roleAssignment',
+        action: 'create',
+        name: principal ? roleAssignmentName(scope, principal, role) : '(named when the identity exists)',
+        id: '',
+        scope,
+        assignmentName: ai.name,
+        roleDefinitionId: roleDefinitionIdOf(role),
+        changes: [
+          { path: '$.roleDefinitionId', after: roleDefinitionIdOf(role) },
+          { path: '$.principalId', after: principal ?? `(identity of policy assignment ${ai.name})` },
+          { path: '$.principalType', after: 'ServicePrincipal' },
+        ],
+      };
+      if (principal) item.principalId = principal;
+      item.id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${item.name}`;
+      items.push(item);
+    }
+  }
+  for (const ra of live.roleAssignments) {
+    if (wanted.has(ra.id.toLowerCase()) || !roleOwnedBy(ra, owner)) continue;
+    if (![...managedScopes].some((s) => sameScope(ra.scope, mgScope(s)))) continue;
+    const forAssignment = /for policy assignment (\S+)$/.exec(ra.description ?? '')?.[1] ?? '?';
+    items.push({
+      kind: 'roleAssignment',
+      action: 'delete',
+      name: ra.name,
+      id: ra.id,
+      scope: ra.scope,
+      assignmentName: forAssignment,
+      roleDefinitionId: ra.roleDefinitionId,
+      principalId: ra.principalId,
+      changes: [],
+      reason: 'its identity or role is no longer needed (assignment removed, identity replaced or member dropped)',
+    });
+  }
+
+  // Prune sets and definitions of ours that nothing desired keeps, unless something that stays still references them.
+  const deletedSets = live.setDefinitions.filter((s) => !sets.kept.has(s.name.toLowerCase()) && ownerOf(s.properties) === owner);
+  const deletedSetIds = new Set(deletedSets.map((s) => s.id.toLowerCase()));
+  const prunedAssignmentIds = new Set(
+    prunedAssignments.map((a) => `${mgScope(a.managementGroupId)}/providers/Microsoft.Authorization/policyAssignments/${a.name}`.toLowerCase()),
+  );
+  for (const s of deletedSets) {
+    const id = customSetDefinitionId(s.name, mg);
+    // Our desired assignments are re-pointed to desired sets before deletes run; anything else still pointing here blocks.
+    const referencedBy = live.assignments.find((a) => {
+      const aId = `${mgScope(a.managementGroupId)}/providers/Microsoft.Authorization/policyAssignments/${a.name}`.toLowerCase();
+      return !prunedAssignmentIds.has(aId) && !desiredAssignmentIds.has(aId) && String(a.properties.policyDefinitionId ?? '').toLowerCase() === id.toLowerCase();
+    });
+    if (referencedBy) {
+      warnings.push({
+        code: 'ZT5105',
+        message: `policy set definition '${s.name}' is no longer published but assignment '${referencedBy.name}' still references it; delete skipped (Azure would answer InvalidDeletePolicySetDefinitionRequest)`,
+        object: id,
+      });
+      continue;
+    }
+    items.push({ kind: 'policySetDefinition', action: 'delete', name: s.name, id, managementGroupId: mg, changes: [], reason: 'owned by this repo and no longer generated (or replaced by a new version)' });
+  }
+  // The set references that remain after this publish: desired sets plus live sets we keep untouched.
+  const remainingRefs = new Map<string, string>();
+  for (const ds of sets.items) {
+    const props = ds.properties ?? live.setDefinitions.find((l) => l.name.toLowerCase() === ds.name.toLowerCase())?.properties;
+    for (const r of Array.isArray(props?.policyDefinitions) ? props.policyDefinitions : []) {
+      if (isObject(r) && typeof r.policyDefinitionId === 'string') remainingRefs.set(r.policyDefinitionId.toLowerCase(), ds.name);
+    }
+  }
+  for (const l of live.setDefinitions) {
+    if (sets.kept.has(l.name.toLowerCase()) || deletedSetIds.has(l.id.toLowerCase())) continue;
+    if (deletedSets.some((d) => d.name === l.name)) continue;
+    for (const r of Array.isArray(l.properties.policyDefinitions) ? l.properties.policyDefinitions : []) {
+      if (isObject(r) && typeof r.policyDefinitionId === 'string') remainingRefs.set(r.policyDefinitionId.toLowerCase(), l.name);
+    }
+  }
+  for (const d of live.definitions) {
+    if (defs.kept.has(d.name.toLowerCase()) || ownerOf(d.properties) !== owner) continue;
+    const id = customDefinitionId(d.name, mg);
+    const ref = remainingRefs.get(id.toLowerCase());
+    const skippedSetStillReferences = ref !== undefined && !deletedSets.some((s) => s.name === ref);
+    if (skippedSetStillReferences) {
+      warnings.push({
+        code: 'ZT5105',
+        message: `policy definition '${d.name}' is no longer published but set '${ref}' still references it; delete skipped (Azure would answer InvalidDeletePolicyDefinitionRequest)`,
+        object: id,
+      });
+      continue;
+    }
+    items.push({ kind: 'policyDefinition', action: 'delete', name: d.name, id, managementGroupId: mg, changes: [], reason: 'owned by this repo and no longer generated (or replaced by a new version)' });
+  }
+
+  // 4. Defender plans on every subscription under the management group.
+  const plans = Object.entries(config.defender.plans).filter(([, v]) => v !== undefined) as [DefenderPlanName, DefenderPlanConfig][];
+  plans.sort(([a], [b]) => DEFENDER_PLAN_NAMES.indexOf(a) - DEFENDER_PLAN_NAMES.indexOf(b));
+  if (plans.length > 0) {
+    const liveP = new Map(live.pricings.map((p) => [pricingKey(p.subscriptionId, p.name), p]));
+    for (const sub of [...live.managementGroup.subscriptions].sort()) {
+      for (const [name, cfg] of plans) {
+        const l = liveP.get(pricingKey(sub, name));
+        const { view, current, body } = desiredPricing(cfg, l);
+        const changes = diffFields(current, view);
+        const id = `/subscriptions/${sub}/providers/Microsoft.Security/pricings/${name}`;
+        const item: PricingItem = { kind: 'pricing', action: changes.length === 0 ? 'no-op' : 'update', name, id, subscriptionId: sub, changes };
+        if (changes.length > 0) item.properties = body;
+        items.push(item);
+      }
+    }
+  }
+
+  // 5. Remediation tasks (on request) for every deployIfNotExists/modify member of assignments with an identity.
+  if (options.remediate) {
+    for (const ai of assignmentItems) {
+      if (ai.roleDefinitionIds.length === 0 && ai.body?.identity.type !== 'SystemAssigned' && !ai.principalId) continue;
+      const set = setByName.get(ai.initiative ?? '');
+      if (!set) continue;
+      for (const r of set.properties.policyDefinitions) {
+        const isCustom = r.policyDefinitionId.includes('/managementGroups/');
+        const info = isCustom
+          ? (() => {
+              const doc = customByName.get(lastSegment(r.policyDefinitionId));
+              return doc ? analyzeDefinition(doc.name, doc.properties as unknown as JsonObject) : undefined;
+            })()
+          : live.builtins[r.policyDefinitionId.toLowerCase()];
+        if (!info?.remediates) continue;
+        const name = remediationName(ai.name, r.policyDefinitionReferenceId, options.runId ?? 'run');
+        items.push({
+          kind: 'remediation',
+          action: 'create',
+          name,
+          id: `${mgScope(ai.managementGroupId)}/providers/Microsoft.PolicyInsights/remediations/${name}`,
+          managementGroupId: ai.managementGroupId,
+          assignmentName: ai.name,
+          policyDefinitionReferenceId: r.policyDefinitionReferenceId,
+          changes: [{ path: '$.policyDefinitionReferenceId', after: r.policyDefinitionReferenceId }],
+        });
+      }
+    }
+  }
+
+  const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, 'no-op': 0 };
+  for (const i of items) summary[i.action] += 1;
+  return {
+    schemaVersion: 1,
+    target: { tenantId: config.tenantId, managementGroupId: mg, owner },
+    items,
+    warnings,
+    blockers,
+    summary,
+    hasChanges: summary.create + summary.update + summary.delete > 0,
+    hasDeletes: summary.delete > 0,
+  };
+}

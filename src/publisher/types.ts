@@ -1,0 +1,83 @@
+/**
+ * Shapes shared by the gateway (which reads/writes ARM), the pure planner and the executor. Live objects are kept in
+ * ARM's wire shape (`{ name, properties }`, plus location/identity for assignments) so the planner compares them
+ * with generated/ documents field by field, independent of the SDK's flattened models.
+ */
+import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+
+export interface LivePolicyDefinition {
+  id: string;
+  name: string;
+  properties: JsonObject;
+}
+
+export type LivePolicySetDefinition = LivePolicyDefinition;
+
+export interface LivePolicyAssignment {
+  id: string;
+  name: string;
+  /** Management group id the assignment lives at (its scope). */
+  managementGroupId: string;
+  location?: string;
+  identity?: { type: string; principalId?: string };
+  properties: JsonObject;
+}
+
+export interface LiveRoleAssignment {
+  id: string;
+  name: string;
+  /** The scope as ARM reports it, e.g. /providers/Microsoft.Management/managementGroups/root */
+  scope: string;
+  roleDefinitionId: string;
+  principalId: string;
+  principalType?: string;
+  description?: string;
+}
+
+export interface PricingExtension {
+  name: string;
+  isEnabled: 'True' | 'False';
+  additionalExtensionProperties?: Record<string, JsonValue>;
+}
+
+export interface LivePricing {
+  subscriptionId: string;
+  name: string;
+  pricingTier: string;
+  subPlan?: string;
+  enforce?: string;
+  extensions?: PricingExtension[];
+}
+
+/** What a built-in definition contributes to an assignment: its roles and whether it can deploy/modify. */
+export interface BuiltinInfo {
+  id: string;
+  /** Role definition GUIDs (lower case) its deployIfNotExists/modify details declare. */
+  roleDefinitionIds: string[];
+  /** True when its effect can be deployIfNotExists or modify (needs a managed identity). */
+  remediates: boolean;
+}
+
+export interface ManagementGroupInfo {
+  name: string;
+  tenantId: string;
+  /** Every management group below the target (names). */
+  descendantGroups: string[];
+  /** Every subscription below the target, at any depth (ids). */
+  subscriptions: string[];
+}
+
+/** Everything the planner needs to know about the target. */
+export interface LiveState {
+  managementGroup: ManagementGroupInfo;
+  definitions: LivePolicyDefinition[];
+  setDefinitions: LivePolicySetDefinition[];
+  /** Assignments at the exact scope of every management group the config assigns at. */
+  assignments: LivePolicyAssignment[];
+  /** Role assignments at (or above) those scopes; the planner keeps those exactly at them. */
+  roleAssignments: LiveRoleAssignment[];
+  /** Pricings of every subscription under the management group (only read when Defender plans are configured). */
+  pricings: LivePricing[];
+  /** Built-in member definitions read for this plan, by lower-cased id. */
+  builtins: Record<string, BuiltinInfo>;
+}
