@@ -245,6 +245,233 @@ export function aliasRuntimeJson(groups: readonly AliasTypeGroup[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// built-in policy definitions
+
+type ParamType = 'String' | 'Array' | 'Object' | 'Boolean' | 'Integer' | 'Float' | 'DateTime';
+const PARAM_TYPES: Record<string, ParamType> = {
+  string: 'String',
+  array: 'Array',
+  object: 'Object',
+  boolean: 'Boolean',
+  integer: 'Integer',
+  float: 'Float',
+  datetime: 'DateTime',
+};
+
+export interface BuiltinSummary {
+  kind: 'builtin-policy';
+  name: string;
+  id: string;
+  displayName: string;
+  version: string;
+  category: string;
+  mode: string;
+  deprecated: boolean;
+  preview: boolean;
+  effects: string[];
+  roleDefinitionIds: string[];
+  parameters: Record<string, { type: ParamType; allowedValues?: (string | number | boolean)[]; hasDefault: boolean; displayName?: string }>;
+}
+
+export interface BuiltinFile {
+  /** Path relative to policyDefinitions/, e.g. Storage/StorageAccountMinimumTLSVersion_Audit.json */
+  path: string;
+  doc: { name: string; id?: string; properties: Record<string, unknown> };
+}
+
+/** Reads every public-cloud built-in definition (the `Azure Government/` copies are for another cloud). */
+export function readBuiltinFiles(sharedAzure: string): BuiltinFile[] {
+  const root = join(sharedAzure, BUILTIN_DIR);
+  const out: BuiltinFile[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => byCodeUnit(a.name, b.name))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (dir === root && entry.name === 'Azure Government') continue;
+        walk(full);
+      } else if (entry.name.endsWith('.json')) {
+        const rel = relative(root, full).split('\\').join('/');
+        let doc: unknown;
+        try {
+          doc = JSON.parse(readFileSync(full, 'utf8').replace(/^\uFEFF/, ''));
+        } catch (e) {
+          throw new Error(`${BUILTIN_DIR}/${rel}: invalid JSON: ${(e as Error).message}`);
+        }
+        const d = doc as BuiltinFile['doc'];
+        if (!d || typeof d.name !== 'string' || typeof d.properties !== 'object' || d.properties === null) {
+          throw new Error(`${BUILTIN_DIR}/${rel}: expected { name, properties }`);
+        }
+        out.push({ path: rel, doc: d });
+      }
+    }
+  };
+  walk(root);
+  const seen = new Map<string, string>();
+  for (const f of out) {
+    const prev = seen.get(f.doc.name.toLowerCase());
+    if (prev) throw new Error(`${BUILTIN_DIR}: ${f.path} and ${prev} both define ${f.doc.name}`);
+    seen.set(f.doc.name.toLowerCase(), f.path);
+  }
+  return out;
+}
+
+function isPrimitive(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** The typed summary of one built-in (the BuiltinPolicy contract of types.ts). */
+export function summarizeBuiltin(file: BuiltinFile): BuiltinSummary {
+  const p = file.doc.properties as {
+    displayName?: string;
+    mode?: string;
+    metadata?: { version?: string; category?: string; deprecated?: boolean; preview?: boolean };
+    version?: string;
+    parameters?: Record<string, { type?: string; allowedValues?: unknown[]; defaultValue?: unknown; metadata?: { displayName?: string } }>;
+    policyRule?: { then?: { effect?: unknown; details?: { roleDefinitionIds?: unknown } } };
+  };
+  const where = `${BUILTIN_DIR}/${file.path}`;
+  const displayName = p.displayName ?? file.doc.name;
+  const parameters: BuiltinSummary['parameters'] = {};
+  for (const [pname, pd] of Object.entries(p.parameters ?? {})) {
+    const type = PARAM_TYPES[(pd.type ?? '').toLowerCase()];
+    if (!type) throw new Error(`${where}: parameters.${pname}.type ${JSON.stringify(pd.type)} is not an Azure parameter type`);
+    const entry: BuiltinSummary['parameters'][string] = { type, hasDefault: 'defaultValue' in pd };
+    // allowedValues of non-primitive values (none today) cannot be typed as literals: leave them untyped.
+    if (Array.isArray(pd.allowedValues) && pd.allowedValues.every(isPrimitive)) entry.allowedValues = pd.allowedValues;
+    if (typeof pd.metadata?.displayName === 'string') entry.displayName = pd.metadata.displayName;
+    parameters[pname] = entry;
+  }
+  const effects: string[] = [];
+  const addEffect = (e: unknown): void => {
+    if (typeof e === 'string' && !effects.includes(e.toLowerCase())) effects.push(e.toLowerCase());
+  };
+  const effect = p.policyRule?.then?.effect;
+  if (typeof effect === 'string' && effect.startsWith('[')) {
+    // Usually "[parameters('effect')]"; collect every parameter the expression reads, their allowed values or default.
+    for (const m of effect.matchAll(/parameters\(\s*'([^']+)'\s*\)/g)) {
+      const pd = Object.entries(p.parameters ?? {}).find(([k]) => k.toLowerCase() === m[1]!.toLowerCase())?.[1];
+      if (Array.isArray(pd?.allowedValues)) pd.allowedValues.forEach(addEffect);
+      else addEffect(pd?.defaultValue);
+    }
+  } else addEffect(effect);
+  const roles = p.policyRule?.then?.details?.roleDefinitionIds;
+  const roleDefinitionIds = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+  const md = p.metadata ?? {};
+  return {
+    kind: 'builtin-policy',
+    name: file.doc.name,
+    id: `/providers/Microsoft.Authorization/policyDefinitions/${file.doc.name}`,
+    displayName,
+    version: md.version ?? p.version ?? '1.0.0',
+    category: md.category ?? '',
+    // A definition without mode (the Regulatory Compliance manual ones) behaves as Indexed: "A null mode is the same
+    // as using indexed to support backward compatibility" (Learn, definition structure basics, mode).
+    mode: p.mode ?? 'Indexed',
+    deprecated: md.deprecated === true || /^\s*\[deprecated\]/i.test(displayName),
+    preview: md.preview === true || /\[preview\]/i.test(displayName),
+    effects,
+    roleDefinitionIds,
+    parameters,
+  };
+}
+
+/** camelCase identifier from a display name: "[Preview]: Storage accounts should use SMB3" -> previewStorageAccountsShouldUseSmb3 */
+export function camelKey(displayName: string): string {
+  const ascii = displayName.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const words = ascii.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  let key = words
+    .map((w, i) => {
+      const x = /^[A-Z0-9]+$/.test(w) ? w.toLowerCase() : w; // acronyms (SQL, TLS) read better as Sql, Tls
+      return i === 0 ? x[0]!.toLowerCase() + x.slice(1) : x[0]!.toUpperCase() + x.slice(1);
+    })
+    .join('');
+  if (!key || /^[0-9]/.test(key)) key = `p${key}`;
+  return key;
+}
+
+/**
+ * Assigns each built-in its catalog key. Display names repeat (a deprecated and a current version, or two
+ * categories): when exactly one of the colliding built-ins is not deprecated it keeps the plain key, the others
+ * get `_<first 8 hex digits of their GUID>`.
+ */
+export function assignKeys(summaries: readonly BuiltinSummary[]): Map<string, BuiltinSummary> {
+  const groups = new Map<string, BuiltinSummary[]>();
+  for (const s of [...summaries].sort((a, b) => byCodeUnit(a.name, b.name))) {
+    const k = camelKey(s.displayName);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(s);
+  }
+  const out = new Map<string, BuiltinSummary>();
+  const taken = new Set(groups.keys());
+  for (const [k, g] of groups) {
+    if (g.length === 1) {
+      out.set(k, g[0]!);
+      continue;
+    }
+    const current = g.filter((s) => !s.deprecated);
+    const plain = current.length === 1 ? current[0] : undefined;
+    for (const s of g) {
+      if (s === plain) {
+        out.set(k, s);
+        continue;
+      }
+      let key = `${k}_${s.name.replace(/-/g, '').slice(0, 8).toLowerCase()}`;
+      if (taken.has(key) || out.has(key)) key = `${k}_${s.name.replace(/-/g, '').toLowerCase()}`;
+      out.set(key, s);
+    }
+  }
+  return new Map([...out].sort((a, b) => byCodeUnit(a[0], b[0])));
+}
+
+function tsLiteral(v: string | number | boolean): string {
+  return typeof v === 'string' ? tsString(v) : String(v);
+}
+
+/** generated/builtin-types.d.ts: the type of `builtin`, one member per key. */
+export function builtinTypeFile(keyed: ReadonlyMap<string, BuiltinSummary>): string {
+  let text = `${HEADER}// Typed built-in policy catalog (built-in-policies/policyDefinitions); see src/catalog/builtins.ts.\n\n`;
+  text += "import type { BuiltinPolicy } from '../types.js';\n\nexport interface BuiltinCatalog {\n";
+  for (const [key, s] of keyed) {
+    const comment = `${s.displayName} (${s.name}, ${s.category || 'no category'}, ${s.version}${s.deprecated ? ', deprecated' : ''})`;
+    text += `  /** ${comment.replace(/\*\//g, '* /')} */\n`;
+    const params = Object.entries(s.parameters);
+    if (params.length === 0) {
+      text += `  readonly ${key}: BuiltinPolicy<{}>;\n`;
+      continue;
+    }
+    text += `  readonly ${key}: BuiltinPolicy<{\n`;
+    for (const [pname, pd] of params.sort((a, b) => byCodeUnit(a[0], b[0]))) {
+      const av = pd.allowedValues ? `; readonly allowedValues: readonly [${pd.allowedValues.map(tsLiteral).join(', ')}]` : '';
+      text += `    readonly ${tsString(pname)}: { readonly type: '${pd.type}'${av}; readonly hasDefault: ${pd.hasDefault} };\n`;
+    }
+    text += '  }>;\n';
+  }
+  text += '}\n';
+  return text;
+}
+
+/** data/builtin-index.json.gz: key -> summary (what `builtin` holds at run time). */
+export function builtinIndexJson(keyed: ReadonlyMap<string, BuiltinSummary>): string {
+  let text = '{"format":1,"builtins":{\n';
+  let i = 0;
+  for (const [key, s] of keyed) {
+    text += `${JSON.stringify(key)}:${JSON.stringify(JSON.parse(canonicalJson(s)))}${++i === keyed.size ? '' : ','}\n`;
+  }
+  return `${text}}}\n`;
+}
+
+/** data/builtins.json.gz: lower-case GUID -> the definition document as published (keys sorted). */
+export function builtinDocsJson(files: readonly BuiltinFile[]): string {
+  const sorted = [...files].sort((a, b) => byCodeUnit(a.doc.name.toLowerCase(), b.doc.name.toLowerCase()));
+  let text = '{"format":1,"definitions":{\n';
+  sorted.forEach((f, i) => {
+    text += `${JSON.stringify(f.doc.name.toLowerCase())}:${JSON.stringify(JSON.parse(canonicalJson(f.doc)))}${i === sorted.length - 1 ? '' : ','}\n`;
+  });
+  return `${text}}}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // driver
 
 function writeIfChanged(path: string, content: string | Buffer, written: string[]): void {
@@ -276,12 +503,13 @@ export interface GenerateResult {
   written: string[];
   aliasRows: number;
   resourceTypes: number;
+  builtins: number;
 }
 
 export function generate(opts: GenerateOptions): GenerateResult {
   const parts = new Set(opts.parts ?? ['aliases', 'builtins']);
   const written: string[] = [];
-  const result: GenerateResult = { written, aliasRows: 0, resourceTypes: 0 };
+  const result: GenerateResult = { written, aliasRows: 0, resourceTypes: 0, builtins: 0 };
   if (parts.has('aliases')) {
     const { rows } = readAliasCsv(opts.sharedAzure);
     const groups = groupAliases(rows);
@@ -292,6 +520,14 @@ export function generate(opts: GenerateOptions): GenerateResult {
     for (const [name, text] of files) writeIfChanged(join(typeDir, name), text, written);
     pruneDir(typeDir, new Set(files.keys()), written);
     writeIfChanged(join(OUT_DATA, 'aliases.json.gz'), deterministicGzip(aliasRuntimeJson(groups)), written);
+  }
+  if (parts.has('builtins')) {
+    const files = readBuiltinFiles(opts.sharedAzure);
+    const keyed = assignKeys(files.map(summarizeBuiltin));
+    result.builtins = keyed.size;
+    writeIfChanged(join(OUT_GENERATED, 'builtin-types.d.ts'), builtinTypeFile(keyed), written);
+    writeIfChanged(join(OUT_DATA, 'builtin-index.json.gz'), deterministicGzip(builtinIndexJson(keyed)), written);
+    writeIfChanged(join(OUT_DATA, 'builtins.json.gz'), deterministicGzip(builtinDocsJson(files)), written);
   }
   return result;
 }
@@ -309,7 +545,7 @@ function main(argv: readonly string[]): void {
   const started = performance.now();
   const r = generate({ sharedAzure, ...(parts ? { parts } : {}) });
   process.stderr.write(
-    `generate: ${r.aliasRows} alias rows, ${r.resourceTypes} resource types; ` +
+    `generate: ${r.aliasRows} alias rows, ${r.resourceTypes} resource types, ${r.builtins} built-ins; ` +
       `${r.written.length ? `${r.written.length} file(s) changed` : 'no changes'} (${Math.round(performance.now() - started)} ms)\n`,
   );
 }

@@ -38,7 +38,10 @@ export interface BuiltinPolicy<P extends Readonly<Record<string, BuiltinParamete
 
 /** Maps a built-in parameter description to the TypeScript type of the value an initiative may pass. */
 export type BuiltinParameterValue<T extends BuiltinParameter> = T['allowedValues'] extends readonly (infer V)[]
-  ? V | `[${string}]`
+  ? T['type'] extends 'Array'
+    ? // An Array parameter with allowedValues takes an array whose every element is one of them.
+      readonly V[] | `[${string}]`
+    : V | `[${string}]`
   : T['type'] extends 'String' | 'DateTime'
     ? string
     : T['type'] extends 'Integer' | 'Float'
