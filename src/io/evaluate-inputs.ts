@@ -10,16 +10,17 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 
 export const InputCode = {
-  unreadable: 'ZT6001',
-  invalidJson: 'ZT6002',
-  notAPolicy: 'ZT6003',
-  notAResource: 'ZT6004',
-  unknownResourceType: 'ZT6005',
-  memberNotFound: 'ZT6006',
-  memberParameter: 'ZT6007',
-  noProperties: 'ZT6008',
-  emptyInput: 'ZT6009',
-  parametersFile: 'ZT6010',
+  unreadable: 'ZT7001',
+  invalidJson: 'ZT7002',
+  notAPolicy: 'ZT7003',
+  notAResource: 'ZT7004',
+  unknownResourceType: 'ZT7005',
+  memberNotFound: 'ZT7006',
+  memberParameter: 'ZT7007',
+  noProperties: 'ZT7008',
+  emptyInput: 'ZT7009',
+  parametersFile: 'ZT7010',
+  policyFailed: 'ZT7011',
 } as const;
 
 export interface InputProblem {

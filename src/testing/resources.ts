@@ -59,14 +59,27 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Deep merge for JSON documents: objects merge, arrays and scalars replace, `undefined` deletes. */
+function cloneJson<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = cloneJson(x);
+    return out as T;
+  }
+  return v;
+}
+
+/**
+ * Deep merge for JSON documents: objects merge, arrays and scalars replace, `undefined` deletes. Neither input is
+ * modified; the result shares no mutable structure with `overrides`, and only untouched subtrees with `base`.
+ */
 export function mergeJson<T>(base: T, overrides: unknown): T {
-  if (!isPlainObject(overrides) || !isPlainObject(base)) return structuredClone(overrides) as T;
-  const out: Record<string, unknown> = structuredClone(base);
+  if (!isPlainObject(overrides) || !isPlainObject(base)) return cloneJson(overrides) as T;
+  const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete out[key];
     else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = mergeJson(out[key], value);
-    else out[key] = structuredClone(value);
+    else out[key] = cloneJson(value);
   }
   return out as T;
 }
@@ -110,9 +123,9 @@ function build(spec: Spec, overrides: Record<string, unknown> | undefined, optio
   }
   for (const key of ['sku', 'kind', 'identity', 'zones'] as const) {
     const value = key in options ? options[key] : spec.envelope?.[key];
-    if (value !== undefined) (doc as Record<string, unknown>)[key] = structuredClone(value);
+    if (value !== undefined) (doc as Record<string, unknown>)[key] = cloneJson(value);
   }
-  if (options.extra) Object.assign(doc, structuredClone(options.extra));
+  if (options.extra) Object.assign(doc, cloneJson(options.extra));
   const props = spec.properties({ id, subscriptionId, resourceGroup, location, name });
   doc.properties = mergeJson(props, overrides ?? {}) as ArmResource['properties'];
   return doc;
