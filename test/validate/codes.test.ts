@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { CODES, diagnostic } from '../../src/validate/codes.js';
+
+describe('diagnostic code catalog', () => {
+  it('pins the list of codes (a dropped or renumbered code must be a deliberate change)', () => {
+    expect([...CODES.keys()]).toEqual([
+      ...Array.from({ length: 18 }, (_, i) => `ZT10${String(i + 1).padStart(2, '0')}`),
+      'ZT2001', 'ZT2002',
+      ...Array.from({ length: 23 }, (_, i) => `ZT30${String(i + 1).padStart(2, '0')}`),
+      ...Array.from({ length: 10 }, (_, i) => `ZT40${String(i + 1).padStart(2, '0')}`),
+    ]);
+  });
+
+  it('gives every code a title and a hint that says how to fix it', () => {
+    for (const c of CODES.values()) {
+      expect(c.title.length, c.id).toBeGreaterThan(10);
+      expect(c.hint.length, c.id).toBeGreaterThan(20);
+    }
+  });
+
+  it('builds diagnostics with the catalog defaults, and refuses unknown codes', () => {
+    expect(diagnostic('ZT4002', { message: 'm', file: 'f.ts' })).toMatchObject({ code: 'ZT4002', severity: 'warning', file: 'f.ts' });
+    expect(() => diagnostic('ZT9999', { message: 'm' })).toThrow();
+  });
+});
