@@ -230,18 +230,27 @@ export function aliasTypeFiles(groups: readonly AliasTypeGroup[]): Map<string, s
   return files;
 }
 
-/** Runtime alias data: { types: { <canonical type>: [[name, defaultPath], ...] } } (types sorted, rows in API order). */
+/**
+ * Runtime alias data, format 2: `{ "format": 2, "types": { <canonical type>: [row, ...] } }`, types sorted, rows in
+ * the API's order. To keep the file small and fast to parse, a row is
+ *   [s]          name = <type>/s, defaultPath = properties.s   (45% of the rows)
+ *   [s, p]       name = <type>/s, defaultPath = p
+ *   [n, p, 1]    name = n (not prefixed by its type, e.g. Microsoft.Compute/imagePublisher), defaultPath = p
+ * decodeAliasRow() in ./aliases.ts is the inverse.
+ */
 export function aliasRuntimeJson(groups: readonly AliasTypeGroup[]): string {
-  const types: Record<string, [string, string][]> = {};
-  for (const g of groups) types[g.type] = g.aliases;
-  // Compact (one line per type) rather than canonicalJson's indentation: the file is data, not reviewed text.
-  let text = '{"format":1,"types":{\n';
-  const keys = Object.keys(types).sort(byCodeUnit);
-  keys.forEach((k, i) => {
-    text += `${JSON.stringify(k)}:${JSON.stringify(types[k])}${i === keys.length - 1 ? '' : ','}\n`;
+  let text = '{"format":2,"types":{\n';
+  const sorted = [...groups].sort((a, b) => byCodeUnit(a.type, b.type));
+  sorted.forEach((g, i) => {
+    const prefix = `${g.type}/`;
+    const rows = g.aliases.map(([name, path]) => {
+      if (!name.startsWith(prefix)) return [name, path, 1];
+      const s = name.slice(prefix.length);
+      return path === `properties.${s}` ? [s] : [s, path];
+    });
+    text += `${JSON.stringify(g.type)}:${JSON.stringify(rows)}${i === sorted.length - 1 ? '' : ','}\n`;
   });
-  text += '}}\n';
-  return text;
+  return `${text}}}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
