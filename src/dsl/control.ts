@@ -1,0 +1,124 @@
+/**
+ * `defineControl({...})`: one Zero Trust control, as data. Calling it has no side effects (no registry):
+ * definitions/<unit>/<name>.ts default-exports the returned object and the compiler turns it into a policy
+ * definition. The rule callback runs once, here, with a context typed by the control's resource type and
+ * parameters, so the stored control is plain frozen data.
+ */
+import type { Principle, Unit } from '../model.js';
+import { count, countValue, type Condition } from './conditions.js';
+import type { Effect } from './effects.js';
+import { makeTypedEffects, type TypedEffects } from './effects.js';
+import { makeFieldFn, type FieldFn, type TargetResourceType } from './fields.js';
+import { paramRefs, type ParamRefOf, type ParamRefs, type ParameterSpecs } from './parameters.js';
+
+/**
+ * Resource Manager modes and the resource-provider modes (Learn "definition structure basics", Mode).
+ * Provider modes are evaluated by the RP and mostly reserved for built-ins; the offline evaluator reports
+ * them as unsupported.
+ */
+export type PolicyMode =
+  | 'All'
+  | 'Indexed'
+  | 'Microsoft.KeyVault.Data'
+  | 'Microsoft.Kubernetes.Data'
+  | 'Microsoft.Network.Data'
+  | 'Microsoft.ManagedHSM.Data'
+  | 'Microsoft.DataFactory.Data'
+  | 'Microsoft.MachineLearningServices.v2.Data';
+export const POLICY_MODES: readonly PolicyMode[] = [
+  'All', 'Indexed', 'Microsoft.KeyVault.Data', 'Microsoft.Kubernetes.Data', 'Microsoft.Network.Data',
+  'Microsoft.ManagedHSM.Data', 'Microsoft.DataFactory.Data', 'Microsoft.MachineLearningServices.v2.Data',
+];
+
+export interface PolicyRule {
+  readonly if: Condition;
+  readonly then: Effect;
+}
+
+/** What the rule callback receives. */
+export interface RuleContext<T extends TargetResourceType, P extends ParameterSpecs> extends TypedEffects<T> {
+  /** A field of the evaluated resource: an alias of `resourceType` or a special field (type, name, tags...). */
+  readonly field: FieldFn<T>;
+  /** Typed references to the declared parameters: `p.effect` renders `[parameters('effect')]`. */
+  readonly p: ParamRefs<P>;
+  /** Same as `p[name]`, spelled like the template function. */
+  readonly parameters: <N extends keyof P & string>(name: N) => ParamRefOf<N, P[N]>;
+  readonly count: typeof count;
+  readonly countValue: typeof countValue;
+}
+
+export interface ControlSpec<T extends TargetResourceType, P extends ParameterSpecs> {
+  /** Policy definition name = file name, carries the control id: 'zt-stg-02-minimum-tls'. */
+  readonly name: string;
+  /** 'ZT-STG-02' */
+  readonly controlId: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly principle: Principle;
+  readonly unit: Unit;
+  /** Semantic version of the definition (properties.version and metadata.version). */
+  readonly version: string;
+  /** Portal category, e.g. 'Storage'. */
+  readonly category: string;
+  readonly mode: PolicyMode;
+  /** The primary resource type the rule targets: types the `field` names the rule may use. */
+  readonly resourceType: T;
+  readonly parameters?: P;
+  readonly rule: (ctx: RuleContext<T, P>) => PolicyRule;
+  /** How to fix a non-compliant resource (emitted in metadata.ztpolicy.remediation and the docs). */
+  readonly remediation: string;
+  /** Why the control exists (the Zero Trust reasoning). */
+  readonly reason?: string;
+}
+
+export interface Control<T extends TargetResourceType = TargetResourceType, P extends ParameterSpecs = ParameterSpecs> {
+  readonly kind: 'control';
+  readonly name: string;
+  readonly controlId: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly principle: Principle;
+  readonly unit: Unit;
+  readonly version: string;
+  readonly category: string;
+  readonly mode: PolicyMode;
+  readonly resourceType: T;
+  readonly parameters: P;
+  readonly rule: PolicyRule;
+  readonly remediation: string;
+  readonly reason?: string;
+}
+
+export function defineControl<const T extends TargetResourceType, const P extends ParameterSpecs = {}>(
+  spec: ControlSpec<T, P>,
+): Control<T, P> {
+  const parameters = Object.freeze({ ...(spec.parameters ?? {}) }) as P;
+  const p = paramRefs(parameters);
+  const ctx: RuleContext<T, P> = {
+    field: makeFieldFn<T>(),
+    p,
+    parameters: (name) => p[name],
+    count,
+    countValue,
+    ...makeTypedEffects<T>(),
+  };
+  const rule = spec.rule(ctx);
+  const control: Control<T, P> = {
+    kind: 'control',
+    name: spec.name,
+    controlId: spec.controlId,
+    displayName: spec.displayName,
+    description: spec.description,
+    principle: spec.principle,
+    unit: spec.unit,
+    version: spec.version,
+    category: spec.category,
+    mode: spec.mode,
+    resourceType: spec.resourceType,
+    parameters,
+    rule: Object.freeze({ if: rule.if, then: rule.then }),
+    remediation: spec.remediation,
+    ...(spec.reason === undefined ? {} : { reason: spec.reason }),
+  };
+  return Object.freeze(control);
+}

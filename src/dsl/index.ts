@@ -1,0 +1,54 @@
+/**
+ * The authoring API. Definitions and initiatives import everything from here:
+ *   import { defineControl, param, allOf, anyOf, not, fn } from '../../src/dsl/index.js';
+ */
+export { defineControl, POLICY_MODES } from './control.js';
+export type { Control, ControlSpec, PolicyMode, PolicyRule, RuleContext } from './control.js';
+export { defineInitiative, member } from './initiative.js';
+export type {
+  BuiltinMemberOptions,
+  BuiltinMemberParameters,
+  ControlMemberOptions,
+  ControlMemberParameters,
+  GroupBy,
+  Initiative,
+  InitiativeSpec,
+  Member,
+  MemberParameterValue,
+  MemberValue,
+} from './initiative.js';
+export { param, ParamRef, EFFECT_NAMES } from './parameters.js';
+export type { EffectName, EffectValue, ParameterMetadata, ParameterSpec, ParameterSpecs, ParamRefs } from './parameters.js';
+export { allOf, anyOf, not, value, count, countValue, FieldRef, OPERATORS, isCondition } from './conditions.js';
+export type { ArrayAlias, Condition, OperandData, Operator, OperatorMethods, Target } from './conditions.js';
+export { fn, expr, literal, current, Expr, Literal, renderExpr } from './expressions.js';
+export type { Arg, ExprKind, ExprNode } from './expressions.js';
+export { fieldOf, rawField, fieldExpr, ALIASLESS_RESOURCE_TYPES } from './fields.js';
+export type { AliasesOf, FieldFn, FieldName, SpecialField, TargetResourceType } from './fields.js';
+export {
+  audit,
+  deny,
+  disabled,
+  auditIfNotExists,
+  deployIfNotExists,
+  denyAction,
+  manual,
+  roles,
+  roleDefinitionId,
+  EFFECT_FAMILIES,
+  isEffect,
+} from './effects.js';
+export type {
+  DeployDetails,
+  DeploymentSpec,
+  DeploySpec,
+  Effect,
+  EffectFamily,
+  EffectParam,
+  EvaluationDelay,
+  IfNotExistsDetails,
+  IfNotExistsSpec,
+  ModifyDetails,
+  ModifyOperation,
+  RoleDefinitionId,
+} from './effects.js';

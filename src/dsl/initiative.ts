@@ -1,0 +1,156 @@
+/**
+ * `defineInitiative({...})`: a policy set built from control objects and typed built-ins (never name strings),
+ * so renaming a control or passing a wrong parameter to a member is a type error, not a failed publish.
+ *
+ * Member parameter values are typed from the member's declared parameters: a literal of the allowed type,
+ * a raw "[...]" expression, or a reference to an initiative parameter (`p.x`, rendered
+ * "[parameters('x')]") whose allowed values fit the member's.
+ */
+import type { JsonValue } from '../compiler/canonical-json.js';
+import type { BuiltinParameter, BuiltinParameterValue, BuiltinPolicy } from '../catalog/types.js';
+import type { Principle, Unit } from '../model.js';
+import type { Control } from './control.js';
+import type { ExprKind } from './expressions.js';
+import { paramRefs, type ParamRef, type ParamRefs, type ParamValue, type ParameterSpec, type ParameterSpecs } from './parameters.js';
+
+type Expression = `[${string}]`;
+
+/** A value passed to a member parameter whose values are V. */
+export type MemberValue<V> = V | Expression | ParamRef<string, V, ExprKind>;
+
+type ControlParams<C> = C extends Control<infer _T, infer P> ? P : never;
+
+export type ControlMemberParameters<P extends ParameterSpecs> = {
+  readonly [N in keyof P]?: MemberValue<ParamValue<P[N]>>;
+};
+
+type BuiltinValue<B extends BuiltinParameter> = Exclude<BuiltinParameterValue<B>, Expression>;
+type RequiredBuiltinKeys<P> = { [N in keyof P]: P[N] extends { readonly hasDefault: false } ? N : never }[keyof P];
+export type BuiltinMemberParameters<P extends Readonly<Record<string, BuiltinParameter>>> = {
+  readonly [N in Exclude<keyof P, RequiredBuiltinKeys<P>>]?: MemberValue<BuiltinValue<P[N]>>;
+} & {
+  readonly [N in RequiredBuiltinKeys<P>]: MemberValue<BuiltinValue<P[N]>>;
+};
+
+interface MemberOptionsBase {
+  /** policyDefinitionReferenceId; derived by the compiler (src/compiler/naming.ts) when absent. */
+  readonly referenceId?: string;
+  /** Extra group names beyond the derived principle/unit groups. */
+  readonly groups?: readonly string[];
+}
+
+export interface ControlMemberOptions<P extends ParameterSpecs> extends MemberOptionsBase {
+  readonly parameters?: ControlMemberParameters<P>;
+}
+
+export interface BuiltinMemberOptions<P extends Readonly<Record<string, BuiltinParameter>>> extends MemberOptionsBase {
+  /** The Zero Trust principle this built-in serves in the initiative (controls carry their own). */
+  readonly principle: Principle;
+  readonly parameters?: BuiltinMemberParameters<P>;
+}
+
+export type MemberParameterValue = JsonValue | ParamRef | Expression;
+
+export interface Member {
+  readonly kind: 'member';
+  readonly target: Control | BuiltinPolicy;
+  readonly parameters: { readonly [name: string]: MemberParameterValue };
+  readonly principle: Principle;
+  /** Set when the member comes from a unit initiative (or is a control); built-ins get the initiative's unit. */
+  readonly unit?: Unit;
+  readonly referenceId?: string;
+  readonly groups?: readonly string[];
+}
+
+function freezeParams(p: object | undefined): { readonly [name: string]: MemberParameterValue } {
+  return Object.freeze({ ...((p ?? {}) as Record<string, MemberParameterValue>) });
+}
+
+/** A control member. */
+export function member<C extends Control>(control: C, options?: ControlMemberOptions<ControlParams<C>>): Member;
+/** A built-in member (typed from src/catalog/builtins.ts). */
+export function member<P extends Readonly<Record<string, BuiltinParameter>>>(
+  builtin: BuiltinPolicy<P>,
+  options: BuiltinMemberOptions<P>,
+): Member;
+export function member(
+  target: Control | BuiltinPolicy,
+  options?: ControlMemberOptions<ParameterSpecs> | BuiltinMemberOptions<Readonly<Record<string, BuiltinParameter>>>,
+): Member {
+  const isControl = target.kind === 'control';
+  const principle = isControl ? target.principle : (options as BuiltinMemberOptions<Readonly<Record<string, BuiltinParameter>>> | undefined)?.principle;
+  if (principle === undefined) throw new TypeError(`built-in member ${target.name} needs a principle`);
+  const m: Member = {
+    kind: 'member',
+    target,
+    parameters: freezeParams(options?.parameters),
+    principle,
+    ...(isControl ? { unit: target.unit } : {}),
+    ...(options?.referenceId === undefined ? {} : { referenceId: options.referenceId }),
+    ...(options?.groups === undefined ? {} : { groups: Object.freeze([...options.groups]) }),
+  };
+  return Object.freeze(m);
+}
+
+/** How members are grouped (policyDefinitionGroups): by Zero Trust principle and/or by unit. */
+export type GroupBy = 'principle' | 'unit';
+
+export interface InitiativeSpec<P extends ParameterSpecs> {
+  /** Policy set definition name, e.g. 'zt-storage'. The assignment name is derived from it (naming.ts). */
+  readonly name: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly version: string;
+  readonly category: string;
+  /** The unit of a unit initiative; absent for the umbrella. */
+  readonly unit?: Unit;
+  readonly parameters?: P;
+  readonly members?: (ctx: { readonly p: ParamRefs<P> }) => readonly Member[];
+  /**
+   * Initiatives whose members (and parameters) are copied in: Azure cannot nest initiatives, so the umbrella
+   * flattens its unit initiatives at compile time.
+   */
+  readonly include?: readonly Initiative[];
+  /** Default ['principle'] (+ 'unit' when members come from more than one unit). */
+  readonly groupBy?: readonly GroupBy[];
+}
+
+export interface Initiative<P extends ParameterSpecs = ParameterSpecs> {
+  readonly kind: 'initiative';
+  readonly name: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly version: string;
+  readonly category: string;
+  readonly unit?: Unit;
+  /** Own parameters (included initiatives keep theirs; the compiler merges them). */
+  readonly parameters: P;
+  /** Own members, with the unit filled in. */
+  readonly members: readonly Member[];
+  readonly include: readonly Initiative[];
+  readonly groupBy?: readonly GroupBy[];
+}
+
+export function defineInitiative<const P extends ParameterSpecs = {}>(spec: InitiativeSpec<P>): Initiative<P> {
+  const parameters = Object.freeze({ ...(spec.parameters ?? {}) }) as P;
+  const raw = spec.members?.({ p: paramRefs(parameters) }) ?? [];
+  const members = raw.map((m) =>
+    m.unit !== undefined || spec.unit === undefined ? m : Object.freeze({ ...m, unit: spec.unit }),
+  );
+  const initiative: Initiative<P> = {
+    kind: 'initiative',
+    name: spec.name,
+    displayName: spec.displayName,
+    description: spec.description,
+    version: spec.version,
+    category: spec.category,
+    ...(spec.unit === undefined ? {} : { unit: spec.unit }),
+    parameters,
+    members: Object.freeze(members),
+    include: Object.freeze([...(spec.include ?? [])]),
+    ...(spec.groupBy === undefined ? {} : { groupBy: Object.freeze([...spec.groupBy]) }),
+  };
+  return Object.freeze(initiative);
+}
+
+export type { ParameterSpec };
