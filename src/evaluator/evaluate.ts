@@ -1,0 +1,110 @@
+/**
+ * Library entry points: evaluatePolicy (compile + run, with compiled rules cached per definition object) and
+ * compilePolicy (compile once, run many times).
+ */
+import { loadBundledAliases } from '../catalog/aliases.js';
+import {
+  aliasSourceFromCatalog,
+  aliasSourceFromJson,
+  layeredAliasSource,
+  EMPTY_ALIAS_SOURCE,
+  type AliasSource,
+} from './aliases.js';
+import { CompiledPolicy, resolveOptions, type RunInput } from './compile.js';
+import { EvaluatorCode, PolicyDefinitionError } from './errors.js';
+import type { AliasCatalogInput, EvaluateInput, EvaluationResult, EvaluatorOptions, PolicyDefinitionInput } from './types.js';
+
+export { CompiledPolicy } from './compile.js';
+export type { RunInput } from './compile.js';
+
+let bundled: AliasSource | undefined;
+
+/** The alias catalog vendored with ztpolicy (src/catalog/data/aliases.json.gz), loaded once. */
+export function bundledAliasSource(): AliasSource {
+  return (bundled ??= aliasSourceFromCatalog(loadBundledAliases()));
+}
+
+function isAliasSource(v: unknown): v is AliasSource {
+  return typeof v === 'object' && v !== null && typeof (v as AliasSource).getType === 'function' && typeof (v as AliasSource).findAlias === 'function';
+}
+
+const jsonSources = new WeakMap<object, AliasSource>();
+
+/** Builds the alias source for an input catalog layered over the bundled one (the input wins). */
+export function aliasSourceFor(aliases: AliasCatalogInput | undefined, options: EvaluatorOptions = {}): AliasSource {
+  const useBundled = options.bundledAliases ?? true;
+  if (aliases === undefined) return useBundled ? bundledAliasSource() : EMPTY_ALIAS_SOURCE;
+  let own: AliasSource;
+  if (isAliasSource(aliases)) own = aliases;
+  else {
+    const cached = jsonSources.get(aliases);
+    own = cached ?? aliasSourceFromJson(aliases);
+    if (!cached) jsonSources.set(aliases, own);
+  }
+  if (!useBundled) return own;
+  let layered = layeredCache.get(own);
+  if (!layered) layeredCache.set(own, (layered = layeredAliasSource([own, bundledAliasSource()])));
+  return layered;
+}
+const layeredCache = new WeakMap<AliasSource, AliasSource>();
+
+/** Evaluator options plus the alias catalog to layer over the bundled one. */
+export type CompileOptions = EvaluatorOptions & { aliases?: AliasCatalogInput };
+
+/**
+ * Compiles a definition ({ name?, properties: { policyRule, parameters, mode } } or its properties) or a bare
+ * policyRule ({ if, then }) once; run it with `.evaluate(resource, { parameters, context, related, apiVersion })`.
+ * Throws PolicyDefinitionError (a ZtError with a code) when the rule is malformed: unknown operator, bad
+ * expression, undeclared parameter, unknown effect.
+ */
+export function compilePolicy(definition: PolicyDefinitionInput | { if: unknown; then: unknown }, opts: CompileOptions = {}): CompiledPolicy {
+  const { aliases, ...evaluatorOptions } = opts;
+  const options = resolveOptions(evaluatorOptions);
+  const source = aliasSourceFor(aliases, evaluatorOptions);
+  const d = definition as Record<string, unknown>;
+  const isBareRule = typeof d === 'object' && d !== null && ('if' in d || 'then' in d) && !('properties' in d) && !('policyRule' in d);
+  return new CompiledPolicy(isBareRule ? { policyRule: d } : { definition: definition as PolicyDefinitionInput }, options, source);
+}
+
+const cache = new WeakMap<object, Map<string, CompiledPolicy>>();
+
+function optionsKey(input: EvaluateInput): string {
+  return JSON.stringify(input.options ?? {}, (_k, v: unknown) => (typeof v === 'function' ? 'fn' : v));
+}
+
+/**
+ * Evaluates one policy against one resource, as Azure would for a create/update request (alias paths for
+ * `apiVersion`) or a compliance scan (no apiVersion: the catalog's default paths).
+ *
+ * - Malformed definition -> throws PolicyDefinitionError (code ZT5001..ZT5006).
+ * - Runtime failure -> { effect: 'deny', error: { code, message } } (Azure: implicit deny).
+ * - effect is lower-case ('deny', 'auditifnotexists'); effectAsWritten keeps the spelling of the rule.
+ */
+export function evaluatePolicy(input: EvaluateInput): EvaluationResult {
+  const src = (input.definition ?? input.policyRule) as object | undefined;
+  if (src === undefined || src === null || typeof src !== 'object') {
+    throw new PolicyDefinitionError(EvaluatorCode.ruleShape, 'evaluatePolicy needs a definition or a policyRule object', {
+      hint: 'pass { definition } (a whole policy definition) or { policyRule: { if, then } }',
+    });
+  }
+  let byOpts = cache.get(src);
+  if (!byOpts) cache.set(src, (byOpts = new Map()));
+  const key = optionsKey(input) + (input.aliases ? '|aliases' : '') + (input.definition ? '|def' : '|rule');
+  let compiled = input.aliases ? undefined : byOpts.get(key);
+  if (!compiled) {
+    compiled = new CompiledPolicy(
+      input.definition ? { definition: input.definition } : { policyRule: input.policyRule },
+      resolveOptions(input.options),
+      aliasSourceFor(input.aliases, input.options),
+    );
+    if (!input.aliases) byOpts.set(key, compiled);
+  }
+  const run: RunInput = {
+    parameters: input.parameters,
+    apiVersion: input.apiVersion,
+    requestContext: input.requestContext,
+    context: input.context,
+    related: input.related,
+  };
+  return compiled.evaluate(input.resource, run);
+}
