@@ -1,0 +1,39 @@
+import type { HierarchySeed } from './state.js';
+
+/** A clearly fake tenant id; the tenant root group is named after it, as in Azure. */
+export const DEFAULT_TENANT_ID = '00000000-0000-4000-8000-0000000a2e00';
+
+/**
+ * Default hierarchy:
+ *
+ *   <tenant root group = tenant id>
+ *   ├── root                      "Root" (the publisher's target in the docs: `--mg root`)
+ *   │   ├── platform              sub 11111111-… "platform-connectivity"
+ *   │   └── landing-zones
+ *   │       ├── corp              sub 22222222-… "corp-prod"
+ *   │       └── online            sub 33333333-… "online-prod"
+ *   └── sandbox                   sub 44444444-… "sandbox" (outside root: out-of-scope tests)
+ */
+export const DEFAULT_SUBSCRIPTIONS = {
+  platform: '11111111-1111-4111-8111-111111111111',
+  corp: '22222222-2222-4222-8222-222222222222',
+  online: '33333333-3333-4333-8333-333333333333',
+  sandbox: '44444444-4444-4444-8444-444444444444',
+} as const;
+
+export const DEFAULT_HIERARCHY: HierarchySeed = {
+  managementGroups: [
+    { id: 'root', displayName: 'Root' },
+    { id: 'platform', displayName: 'Platform', parent: 'root' },
+    { id: 'landing-zones', displayName: 'Landing zones', parent: 'root' },
+    { id: 'corp', displayName: 'Corp', parent: 'landing-zones' },
+    { id: 'online', displayName: 'Online', parent: 'landing-zones' },
+    { id: 'sandbox', displayName: 'Sandbox' },
+  ],
+  subscriptions: [
+    { id: DEFAULT_SUBSCRIPTIONS.platform, displayName: 'platform-connectivity', managementGroup: 'platform' },
+    { id: DEFAULT_SUBSCRIPTIONS.corp, displayName: 'corp-prod', managementGroup: 'corp' },
+    { id: DEFAULT_SUBSCRIPTIONS.online, displayName: 'online-prod', managementGroup: 'online' },
+    { id: DEFAULT_SUBSCRIPTIONS.sandbox, displayName: 'sandbox', managementGroup: 'sandbox' },
+  ],
+};

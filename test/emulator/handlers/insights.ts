@@ -1,0 +1,166 @@
+/**
+ * Microsoft.PolicyInsights (2024-10-01, @azure/arm-policyinsights 6.0.0): remediations at management
+ * group / subscription scope, and policyStates summarize (zero results: the emulator evaluates nothing).
+ *
+ * Remediation rules (publisher-mechanics §4, remediation-structure docs): the assignment must exist and
+ * be at or above the remediation scope; for an initiative assignment `policyDefinitionReferenceId` is
+ * required and must name a member; the member (or definition) must be deployIfNotExists or modify. Codes
+ * for these are not documented: they are marked inferred. A remediation starts `Accepted` and advances one
+ * step per GET (Evaluating, then Succeeded) so pollers terminate.
+ */
+import { ArmError, badRequest, notFound } from '../arm-error.js';
+import type { Reply, RequestContext, Route } from '../context.js';
+import { ok, page } from '../context.js';
+import type { Scope } from '../scope.js';
+import type { ArmResource } from '../state.js';
+import { clone, isObject, newGuid, nowIso, type JsonObject } from '../util.js';
+import { effectiveEffects, lookupRef, needsIdentity, parsePolicyRef, scopeOfId } from './policy.js';
+
+const PROGRESSION = ['Accepted', 'Evaluating', 'Succeeded'];
+const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
+
+function key(scope: Scope, name: string): string {
+  return `${scope.key}/providers/microsoft.policyinsights/remediations/${name.toLowerCase()}`;
+}
+
+function advance(res: ArmResource): void {
+  const p = res.properties as JsonObject;
+  const state = String(p.provisioningState);
+  const i = PROGRESSION.indexOf(state);
+  if (i >= 0 && i < PROGRESSION.length - 1) {
+    p.provisioningState = PROGRESSION[i + 1]!;
+    p.lastUpdatedOn = nowIso();
+  }
+}
+
+export async function handleRemediations(ctx: RequestContext, route: Route): Promise<Reply> {
+  const scope = ctx.state.canonical(route.scope);
+  if (scope.kind !== 'managementGroup' && scope.kind !== 'subscription') {
+    throw new ArmError(404, 'UnsupportedByEmulator', 'The ARM emulator serves remediations at management group and subscription scope only.');
+  }
+  ctx.state.assertScopeExists(scope);
+  const [name, action, ...extra] = route.rest;
+  if (extra.length > 0) throw new ArmError(404, 'UnsupportedByEmulator', `The ARM emulator does not implement '${ctx.path}'.`);
+  if (name === undefined) {
+    if (ctx.method !== 'GET') throw new ArmError(405, 'MethodNotAllowed', `'${ctx.method}' is not supported on the remediations list.`);
+    const items = [...ctx.state.remediations.values()].filter((r) => r.id.toLowerCase().startsWith(`${scope.key}/providers/microsoft.policyinsights/`));
+    return page(ctx, items);
+  }
+  const k = key(scope, name);
+  const existing = ctx.state.remediations.get(k);
+  if (action !== undefined) {
+    if (ctx.method !== 'POST') throw new ArmError(405, 'MethodNotAllowed', `'${ctx.method}' is not supported on '${action}'.`);
+    if (!existing) throw notFound('RemediationNotFound', `The remediation '${name}' could not be found.`);
+    switch (action.toLowerCase()) {
+      case 'cancel': {
+        const p = existing.properties as JsonObject;
+        if (!TERMINAL.has(String(p.provisioningState).toLowerCase())) p.provisioningState = 'Canceled';
+        return ok(existing);
+      }
+      case 'listdeployments':
+        return page(ctx, []);
+      default:
+        throw new ArmError(404, 'UnsupportedByEmulator', `The ARM emulator does not implement remediation action '${action}'.`);
+    }
+  }
+  switch (ctx.method) {
+    case 'GET':
+      if (!existing) throw notFound('RemediationNotFound', `The remediation '${name}' could not be found.`);
+      advance(existing);
+      return ok(existing);
+    case 'DELETE':
+      if (!existing) return { status: 204 };
+      ctx.state.remediations.delete(k);
+      return ok(existing);
+    case 'PUT':
+      return put(ctx, scope, name, k, existing);
+    default:
+      throw new ArmError(405, 'MethodNotAllowed', `'${ctx.method}' is not supported on a remediation.`);
+  }
+}
+
+async function put(ctx: RequestContext, scope: Scope, name: string, k: string, existing: ArmResource | undefined): Promise<Reply> {
+  const body = ctx.body;
+  if (!isObject(body) || !isObject(body.properties)) {
+    throw badRequest('InvalidRequestContent', "The request content was invalid: required member 'properties' is missing.");
+  }
+  const p = body.properties;
+  if (typeof p.policyAssignmentId !== 'string') {
+    throw badRequest('InvalidRemediationRequest', `The remediation '${name}' request is invalid: 'policyAssignmentId' is required.`); // inferred code
+  }
+  const assignment = ctx.state.policyAssignments.get(p.policyAssignmentId.toLowerCase());
+  if (!assignment) throw notFound('PolicyAssignmentNotFound', `The policy assignment '${p.policyAssignmentId}' is not found.`);
+  if (!ctx.state.isAtOrBelow(scope, scopeOfId(assignment.id))) {
+    throw badRequest('InvalidRemediationRequest', `The remediation '${name}' scope '${scope.id}' is not at or below the policy assignment '${assignment.id}'.`); // inferred code
+  }
+  const ap = assignment.properties as JsonObject;
+  const ref = parsePolicyRef(String(ap.policyDefinitionId));
+  const target = ref ? await lookupRef(ctx, ref) : undefined;
+  if (!ref || !target) throw notFound('PolicyDefinitionNotFound', `The policy definition of assignment '${assignment.id}' could not be found.`);
+  const values: Record<string, unknown> = {};
+  if (isObject(ap.parameters)) for (const [pk, pv] of Object.entries(ap.parameters)) if (isObject(pv)) values[pk] = pv.value;
+  const effects = await effectiveEffects(ctx, target, ref.kind, values);
+  const refId = typeof p.policyDefinitionReferenceId === 'string' ? p.policyDefinitionReferenceId : undefined;
+  let effect: string | undefined;
+  if (ref.kind === 'policySetDefinitions') {
+    if (refId === undefined) {
+      throw badRequest('InvalidRemediationRequest', `The remediation '${name}' targets an initiative assignment: 'policyDefinitionReferenceId' is required.`); // inferred code
+    }
+    const member = effects.find((e) => e.referenceId?.toLowerCase() === refId.toLowerCase());
+    if (!member) {
+      throw badRequest('InvalidRemediationRequest', `The policy definition reference '${refId}' does not exist in the initiative of assignment '${assignment.id}'.`); // inferred code
+    }
+    effect = member.effect;
+  } else {
+    effect = effects[0]?.effect;
+  }
+  if (!needsIdentity(effect)) {
+    throw badRequest('InvalidRemediationRequest', `The remediation '${name}' is invalid: only deployIfNotExists and modify policies can be remediated (effect is '${effect ?? 'unknown'}').`); // inferred code
+  }
+  const mode = String(p.resourceDiscoveryMode ?? 'ExistingNonCompliant');
+  if (!['existingnoncompliant', 'reevaluatecompliance'].includes(mode.toLowerCase())) {
+    throw badRequest('InvalidRequestContent', `resourceDiscoveryMode '${mode}' is invalid.`);
+  }
+  const now = nowIso();
+  const prev = existing?.properties as JsonObject | undefined;
+  const res: ArmResource = {
+    id: `${scope.id}/providers/Microsoft.PolicyInsights/remediations/${name}`,
+    type: 'Microsoft.PolicyInsights/remediations',
+    name,
+    systemData: { createdBy: ctx.options.callerObjectId, createdByType: 'Application', createdAt: prev?.createdOn ?? now, lastModifiedBy: ctx.options.callerObjectId, lastModifiedByType: 'Application', lastModifiedAt: now },
+    properties: {
+      ...clone(p),
+      resourceDiscoveryMode: mode,
+      provisioningState: 'Accepted',
+      createdOn: prev?.createdOn ?? now,
+      lastUpdatedOn: now,
+      deploymentStatus: { totalDeployments: 0, successfulDeployments: 0, failedDeployments: 0 },
+      correlationId: newGuid(),
+    },
+  };
+  ctx.state.remediations.set(k, res);
+  return ok(res, existing ? 200 : 201);
+}
+
+/** POST …/policyStates/latest/summarize: an empty summary (no resources evaluated). */
+export function handlePolicyStates(ctx: RequestContext, route: Route): Reply {
+  const [resource, action] = route.rest;
+  if (ctx.method === 'POST' && resource?.toLowerCase() === 'latest' && action?.toLowerCase() === 'summarize') {
+    return ok({
+      '@odata.context': 'https://management.azure.com/providers/Microsoft.PolicyInsights/policyStates/$metadata#summary',
+      '@odata.count': 1,
+      value: [
+        {
+          '@odata.id': null,
+          '@odata.context': 'https://management.azure.com/providers/Microsoft.PolicyInsights/policyStates/$metadata#summary/$entity',
+          results: { nonCompliantResources: 0, nonCompliantPolicies: 0, resourceDetails: [], policyDetails: [], policyGroupDetails: [] },
+          policyAssignments: [],
+        },
+      ],
+    });
+  }
+  if (ctx.method === 'POST' && resource?.toLowerCase() === 'latest' && action?.toLowerCase() === 'triggerevaluation') {
+    return { status: 200 };
+  }
+  throw new ArmError(404, 'UnsupportedByEmulator', `The ARM emulator does not implement '${ctx.method} ${ctx.path}'.`);
+}

@@ -1,0 +1,114 @@
+import type { EmulatorState, HierarchySeed } from './state.js';
+
+export interface EmulatorOptions {
+  /** Delay before every response (ms). Default 0. Also settable later through `emulator.latencyMs`. */
+  latencyMs?: number;
+  /** Tenant id; the tenant root management group is named after it. */
+  tenantId?: string;
+  /** Expected bearer token. Default: any non-empty `Bearer <token>` is accepted. */
+  token?: string;
+  /** Replaces the default hierarchy (see defaults.ts). MGs without `parent` hang under the tenant root group. */
+  hierarchy?: HierarchySeed;
+  /**
+   * Managed-identity replication: role-assignment PUTs for a new SystemAssigned principal answer 400
+   * PrincipalNotFound for this many ms after the assignment created it, or for the first N PUTs.
+   */
+  principalReplicationDelayMs?: number | { failuresBeforeVisible: number };
+  /** When true, a role assignment that sends principalType skips the replication knob (as ARM does). Default false. */
+  principalTypeBypassesReplication?: boolean;
+  /** Role assignments to principals the emulator never created: accept (true) or 400 PrincipalNotFound (default). */
+  acceptUnknownPrincipals?: boolean;
+  /** Eventual consistency: the first N references to each definition/set (from a set or an assignment) fail as not found. */
+  definitionVisibilityFailures?: number;
+  /** When parameter updates are checked for InvalidPolicy(Set)ParameterUpdate: only for definitions in use (default) or always. */
+  parameterUpdateCheck?: 'inUse' | 'always';
+  /** Page size for list operations (ARM pages at 500). `$top` lowers it per request. */
+  pageSize?: number;
+  /** Built-in policies folder. Default ../shared/azure/builtins/built-in-policies from the repo root. */
+  builtinsDir?: string;
+  /** Object id the emulator records as the caller in createdBy/updatedBy/systemData. */
+  callerObjectId?: string;
+}
+
+export type FaultKind = '429' | '500' | '503' | 'reset' | 'latency' | 'status';
+
+export interface FaultRule {
+  /** All given conditions must hold. Path tests run against the normalised path (no query). */
+  match?: { method?: string; pathIncludes?: string; pathRegex?: RegExp; apiVersion?: string };
+  kind: FaultKind;
+  /** Fire on this many matching requests, then stay quiet. Default: every matching request until `faults.clear()`. */
+  times?: number;
+  /** Let this many matching requests through before firing (to hit the nth occurrence). */
+  skip?: number;
+  /** 429/503: `Retry-After` in seconds (default 0); `null` sends no retry header at all (the SDK then does not retry a 429). */
+  retryAfterSeconds?: number | null;
+  /** 429/503: send `x-ms-retry-after-ms` instead of `Retry-After`. */
+  retryAfterMs?: number;
+  /** 'latency': extra delay before handling normally. */
+  extraMs?: number;
+  /** 'status': the status to answer; with `code`/`message` for the error body (also override codes for 429/500/503). */
+  status?: number;
+  code?: string;
+  message?: string;
+  /** 'reset': apply the request to the state first, then drop the connection (a write whose response is lost). */
+  afterHandling?: boolean;
+}
+
+export interface RecordedRequest {
+  seq: number;
+  method: string;
+  /** Normalised path: duplicate slashes collapsed, no query. */
+  path: string;
+  /** The path exactly as received. */
+  rawPath: string;
+  /** How many runs of duplicate slashes the raw path had (`//providers/...` = 1). */
+  doubleSlashes: number;
+  /** Decoded query, keys lower-cased (`$filter`, `$top`, `api-version`, ...). */
+  query: Record<string, string>;
+  apiVersion: string;
+  /** Response status; 0 when the connection was dropped ('reset' fault). */
+  status: number;
+  /** `error.code` of an error response. */
+  errorCode?: string;
+  /** Set when a fault rule answered (or delayed/dropped) this request. */
+  injected?: FaultKind;
+  /** 'reset' with afterHandling: the status the handler produced before the connection was dropped. */
+  handledStatus?: number;
+  /** Parsed JSON request body. */
+  body?: unknown;
+  requestBytes: number;
+  /** Whether an Authorization header was present (the token itself is never recorded). */
+  authorization: boolean;
+  /** Same across the SDK's retries of one call: group by it to count logical calls. */
+  clientRequestId?: string;
+  userAgent?: string;
+  /** Arrival time (ms since epoch). */
+  at: number;
+  durationMs: number;
+}
+
+export interface ArmEmulator {
+  /** https://127.0.0.1:<port> */
+  url: string;
+  /** PEM of the self-signed certificate (it is its own CA). */
+  ca: string;
+  /** The same PEM in a temp file, for NODE_EXTRA_CA_CERTS of child processes. Removed by close(). */
+  caFile: string;
+  tenantId: string;
+  /** Every request, in arrival order of completion. */
+  requests: RecordedRequest[];
+  /** PUT/PATCH/POST/DELETE requests. */
+  writes(): RecordedRequest[];
+  resetRequests(): void;
+  faults: { add(rule: FaultRule): void; clear(): void; fired(): number };
+  /** Delay applied before every response; mutable. */
+  latencyMs: number;
+  /** In-memory objects, to inspect (and snapshot/restore). */
+  state: EmulatorState;
+  /**
+   * Runs one request in-process with the emulator's validation but without HTTP, auth, latency, faults
+   * or recording: for seeding state. `target` is a path with `?api-version=`.
+   */
+  call(method: string, target: string, body?: unknown): Promise<{ status: number; body?: unknown }>;
+  close(): Promise<void>;
+}
