@@ -257,7 +257,7 @@ export interface ResolvedMember {
 
 export interface ResolveOptions {
   /** Built-in definition document by GUID (the vendored built-in catalog). */
-  builtin?: (name: string) => JsonObject | undefined;
+  builtin?: (name: string) => object | undefined;
   /**
    * Resolves a member parameter value that is a template expression other than a plain `[parameters('x')]`
    * (e.g. `[concat(parameters('a'), '-x')]`). Return undefined when it cannot.
@@ -322,7 +322,7 @@ export function resolveInitiative(
     let definition = byName.get(name.toLowerCase());
     if (!definition && !isBuiltinDefinitionId(id)) definition = sibling(name);
     if (!definition && isBuiltinDefinitionId(id)) {
-      const doc = options.builtin?.(name);
+      const doc = options.builtin?.(name) as JsonObject | undefined;
       if (doc) definition = { kind: 'definition', name, document: normalisePolicyDocument(doc, 'definition', name), file: `built-in ${name}`, jsonPath: '$', origin: 'builtin' };
     }
     if (!definition) {
@@ -413,8 +413,13 @@ export function loadParametersFile(file: string): { values: Record<string, JsonV
 // Resources
 
 export interface LoadResourcesOptions {
-  /** Is this resource type known (has aliases / is a real ARM type)? Unknown types are reported and skipped. */
-  isKnownType?: (type: string) => boolean;
+  /**
+   * Resource types known to the alias catalog. A type it does not know is reported: as an error (and the
+   * resource skipped) when a known type is a near miss (a typo such as storageAcounts), else as a warning (the
+   * resource is still evaluated: real types without aliases exist, and type/name/location/tags conditions
+   * still apply to them).
+   */
+  knownTypes?: { has(type: string): boolean; suggest(type: string): string | undefined };
   /** Called after each file with the running resource count (progress on stderr for large inputs). */
   onFile?: (file: string, resourcesSoFar: number, bytes: number) => void;
 }
@@ -441,6 +446,57 @@ function checkResource(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The part of the evaluator's existence question (RelatedQuery) that a lookup over documents needs. */
+export interface RelatedQueryLike {
+  type: string;
+  name?: string;
+  scope: 'resource' | 'resourceGroup' | 'subscription';
+  resourceGroupName?: string;
+  subscriptionId?: string;
+  resourceId?: string;
+}
+
+function idScope(id: unknown): { subscription?: string; resourceGroup?: string } {
+  if (typeof id !== 'string') return {};
+  const m = /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?/i.exec(id);
+  return m ? { subscription: m[1]?.toLowerCase(), resourceGroup: m[2]?.toLowerCase() } : {};
+}
+
+/**
+ * Answers auditIfNotExists/deployIfNotExists existence lookups from a set of resource documents (an export, or
+ * the related resources a test names): documents of `details.type` in the asked scope — children/extensions
+ * of the evaluated resource (id under its id), its resource group, or its subscription — and with the asked
+ * name when there is one (compared on the last name segment, since child names are written `parent/child` in
+ * templates but returned as `child` by GET; a trailing `?` matches any name).
+ */
+export function relatedLookupFrom(documents: readonly JsonObject[]): (query: RelatedQueryLike) => JsonObject[] {
+  const byType = new Map<string, JsonObject[]>();
+  for (const d of documents) {
+    if (typeof d.type !== 'string') continue;
+    const t = d.type.toLowerCase();
+    let list = byType.get(t);
+    if (!list) byType.set(t, (list = []));
+    list.push(d);
+  }
+  return (query) => {
+    const candidates = byType.get(query.type.toLowerCase()) ?? [];
+    const lastSegment = (n: string) => n.split('/').filter(Boolean).pop()?.toLowerCase() ?? '';
+    const wantName = query.name !== undefined && !query.name.endsWith('?') ? lastSegment(query.name) : undefined;
+    const sub = query.subscriptionId?.toLowerCase();
+    const rg = query.resourceGroupName?.toLowerCase();
+    const parent = query.resourceId?.toLowerCase();
+    return candidates.filter((d) => {
+      if (wantName !== undefined && lastSegment(String(d.name ?? d.id ?? '')) !== wantName) return false;
+      const id = typeof d.id === 'string' ? d.id.toLowerCase() : undefined;
+      const where = idScope(d.id);
+      if (query.scope === 'resource') return parent !== undefined && id !== undefined && id.startsWith(`${parent}/`);
+      if (sub !== undefined && where.subscription !== undefined && where.subscription !== sub) return false;
+      if (query.scope === 'resourceGroup' && rg !== undefined && where.resourceGroup !== undefined && where.resourceGroup !== rg) return false;
+      return true;
+    });
+  };
+}
+
 export function loadResources(paths: readonly string[], options: LoadResourcesOptions = {}): LoadedResources {
   const result: LoadedResources = { resources: [], problems: [], files: [] };
   for (const path of paths) {
@@ -464,16 +520,19 @@ export function loadResources(paths: readonly string[], options: LoadResourcesOp
         }
         const resource = value as JsonObject;
         const type = resource.type as string;
-        if (options.isKnownType && !options.isKnownType(type)) {
+        if (options.knownTypes && !options.knownTypes.has(type)) {
+          const suggestion = options.knownTypes.suggest(type);
           result.problems.push({
             file: shown,
             ...(jsonPath === '$' ? {} : { jsonPath }),
             code: InputCode.unknownResourceType,
-            severity: 'error',
-            message: `unknown resource type "${type}"; the resource is skipped`,
-            hint: 'check the spelling of "type" (Namespace/resourceType, as ARM returns it)',
+            severity: suggestion ? 'error' : 'warning',
+            message: suggestion
+              ? `unknown resource type "${type}"; the resource is skipped`
+              : `resource type "${type}" is not in the alias catalog; only type, name, location and tags conditions can match it`,
+            hint: suggestion ? `did you mean "${suggestion}"?` : 'check the spelling of "type" (Namespace/resourceType, as ARM returns it)',
           });
-          return;
+          if (suggestion) return;
         }
         result.resources.push({ resource, file: shown, jsonPath });
       };

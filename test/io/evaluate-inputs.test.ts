@@ -81,14 +81,22 @@ describe('loadResources', () => {
     expect(loaded.problems[4]?.hint).toMatch(/empty/);
   });
 
-  it('reports a missing path and an unknown resource type, and skips that resource', () => {
-    const file = w('unknown.json', JSON.stringify([storage('x'), storage('y', { type: 'Microsoft.Storage/storageAcounts' })]));
+  it('reports a missing path and an unknown resource type: a near miss is skipped, an unlisted type only warned', () => {
+    const file = w('unknown.json', JSON.stringify([storage('x'), storage('y', { type: 'Microsoft.Storage/storageAcounts' }), storage('z', { type: 'Contoso.Widgets/gadgets' })]));
+    const known = ['microsoft.storage/storageaccounts'];
     const loaded = loadResources([join(dir, 'nope.json'), file], {
-      isKnownType: (t) => t.toLowerCase() === 'microsoft.storage/storageaccounts',
+      knownTypes: {
+        has: (t) => known.includes(t.toLowerCase()),
+        suggest: (t) => (t.toLowerCase().startsWith('microsoft.storage/') ? 'Microsoft.Storage/storageAccounts' : undefined),
+      },
     });
-    expect(loaded.resources.map((r) => r.resource.name)).toEqual(['x']);
-    expect(loaded.problems.map((p) => p.code)).toEqual([InputCode.unreadable, InputCode.unknownResourceType]);
-    expect(loaded.problems[1]).toMatchObject({ jsonPath: '$[1]', message: expect.stringContaining('storageAcounts') });
+    expect(loaded.resources.map((r) => r.resource.name)).toEqual(['x', 'z']);
+    expect(loaded.problems.map((p) => [p.code, p.severity, p.jsonPath])).toEqual([
+      [InputCode.unreadable, 'error', undefined],
+      [InputCode.unknownResourceType, 'error', '$[1]'],
+      [InputCode.unknownResourceType, 'warning', '$[2]'],
+    ]);
+    expect(loaded.problems[1]).toMatchObject({ message: expect.stringContaining('storageAcounts'), hint: expect.stringContaining('Microsoft.Storage/storageAccounts') });
   });
 
   it('decodes UTF-16LE (Windows PowerShell redirection) and a UTF-8 BOM', () => {

@@ -1,0 +1,251 @@
+/**
+ * Test helpers for policy authors (`ztpolicy/testing`): a control test reads like its intent.
+ *
+ *   import { expectPolicy, storageAccount, virtualMachine } from 'ztpolicy/testing';
+ *   const policy = expectPolicy(minimumTls);                       // a Control, or any definition JSON
+ *   policy.toDeny(storageAccount({ minimumTlsVersion: 'TLS1_0' }));
+ *   policy.toBeCompliant(storageAccount());
+ *   policy.toBeNotApplicable(virtualMachine());
+ *   policy.withParameters({ effect: 'Audit' }).toAudit(storageAccount({ minimumTlsVersion: 'TLS1_1' }));
+ *
+ * Each assertion runs the offline evaluator and throws an Error whose message shows what was expected, what
+ * the evaluator decided, the trace of conditions that decided it, and the resource — vitest, node:test, jest
+ * or a plain script all report a thrown Error. Nothing here imports a test framework.
+ */
+import { compileControl, isControl } from '../compiler/compile-control.js';
+import type { Control } from '../dsl/control.js';
+import { evaluatePolicy } from '../evaluator/index.js';
+import type {
+  EvaluationContext,
+  EvaluationResult,
+  EvaluatorOptions,
+  ModifyOperationResult,
+  PolicyDefinitionInput,
+  RelatedLookup,
+  RequestContextInput,
+  AliasCatalogInput,
+} from '../evaluator/types.js';
+import { relatedLookupFrom } from '../io/evaluate-inputs.js';
+import type { JsonObject } from '../compiler/canonical-json.js';
+
+export * from './resources.js';
+
+/** What `expectPolicy` accepts: a control object, a compiled `{ document }`, or definition JSON. */
+export type PolicyUnderTest = Control | { document: PolicyDefinitionInput } | PolicyDefinitionInput;
+
+export interface PolicyTestOptions {
+  /** Assignment parameter values ({ name: value }); declared defaults fill the rest. */
+  parameters?: Record<string, unknown>;
+  context?: EvaluationContext;
+  requestContext?: RequestContextInput;
+  apiVersion?: string;
+  aliases?: AliasCatalogInput;
+  /**
+   * Related resources for auditIfNotExists/deployIfNotExists: a list of documents (matched by type, scope and
+   * name like Azure's existence check) or a lookup function. Default: none exist.
+   */
+  related?: readonly object[] | RelatedLookup;
+  evaluator?: EvaluatorOptions;
+}
+
+/** A modify/append operation the test expects; omitted keys are not compared. */
+export type ExpectedOperation = Partial<Pick<ModifyOperationResult, 'operation' | 'field' | 'value'>>;
+
+const compiledCache = new WeakMap<object, PolicyDefinitionInput>();
+
+function toDefinition(policy: PolicyUnderTest): PolicyDefinitionInput {
+  if (isControl(policy)) {
+    const cached = compiledCache.get(policy);
+    if (cached) return cached;
+    const { document, diagnostics } = compileControl(policy);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      throw new Error(
+        `control ${policy.controlId} (${policy.name}) does not compile:\n${errors.map((d) => `  ${d.code} ${d.message}${d.jsonPath ? ` at ${d.jsonPath}` : ''}`).join('\n')}`,
+      );
+    }
+    const def = document as unknown as PolicyDefinitionInput;
+    compiledCache.set(policy, def);
+    return def;
+  }
+  if (typeof policy === 'object' && policy !== null && 'document' in policy && typeof (policy as { document: unknown }).document === 'object') {
+    return (policy as { document: PolicyDefinitionInput }).document;
+  }
+  return policy as PolicyDefinitionInput;
+}
+
+function policyLabel(def: PolicyDefinitionInput): string {
+  const props = def.properties ?? {};
+  const meta = (props.metadata ?? {}) as { ztpolicy?: { controlId?: string } };
+  const id = meta.ztpolicy?.controlId;
+  const name = def.name ?? (typeof props.displayName === 'string' ? props.displayName : 'policy');
+  return id ? `${id} (${name})` : String(name);
+}
+
+function resourceLabel(resource: unknown): string {
+  const r = resource as { type?: unknown; name?: unknown; id?: unknown };
+  return `${String(r?.type ?? 'resource')} '${String(r?.name ?? r?.id ?? '?')}'`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n  ... (${text.length - max} more characters)`;
+}
+
+/** The failure message: expectation, decision, trace, resource. */
+export function explain(expectation: string, definition: PolicyDefinitionInput, resource: unknown, result: EvaluationResult): string {
+  const lines = [
+    `expected ${policyLabel(definition)} ${expectation} ${resourceLabel(resource)}`,
+    `but the evaluator decided: effect=${result.effect ?? 'none'} compliance=${result.compliance} applicable=${result.applicable} matched=${result.matched}` +
+      (result.declaredEffect ? ` (rule declares ${result.declaredEffect})` : ''),
+  ];
+  if (result.error) lines.push(`evaluation error ${result.error.code}: ${result.error.message}`);
+  if (result.details !== undefined) lines.push(`details: ${truncate(JSON.stringify(result.details), 1500)}`);
+  if (result.trace.length > 0) {
+    lines.push('trace (which conditions decided):');
+    for (const t of result.trace) lines.push(`  ${t.result ? 'true ' : 'false'}  ${t.path}: ${t.detail}`);
+  } else {
+    lines.push('trace: (empty)');
+  }
+  if (result.warnings.length > 0) lines.push(`warnings:\n${result.warnings.map((w) => `  ${w}`).join('\n')}`);
+  lines.push(`resource:\n${truncate(JSON.stringify(resource, null, 2), 4000)}`);
+  return lines.join('\n');
+}
+
+function operationsOf(result: EvaluationResult): ModifyOperationResult[] {
+  const d = result.details as { operations?: unknown } | unknown[] | undefined;
+  if (Array.isArray(d)) return d as ModifyOperationResult[];
+  if (d && typeof d === 'object' && Array.isArray((d as { operations?: unknown }).operations)) return (d as { operations: ModifyOperationResult[] }).operations;
+  return [];
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+export class PolicyExpectation {
+  constructor(
+    private readonly definition: PolicyDefinitionInput,
+    private readonly options: PolicyTestOptions = {},
+  ) {}
+
+  /** A copy with these assignment parameter values (merged over the current ones). */
+  withParameters(parameters: Record<string, unknown>): PolicyExpectation {
+    return new PolicyExpectation(this.definition, { ...this.options, parameters: { ...this.options.parameters, ...parameters } });
+  }
+
+  /** A copy with this evaluation context (resource group, subscription, ...). */
+  withContext(context: EvaluationContext): PolicyExpectation {
+    return new PolicyExpectation(this.definition, { ...this.options, context });
+  }
+
+  /** A copy whose existence checks see these related resources. */
+  withRelated(related: readonly object[] | RelatedLookup): PolicyExpectation {
+    return new PolicyExpectation(this.definition, { ...this.options, related });
+  }
+
+  /** Runs the evaluator (no assertion). */
+  evaluate(resource: object, overrides: PolicyTestOptions = {}): EvaluationResult {
+    const o = { ...this.options, ...overrides };
+    const related: RelatedLookup =
+      typeof o.related === 'function' ? o.related : ((q) => relatedLookupFrom((o.related ?? []) as JsonObject[])(q)) as RelatedLookup;
+    return evaluatePolicy({
+      definition: this.definition,
+      resource,
+      related,
+      ...(o.parameters ? { parameters: o.parameters } : {}),
+      ...(o.context ? { context: o.context } : {}),
+      ...(o.requestContext ? { requestContext: o.requestContext } : {}),
+      ...(o.apiVersion ? { apiVersion: o.apiVersion } : {}),
+      ...(o.aliases ? { aliases: o.aliases } : {}),
+      ...(o.evaluator ? { options: o.evaluator } : {}),
+    });
+  }
+
+  private check(expectation: string, resource: object, ok: (r: EvaluationResult) => boolean, overrides?: PolicyTestOptions): EvaluationResult {
+    const result = this.evaluate(resource, overrides);
+    if (!ok(result)) throw new Error(explain(expectation, this.definition, resource, result));
+    return result;
+  }
+
+  /** The request would be denied (deny effect, or an evaluation error, which Azure treats as deny). */
+  toDeny(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to deny', resource, (r) => r.effect === 'deny', options);
+  }
+
+  /** The request would go through: the effect is anything but deny (audit, modify and not applicable included). */
+  toAllow(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to allow', resource, (r) => r.effect !== 'deny' && !r.error, options);
+  }
+
+  /** The resource is applicable and compliant (the rule does not match, or the existence check is satisfied). */
+  toBeCompliant(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to find compliant', resource, (r) => r.compliance === 'Compliant' && !r.error, options);
+  }
+
+  /** The resource is applicable and non-compliant, whatever the effect (useful with effect parameters). */
+  toBeNonCompliant(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to find non-compliant', resource, (r) => r.compliance === 'NonCompliant', options);
+  }
+
+  /** The policy does not apply to the resource (mode, or the type/name/kind conditions exclude it). */
+  toBeNotApplicable(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to be not applicable to', resource, (r) => r.compliance === 'NotApplicable', options);
+  }
+
+  toAudit(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to audit', resource, (r) => r.effect === 'audit', options);
+  }
+
+  /** Modify applies; when `operations` are given each must be among the evaluator's operations (subset match). */
+  toModify(resource: object, operations?: readonly ExpectedOperation[], options?: PolicyTestOptions): EvaluationResult {
+    const want = operations ?? [];
+    return this.check(
+      `to modify${want.length ? ` with ${JSON.stringify(want)}` : ''}`,
+      resource,
+      (r) =>
+        r.effect === 'modify' &&
+        want.every((w) =>
+          operationsOf(r).some(
+            (op) =>
+              (w.operation === undefined || op.operation.toLowerCase() === w.operation.toLowerCase()) &&
+              (w.field === undefined || op.field.toLowerCase() === w.field.toLowerCase()) &&
+              (!('value' in w) || sameJson(op.value, w.value)),
+          ),
+        ),
+      options,
+    );
+  }
+
+  toAppend(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to append to', resource, (r) => r.effect === 'append', options);
+  }
+
+  /** auditIfNotExists applies: the `if` matched and no related resource satisfied the existence condition. */
+  toAuditIfNotExists(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to audit (related resource missing)', resource, (r) => r.effect === 'auditifnotexists' && r.compliance === 'NonCompliant', options);
+  }
+
+  /** deployIfNotExists applies: the `if` matched and no related resource satisfied the existence condition. */
+  toDeployIfNotExists(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to deploy (remediate) for', resource, (r) => r.effect === 'deployifnotexists' && r.compliance === 'NonCompliant', options);
+  }
+
+  toDenyAction(resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check('to deny the action on', resource, (r) => r.effect === 'denyaction', options);
+  }
+
+  /** Any effect by name, case-insensitive ('Deny', 'auditIfNotExists', ...). */
+  toHaveEffect(effect: string, resource: object, options?: PolicyTestOptions): EvaluationResult {
+    return this.check(`to have effect ${effect} on`, resource, (r) => r.effect === effect.toLowerCase(), options);
+  }
+}
+
+/** Starts an expectation on a control (compiled on the fly, once) or on policy definition JSON. */
+export function expectPolicy(policy: PolicyUnderTest, options: PolicyTestOptions = {}): PolicyExpectation {
+  return new PolicyExpectation(toDefinition(policy), options);
+}
