@@ -420,6 +420,8 @@ function specialValue(which: string, doc: Record<string, unknown>): unknown {
     }
     case 'fullname': {
       const n = getProp(doc, 'name');
+      // Documents that carry fullName themselves (ARG-style exports) are taken at their word.
+      if (n === undefined) return getProp(doc, 'fullName');
       if (typeof n === 'string' && n.includes('/')) return n;
       const id = getProp(doc, 'id');
       if (typeof id === 'string') {
@@ -431,6 +433,16 @@ function specialValue(which: string, doc: Record<string, unknown>): unknown {
     default:
       return getProp(doc, which);
   }
+}
+
+/**
+ * `field: apiVersion`: not a Learn special field; ARM template resources carry their apiVersion, and for a
+ * request the engine knows it. Reads the document's apiVersion, else the request's (as regorus does).
+ */
+function apiVersionField(s: State, doc: Record<string, unknown>): unknown {
+  const own = getProp(doc, 'apiVersion');
+  if (own !== undefined) return own;
+  return s.run.apiVersion;
 }
 
 /** Resource names along an ARM id after the last /providers/ segment (parent/child names). */
@@ -553,7 +565,7 @@ function compileCondition(node: unknown, c: CompileCtx, path: string): Cond {
       return traced(path, (s) => !inner(s), 'not');
     }
     if (!Array.isArray(v)) throw shapeError(path, `${k} must be an array of conditions, got ${typeName(v)}`);
-    if (v.length === 0) throw shapeError(path, `${k} must not be empty`);
+    // An empty allOf is vacuously true and an empty anyOf false (undocumented; the public suite expects it).
     const parts = v.map((x, i) => compileCondition(x, c, `${path}.${k}[${i}]`));
     // A11: short-circuit like regorus; untaken branches are not evaluated.
     if (lk === 'allof') {
@@ -698,7 +710,8 @@ function fieldCondition(
           }
         }
       } else {
-        const l = getAt(b.node, res.segs, b.start);
+        let l = getAt(b.node, res.segs, b.start);
+        if (l === undefined && b.start === 0 && res.segs.length === 1 && spec.kind === 'path' && fold(spec.text) === 'apiversion') l = apiVersionField(s, doc);
         shown = l;
         out = opFn(l, r, s.run.opts);
       }
@@ -1121,7 +1134,7 @@ export class CompiledPolicy {
     const runState: Run = {
       params: this.paramsFor(run.parameters),
       ctx: resolveContext(doc, run, this.name),
-      env: { now: opts.now },
+      env: contextClock(run.context, opts),
       opts,
       warnings,
       aliases: this.aliases,
@@ -1340,6 +1353,14 @@ function unpackDefinition(
 
 const ZERO_SUB = '00000000-0000-0000-0000-000000000000';
 
+/** A context that pins utcNow (context.utcNow) makes utcNow() return that timestamp as given. */
+function contextClock(context: EvaluationContext | undefined, opts: ResolvedOptions): FunctionEnv {
+  const pinned = context?.utcNow;
+  if (typeof pinned !== 'string') return { now: opts.now };
+  const d = new Date(pinned);
+  return { now: () => d, nowText: pinned };
+}
+
 /** resourceGroup()/subscription()/policy()/requestContext() values, defaulted from the resource id. */
 function resolveContext(doc: Record<string, unknown>, run: RunInput, definitionName: string | undefined): ResolvedContext {
   const id = getProp(doc, 'id');
@@ -1381,3 +1402,27 @@ function resolveContext(doc: Record<string, unknown>, run: RunInput, definitionN
 }
 
 export const NO_ALIASES = EMPTY_ALIAS_SOURCE;
+
+/**
+ * Calls one template function on already-evaluated arguments (outside any resource), through the same code
+ * path the compiled rules use. For tests and tooling; context functions (field, parameters, current …) are not
+ * available here.
+ */
+export function evaluateTemplateFunction(name: string, args: readonly unknown[], options: EvaluatorOptions = {}): unknown {
+  const opts = resolveOptions(options);
+  const c: CompileCtx = { opts, declared: undefined, aliases: EMPTY_ALIAS_SOURCE, countDepth: 0, noResourceFunctions: false, exprCount: 0 };
+  const node = { kind: 'call', name, args: args.map((value) => ({ kind: 'literal', value })), pos: 0 } as unknown as ExprNode & { kind: 'call' };
+  const f = compileCall(node, c, name);
+  const doc: Record<string, unknown> = {};
+  const ref: ResourceRef = { doc, tctx: new TypeContext('', undefined, undefined) };
+  const run: Run = {
+    params: new Map(),
+    ctx: resolveContext(doc, {}, undefined),
+    env: { now: opts.now },
+    opts,
+    warnings: [],
+    aliases: EMPTY_ALIAS_SOURCE,
+    apiVersion: undefined,
+  };
+  return f({ res: ref, fnRes: ref, scopes: [], run, trace: undefined });
+}

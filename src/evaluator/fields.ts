@@ -81,7 +81,8 @@ export function parseField(text: string): FieldSpec {
   // tags['name'], tags[name], tags.name — tag names may contain dots, dashes, spaces and [*]-like text.
   if (lower.startsWith('tags[') && t.endsWith(']')) return { kind: 'tag', tag: unquote(t.slice(5, -1).trim()) };
   if (lower.startsWith('tags.')) return { kind: 'tag', tag: t.slice(5) };
-  if (t.includes('/')) return { kind: 'alias', text: t };
+  // An alias has a "/" outside brackets (a bracketed key such as ['/subscriptions/…'] is a property name).
+  if (t.replace(/\[[^\]]*\]/g, '').includes('/')) return { kind: 'alias', text: t };
   return { kind: 'path', text: t, segments: parsePath(t) };
 }
 

@@ -18,6 +18,8 @@ export type TemplateFunction = (args: unknown[], env: FunctionEnv) => unknown;
 export interface FunctionEnv {
   /** Clock for utcNow(); injectable so tests are deterministic. */
   now(): Date;
+  /** utcNow() text pinned by the evaluation context, returned verbatim. */
+  nowText?: string;
 }
 
 export function fnError(name: string, message: string): EvaluationError {
@@ -392,11 +394,11 @@ export const FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
   greater: (a) => ordered('greater', a) > 0,
   greaterorequals: (a) => ordered('greaterOrEquals', a) >= 0,
   and: (a) => {
-    arity('and', a, 1, Infinity);
+    arity('and', a, 0, Infinity); // ARM wants 2+, an empty list is vacuously true
     return a.map((x) => bool('and', x)).every(Boolean);
   },
   or: (a) => {
-    arity('or', a, 1, Infinity);
+    arity('or', a, 0, Infinity);
     return a.map((x) => bool('or', x)).some(Boolean);
   },
   not: (a) => {
@@ -555,6 +557,7 @@ export const FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
   // ---------- date and network
   utcnow: (a, env) => {
     arity('utcNow', a, 0, 1);
+    if (a.length === 0 && env.nowText !== undefined) return env.nowText;
     const now = env.now();
     if (a.length === 1) return formatDateWith({ ms: now.getTime(), offset: null, frac: String(now.getUTCMilliseconds()).padStart(3, '0') }, str('utcNow', a[0]));
     return ISO_NOW(now);

@@ -61,6 +61,8 @@ export interface EvaluationContext {
   subscription?: SubscriptionContext;
   policy?: PolicyContext;
   requestContext?: RequestContextInput;
+  /** Pins utcNow(): returned verbatim by utcNow() (and used by addDays(utcNow(), n)). */
+  utcNow?: string;
 }
 
 /** Question the evaluator asks for auditIfNotExists / deployIfNotExists. */
