@@ -1,0 +1,22 @@
+import { defineInitiative } from '../src/dsl/index.js';
+import defender from './defender.js';
+import hubVnet from './hub-vnet.js';
+import monitoring from './monitoring.js';
+import spokeVnet from './spoke-vnet.js';
+import storage from './storage.js';
+import vm from './vm.js';
+
+/**
+ * The umbrella assigned at the root management group. Azure cannot nest policy sets, so the unit
+ * initiatives are flattened in at compile time (members and parameters), grouped by principle and unit.
+ */
+export default defineInitiative({
+  name: 'zt-zero-trust',
+  displayName: 'Zero Trust for Azure IaaS',
+  description:
+    'All Zero Trust guardrails for Azure IaaS (storage, virtual machines, spoke and hub networks, Defender for Cloud, monitoring), grouped by Zero Trust principle and unit.',
+  version: '1.0.0',
+  category: 'Zero Trust',
+  include: [storage, vm, spokeVnet, hubVnet, defender, monitoring],
+  groupBy: ['principle', 'unit'],
+});
