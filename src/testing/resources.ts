@@ -897,3 +897,36 @@ export function subscription(options: { subscriptionId?: string; displayName?: s
   if (options.tags) doc.tags = options.tags;
   return doc;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Subscription-level settings (related resources of the Defender / monitoring existence checks)
+
+/** `Microsoft.Security/pricings/<plan>` of a subscription, as `GET .../providers/Microsoft.Security/pricings/<plan>` returns it. */
+export function defenderPricing(
+  plan: string,
+  properties: { pricingTier?: 'Free' | 'Standard'; subPlan?: string; [key: string]: JsonLike | undefined } = {},
+  options: { subscriptionId?: string } = {},
+): ArmResource {
+  const subscriptionId = options.subscriptionId ?? DEFAULT_SUBSCRIPTION_ID;
+  const props: Record<string, JsonLike> = { pricingTier: 'Standard', freeTrialRemainingTime: 'PT0S' };
+  for (const [k, v] of Object.entries(properties)) if (v !== undefined) props[k] = v;
+  return { id: `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${plan}`, name: plan, type: 'Microsoft.Security/pricings', properties: props };
+}
+
+/**
+ * `Microsoft.Insights/diagnosticSettings` on a scope (a subscription id for the activity log, or a resource id),
+ * sending every given log category, enabled, to a Log Analytics workspace.
+ */
+export function diagnosticSetting(
+  scopeId: string,
+  options: { name?: string; workspaceId?: string; categories?: string[]; enabled?: boolean; metrics?: boolean } = {},
+): ArmResource {
+  const name = options.name ?? 'send-to-law-central';
+  const categories = options.categories ?? ['Administrative', 'Security', 'Policy', 'Alert', 'ServiceHealth', 'Recommendation', 'Autoscale', 'ResourceHealth'];
+  const properties: Record<string, JsonLike> = {
+    workspaceId: options.workspaceId ?? `/subscriptions/${DEFAULT_SUBSCRIPTION_ID}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central`,
+    logs: categories.map((category) => ({ category, enabled: options.enabled ?? true })),
+  };
+  if (options.metrics !== undefined) properties.metrics = [{ category: 'AllMetrics', enabled: options.metrics }];
+  return { id: `${scopeId}/providers/Microsoft.Insights/diagnosticSettings/${name}`, name, type: 'Microsoft.Insights/diagnosticSettings', properties };
+}
