@@ -34,22 +34,6 @@ function shortHash(text: string, length: number): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
-/** ARM's limit for assignment names at management group scope (ARM template reference, "Character limit"). */
-export const MG_ASSIGNMENT_NAME_MAX = 24;
-
-/**
- * Default assignment name for an initiative: the initiative name when it fits in 24 characters, otherwise a
- * readable prefix plus a hash of the full name, so two long initiatives never collide and the name never changes
- * between runs.
- */
-export function defaultAssignmentName(initiative: string): string {
-  const clean = initiative.replace(/[<>*%&:\\?.+/\s]/g, '-');
-  if (clean.length <= MG_ASSIGNMENT_NAME_MAX) return clean;
-  const hash = shortHash(initiative, 6);
-  const prefix = clean.slice(0, MG_ASSIGNMENT_NAME_MAX - hash.length - 1).replace(/[-_]+$/, '');
-  return `${prefix}-${hash}`;
-}
-
 /** Definition and set names: ARM's limit is 64 (400 InvalidPolicyDefinitionName). */
 export const DEFINITION_NAME_MAX = 64;
 

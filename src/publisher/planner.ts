@@ -16,7 +16,8 @@ import {
 import type { AssignmentConfig, DefenderPlanConfig, DefenderPlanName, PublisherConfig } from './config.js';
 import { DEFENDER_PLAN_NAMES } from './config.js';
 import type { Content } from './content.js';
-import { defaultAssignmentName, remediationName, roleAssignmentName, versionedName, versionOf } from './naming.js';
+import { assignmentName } from '../compiler/naming.js';
+import { remediationName, roleAssignmentName, versionedName, versionOf } from './naming.js';
 import {
   diffFields,
   incompatibleParameterChanges,
@@ -298,7 +299,8 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
 }
 
 export function assignmentNameFor(a: AssignmentConfig): string {
-  return a.name ?? defaultAssignmentName(a.initiative);
+  // The one place assignment names are derived (src/compiler/naming.ts), so build, docs and publish agree.
+  return a.name ?? assignmentName(a.initiative);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

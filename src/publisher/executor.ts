@@ -1,0 +1,212 @@
+/**
+ * Applies a plan: writes in dependency tiers (definitions -> sets -> assignments -> role assignments ->
+ * remediations, with Defender pricings in parallel since nothing depends on them), then deletes in reverse
+ * (role assignments and assignments -> sets -> definitions). Parallel within a tier under a concurrency cap. A tier
+ * with a failure stops the run after its in-flight writes settle, and the error names every failed object with its
+ * ARM code: a half-applied tier is never reported as success. Every write is an idempotent PUT/DELETE with a
+ * deterministic name, so re-running after a crash converges.
+ */
+import { isRestError } from '@azure/core-rest-pipeline';
+import { AzureError, BadInputError } from '../errors.js';
+import type { AzureGateway } from './gateway.js';
+import { roleAssignmentName } from './naming.js';
+import {
+  roleAssignmentDescription,
+  type AssignmentItem,
+  type DefinitionItem,
+  type Plan,
+  type PlanItem,
+  type PricingItem,
+  type RemediationItem,
+  type RoleAssignmentItem,
+} from './planner.js';
+
+export type Gateway = Pick<
+  AzureGateway,
+  | 'putDefinition'
+  | 'putSetDefinition'
+  | 'putAssignment'
+  | 'putRoleAssignment'
+  | 'putPricing'
+  | 'createRemediation'
+  | 'deleteAssignment'
+  | 'deleteRoleAssignment'
+  | 'deleteSetDefinition'
+  | 'deleteDefinition'
+>;
+
+export interface ApplyOptions {
+  /** Parallel writes within a tier. */
+  concurrency: number;
+  /** Progress lines (stderr in the CLI). */
+  progress?: (line: string) => void;
+  /** One line per object written. */
+  verbose?: boolean;
+}
+
+export interface ApplyResult {
+  /** Writes that succeeded (PUT/DELETE calls, not counting retries). */
+  writes: number;
+  /** Items applied, in order of completion. */
+  applied: PlanItem[];
+}
+
+interface Failure {
+  item: PlanItem;
+  error: unknown;
+}
+
+/** Runs fn over items with at most `limit` in flight; never rejects, returns the failures. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<{ item: T; error: unknown }[]> {
+  const failures: { item: T; error: unknown }[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (error) {
+        failures.push({ item, error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return failures;
+}
+
+function describe(item: PlanItem): string {
+  const kind = item.kind === 'pricing' ? `Defender pricing ${item.name} on subscription ${item.subscriptionId}` : `${item.kind} '${item.name}'`;
+  return `${item.action === 'delete' ? 'delete' : item.action === 'create' ? 'create' : 'update'} ${kind}`;
+}
+
+function armCodeOf(error: unknown): { code: string; status?: number; message: string } {
+  if (isRestError(error)) {
+    const out: { code: string; status?: number; message: string } = { code: error.code ?? `HTTP ${error.statusCode ?? '?'}`, message: error.message };
+    if (error.statusCode !== undefined) out.status = error.statusCode;
+    return out;
+  }
+  return { code: 'Error', message: error instanceof Error ? error.message : String(error) };
+}
+
+function tierError(tier: string, failures: Failure[], total: number, done: string[]): AzureError {
+  const lines = failures.map(({ item, error }) => {
+    const { code, status, message } = armCodeOf(error);
+    return `  ${describe(item)}: ${code}${status !== undefined ? ` (HTTP ${status})` : ''}: ${message.split('\n')[0]}`;
+  });
+  const first = armCodeOf(failures[0]!.error);
+  const opts: { armCode: string; statusCode?: number; hint: string } = {
+    armCode: first.code,
+    hint: 'fix the cause and run publish again: every write is idempotent, so a re-run completes what is missing',
+  };
+  if (first.status !== undefined) opts.statusCode = first.status;
+  return new AzureError(
+    'ZT5001',
+    `${failures.length} of ${total} writes in tier '${tier}' failed; later tiers were not applied${done.length ? ` (completed tiers: ${done.join(', ')})` : ''}:\n${lines.join('\n')}`,
+    opts,
+  );
+}
+
+export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOptions): Promise<ApplyResult> {
+  if (plan.blockers.length > 0) {
+    throw new BadInputError('ZT5100', `publish refused before any write:\n${plan.blockers.map((b) => `  ${b.message}`).join('\n')}`, {
+      hint: 'rename the conflicting object in the sources, or change `owner` in the config if this repo really owns it',
+    });
+  }
+  const applied: PlanItem[] = [];
+  const done: string[] = [];
+  const progress = options.progress ?? (() => {});
+  let writes = 0;
+
+  const runTier = async <T extends PlanItem>(tier: string, items: T[], fn: (item: T) => Promise<void>): Promise<void> => {
+    if (items.length === 0) return;
+    const started = Date.now();
+    progress(`${tier}: ${items.length} write(s)...`);
+    const failures = await pool(items, options.concurrency, async (item) => {
+      await fn(item);
+      writes += 1;
+      applied.push(item);
+      if (options.verbose) progress(`  ${describe(item)}: done`);
+    });
+    if (failures.length > 0) throw tierError(tier, failures, items.length, done);
+    done.push(tier);
+    progress(`${tier}: ${items.length} done (${Date.now() - started} ms)`);
+  };
+
+  const changed = (i: PlanItem) => i.action === 'create' || i.action === 'update';
+  const defs = plan.items.filter((i): i is DefinitionItem => i.kind === 'policyDefinition' && changed(i));
+  const sets = plan.items.filter((i): i is DefinitionItem => i.kind === 'policySetDefinition' && changed(i));
+  const assignments = plan.items.filter((i): i is AssignmentItem => i.kind === 'policyAssignment' && changed(i));
+  const roles = plan.items.filter((i): i is RoleAssignmentItem => i.kind === 'roleAssignment' && i.action === 'create');
+  const pricings = plan.items.filter((i): i is PricingItem => i.kind === 'pricing' && changed(i));
+  const remediations = plan.items.filter((i): i is RemediationItem => i.kind === 'remediation');
+
+  // Principal ids of assignment identities, by assignment id; new identities are filled in from the PUT responses.
+  const principals = new Map<string, string>();
+  for (const a of plan.items) {
+    if (a.kind === 'policyAssignment' && a.principalId) principals.set(`${a.managementGroupId}/${a.name}`.toLowerCase(), a.principalId);
+  }
+  const owner = plan.target.owner;
+
+  const policyChain = async () => {
+    await runTier('policy definitions', defs, (d) => gateway.putDefinition(d.managementGroupId, d.name, d.properties!));
+    await runTier('policy set definitions', sets, (s) => gateway.putSetDefinition(s.managementGroupId, s.name, s.properties!));
+    await runTier('policy assignments', assignments, async (a) => {
+      const principal = await gateway.putAssignment(a.managementGroupId, a.name, a.body!);
+      const key = `${a.managementGroupId}/${a.name}`.toLowerCase();
+      if (principal) principals.set(key, principal);
+      else principals.delete(key);
+    });
+    await runTier('role assignments', roles, async (r) => {
+      const mg = /managementGroups\/([^/]+)$/i.exec(r.scope)?.[1] ?? '';
+      const principal = principals.get(`${mg}/${r.assignmentName}`.toLowerCase()) ?? r.principalId;
+      if (!principal) throw new Error(`policy assignment '${r.assignmentName}' has no managed identity to grant ${r.roleDefinitionId} to`);
+      const name = roleAssignmentName(r.scope, principal, r.roleDefinitionId.split('/').pop()!);
+      r.name = name;
+      r.principalId = principal;
+      r.id = `${r.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+      await gateway.putRoleAssignment(r.scope, name, {
+        roleDefinitionId: r.roleDefinitionId,
+        principalId: principal,
+        description: roleAssignmentDescription(owner, r.assignmentName),
+      });
+    });
+    await runTier('remediation tasks', remediations, (r) =>
+      gateway.createRemediation(
+        r.managementGroupId,
+        r.name,
+        `/providers/Microsoft.Management/managementGroups/${r.managementGroupId}/providers/Microsoft.Authorization/policyAssignments/${r.assignmentName}`,
+        r.policyDefinitionReferenceId,
+      ),
+    );
+  };
+  const pricingChain = () => runTier('Defender pricings', pricings, (p) => gateway.putPricing(p.subscriptionId, p.name, p.properties!));
+
+  // Pricings depend on nothing the policy chain writes: run both at once (the critical path is the policy chain).
+  const results = await Promise.allSettled([policyChain(), pricingChain()]);
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length === 1) throw failed[0]!.reason;
+  if (failed.length > 1) {
+    const errors = failed.map((f) => f.reason as Error);
+    const first = errors[0]!;
+    if (first instanceof AzureError) {
+      throw new AzureError('ZT5001', errors.map((e) => e.message).join('\n'), {
+        ...(first.armCode !== undefined ? { armCode: first.armCode } : {}),
+        ...(first.hint !== undefined ? { hint: first.hint } : {}),
+      });
+    }
+    throw first;
+  }
+
+  // Deletes in reverse dependency order, after every write succeeded (re-pointed references no longer block them).
+  const isDelete = (i: PlanItem) => i.action === 'delete';
+  const roleDeletes = plan.items.filter((i): i is RoleAssignmentItem => i.kind === 'roleAssignment' && isDelete(i));
+  const assignmentDeletes = plan.items.filter((i): i is AssignmentItem => i.kind === 'policyAssignment' && isDelete(i));
+  const setDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policySetDefinition' && isDelete(i));
+  const defDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policyDefinition' && isDelete(i));
+  await runTier('deletes: assignments and their roles', [...roleDeletes, ...assignmentDeletes], (i) =>
+    i.kind === 'roleAssignment' ? gateway.deleteRoleAssignment(i.scope, i.name) : gateway.deleteAssignment(i.managementGroupId, i.name),
+  );
+  await runTier('deletes: policy set definitions', setDeletes, (s) => gateway.deleteSetDefinition(s.managementGroupId, s.name));
+  await runTier('deletes: policy definitions', defDeletes, (d) => gateway.deleteDefinition(d.managementGroupId, d.name));
+  return { writes, applied };
+}

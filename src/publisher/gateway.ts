@@ -1,0 +1,532 @@
+/**
+ * The Azure gateway: the only module that imports the Azure SDKs. It builds the real clients (PolicyClient 6.0.0,
+ * ManagementGroupsAPI, AuthorizationManagementClient, SecurityCenter, PolicyInsightsClient) on one shared set of
+ * options (endpoint, credential, TLS trust, retry policy, request log) and converts their flattened models to and
+ * from ARM's wire shape for the planner.
+ */
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { ManagementGroupsAPI, type ManagementGroupChildInfo } from '@azure/arm-managementgroups';
+import { PolicyClient } from '@azure/arm-policy';
+import { PolicyInsightsClient } from '@azure/arm-policyinsights';
+import { SecurityCenter } from '@azure/arm-security';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import {
+  createHttpHeaders,
+  createPipelineRequest,
+  isRestError,
+  RestError,
+  type Pipeline,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
+import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+import { BadInputError } from '../errors.js';
+import { plain } from './normalize.js';
+import type {
+  LivePolicyAssignment,
+  LivePolicyDefinition,
+  LivePricing,
+  LiveRoleAssignment,
+  ManagementGroupInfo,
+  PricingExtension,
+} from './types.js';
+
+export const DEFAULT_ENDPOINT = 'https://management.azure.com';
+/** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
+export const PRICINGS_API_VERSION = '2024-01-01';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export interface RetrySettings {
+  /** Retries of throttled (429/503) and transient (5xx, 408, connection reset) failures per call. */
+  maxRetries: number;
+  /** Retries of eventual-consistency errors (identity not replicated, definition not yet visible) per call. */
+  consistencyRetries: number;
+  /** First backoff; doubles per retry (jittered to [d/2, d]). */
+  baseDelayMs: number;
+  /** Cap of a backoff delay. */
+  maxDelayMs: number;
+  /** Cap of a server-requested Retry-After wait (core's own policy waits whatever the server says, even an hour). */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = {
+  maxRetries: 6,
+  consistencyRetries: 12,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+};
+
+export interface GatewayOptions {
+  /** ARM base URL; https only, except loopback emulators. */
+  endpoint?: string;
+  /** Explicit credential; default: ZTPOLICY_ACCESS_TOKEN as a static bearer token, else DefaultAzureCredential. */
+  credential?: TokenCredential;
+  /** Extra CA certificate(s) to trust (an emulator's self-signed cert, in-process); the CLI uses NODE_EXTRA_CA_CERTS. */
+  ca?: string | Buffer;
+  retry?: Partial<RetrySettings>;
+  /** Verbose request log (method, path, status, time): never headers or bodies, so never a token. */
+  log?: (line: string) => void;
+  /** Environment to read ZTPOLICY_ACCESS_TOKEN from (tests). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Validates an endpoint: https anywhere, http only on loopback (emulators). Returns the normalized origin URL. */
+export function checkEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new BadInputError('ZT4040', `--endpoint '${endpoint}' is not a URL`, { hint: 'give the ARM base URL, e.g. https://management.azure.com' });
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;
+  throw new BadInputError('ZT4041', `refusing ${url.protocol}//${url.host}: ztpolicy talks to ARM over https only (plain http is allowed for loopback emulators)`, {
+    hint: 'use an https:// endpoint',
+  });
+}
+
+/** A static bearer token (pipelines that mint their own, emulators). The token value is never logged or printed. */
+export function staticTokenCredential(token: string): TokenCredential {
+  return {
+    getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }),
+  };
+}
+
+/** Tenant id claim (`tid`) of a JWT access token, if it is one; used to refuse a token for another tenant. */
+export function tokenTenant(token: string): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { tid?: unknown };
+    return typeof payload.tid === 'string' ? payload.tid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function defaultCredential(env: NodeJS.ProcessEnv): Promise<TokenCredential> {
+  const token = env.ZTPOLICY_ACCESS_TOKEN;
+  if (token) return staticTokenCredential(token);
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  return new DefaultAzureCredential();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Retry policy
+
+const TRANSIENT_SYSTEM_ERRORS = new Set(['ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
+
+function armErrorOf(response: PipelineResponse | undefined): { code?: string; message?: string } {
+  if (!response?.bodyAsText) return {};
+  try {
+    const body = JSON.parse(response.bodyAsText) as { error?: { code?: string; message?: string } };
+    return body.error ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** Retry-After as ms from retry-after-ms, x-ms-retry-after-ms (ms) or Retry-After (seconds or an HTTP-date). */
+export function retryAfterMs(response: PipelineResponse): number | undefined {
+  for (const h of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const v = response.headers.get(h);
+    if (v !== undefined && v !== '' && Number.isFinite(Number(v))) return Math.max(0, Number(v));
+  }
+  const ra = response.headers.get('retry-after');
+  if (ra === undefined || ra === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(ra.trim())) return Number(ra) * 1000;
+  const date = Date.parse(ra);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+type RetryKind = 'throttled' | 'transient' | 'consistency';
+
+/**
+ * Which failures are worth another attempt:
+ * - throttled: 429 (with or without Retry-After; core's default policy gives up on a 429 without the header) and 503;
+ * - transient: 408 and 5xx except 501/505 (not implemented / version not supported), connection resets and timeouts;
+ * - consistency: ARM's known eventual-consistency answers on writes: PrincipalNotFound while a new managed identity
+ *   replicates (role assignment PUT), PolicyDefinitionNotFound / PolicySetDefinitionNotFound and the "out of scope"
+ *   InvalidCreatePolicyAssignmentRequest right after the definition was created (publisher-mechanics.md 3.5).
+ */
+function classify(request: PipelineRequest, response: PipelineResponse | undefined, error: RestError | undefined): RetryKind | undefined {
+  if (!response) {
+    const code = error?.code ?? '';
+    return TRANSIENT_SYSTEM_ERRORS.has(code) || code === 'REQUEST_SEND_ERROR' ? 'transient' : undefined;
+  }
+  const s = response.status;
+  if (s === 429 || s === 503) return 'throttled';
+  if (s === 408 || (s >= 500 && s !== 501 && s !== 505)) return 'transient';
+  if (request.method === 'PUT' && (s === 400 || s === 404)) {
+    const { code, message } = armErrorOf(response);
+    if (code === 'PrincipalNotFound') return 'consistency';
+    if (s === 404 && (code === 'PolicyDefinitionNotFound' || code === 'PolicySetDefinitionNotFound')) return 'consistency';
+    if (code === 'InvalidCreatePolicyAssignmentRequest' && /out of scope/i.test(message ?? '')) return 'consistency';
+  }
+  return undefined;
+}
+
+/**
+ * Replaces core's defaultRetryPolicy (see publisher-mechanics.md 2.3): that one retries 429 only with a header,
+ * waits any Retry-After uncapped, and knows nothing of ARM's consistency errors. One budget for throttling and
+ * transient failures, a separate (longer) one for consistency errors, bounded exponential backoff with jitter.
+ */
+export function ztRetryPolicy(settings: RetrySettings, log?: (line: string) => void): PipelinePolicy {
+  return {
+    name: 'ztpolicyRetryPolicy',
+    async sendRequest(request, next) {
+      let retries = 0;
+      let consistency = 0;
+      for (;;) {
+        let response: PipelineResponse | undefined;
+        let error: RestError | undefined;
+        try {
+          response = await next(request);
+        } catch (e) {
+          if (!isRestError(e)) throw e;
+          error = e;
+          response = e.response;
+        }
+        const kind = classify(request, response, error);
+        const exhausted = kind === 'consistency' ? consistency >= settings.consistencyRetries : retries >= settings.maxRetries;
+        if (kind === undefined || exhausted) {
+          if (error) throw error;
+          return response!;
+        }
+        const attempt = kind === 'consistency' ? consistency++ : retries++;
+        const backoff = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** attempt);
+        let wait = backoff / 2 + (Math.random() * backoff) / 2;
+        if (kind === 'throttled' && response) {
+          const ra = retryAfterMs(response);
+          if (ra !== undefined) wait = Math.min(ra, settings.maxRetryAfterMs);
+        }
+        log?.(
+          `  retry ${request.method} ${new URL(request.url).pathname} after ${response ? response.status : (error?.code ?? 'error')} (${kind}) in ${Math.round(wait)} ms`,
+        );
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    },
+  };
+}
+
+/** Per-attempt request log and counter; sees the URL and status only (never headers, so never the token). */
+function requestLogPolicy(counter: { requests: number }, log?: (line: string) => void): PipelinePolicy {
+  return {
+    name: 'ztpolicyRequestLog',
+    async sendRequest(request, next) {
+      counter.requests += 1;
+      const started = Date.now();
+      const u = new URL(request.url);
+      try {
+        const response = await next(request);
+        log?.(`${request.method} ${u.pathname}${u.search} -> ${response.status} (${Date.now() - started} ms)`);
+        return response;
+      } catch (e) {
+        log?.(`${request.method} ${u.pathname}${u.search} -> ${isRestError(e) ? (e.statusCode ?? e.code) : 'error'} (${Date.now() - started} ms)`);
+        throw e;
+      }
+    },
+  };
+}
+
+/**
+ * core-rest-pipeline's bearer policy refuses non-https URLs even with allowInsecureConnection
+ * (publisher-mechanics.md 2.2); for an http loopback emulator this policy signs requests instead.
+ */
+function loopbackBearerPolicy(credential: TokenCredential, scope: string): PipelinePolicy {
+  return {
+    name: 'ztpolicyLoopbackBearer',
+    async sendRequest(request, next) {
+      const token = await credential.getToken(scope);
+      if (token) request.headers.set('authorization', `Bearer ${token.token}`);
+      request.allowInsecureConnection = true;
+      return next(request);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Model conversion
+
+const DEFINITION_KEYS = ['policyType', 'mode', 'displayName', 'description', 'policyRule', 'metadata', 'parameters', 'version'] as const;
+const SET_KEYS = ['policyType', 'displayName', 'description', 'metadata', 'parameters', 'policyDefinitions', 'policyDefinitionGroups', 'version'] as const;
+const ASSIGNMENT_KEYS = [
+  'displayName',
+  'description',
+  'policyDefinitionId',
+  'definitionVersion',
+  'scope',
+  'notScopes',
+  'parameters',
+  'metadata',
+  'enforcementMode',
+  'nonComplianceMessages',
+  'resourceSelectors',
+  'overrides',
+] as const;
+
+function pickProps(model: object, keys: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  const m = model as Record<string, unknown>;
+  for (const k of keys) if (m[k] !== undefined && m[k] !== null) out[k] = plain(m[k]);
+  return out;
+}
+
+function mgOfId(id: string): string {
+  const m = /\/managementGroups\/([^/]+)/i.exec(id);
+  return m ? m[1]! : '';
+}
+
+async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of iter) out.push(x);
+  return out;
+}
+
+function noLeadingSlash(scope: string): string {
+  // The SDK path template is `/{scope}/providers/...` with scope unescaped: a leading slash would produce `//providers`.
+  return scope.replace(/^\/+/, '');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The gateway
+
+export class AzureGateway {
+  readonly endpoint: string;
+  /** Attempts sent (retries included), for the no-op budget and the bench. */
+  readonly counter = { requests: 0 };
+  private readonly policy: PolicyClient;
+  private readonly groups: ManagementGroupsAPI;
+  private readonly authorization: AuthorizationManagementClient;
+  private readonly security: SecurityCenter;
+  private readonly insights: PolicyInsightsClient;
+
+  private constructor(endpoint: URL, credential: TokenCredential, options: GatewayOptions) {
+    this.endpoint = endpoint.origin + endpoint.pathname.replace(/\/+$/, '');
+    const retry: RetrySettings = { ...DEFAULT_RETRY, ...options.retry };
+    const clientOptions = {
+      endpoint: this.endpoint,
+      ...(options.ca !== undefined ? { tlsOptions: { ca: options.ca } } : {}),
+      // One explicit token audience: the endpoint's, as the SDK would derive, but also for sovereign clouds.
+      credentialScopes: [`${this.endpoint}/.default`],
+      userAgentOptions: { userAgentPrefix: 'ztpolicy' },
+    };
+    this.policy = new PolicyClient(credential, clientOptions);
+    this.groups = new ManagementGroupsAPI(credential, clientOptions);
+    // subscriptionId is required by the constructor but unused by scope-based calls (publisher-mechanics.md 1.3).
+    this.authorization = new AuthorizationManagementClient(credential, '00000000-0000-0000-0000-000000000000', clientOptions);
+    this.security = new SecurityCenter(credential, '00000000-0000-0000-0000-000000000000', clientOptions);
+    this.insights = new PolicyInsightsClient(credential, clientOptions);
+    const loopbackHttp = endpoint.protocol === 'http:';
+    for (const c of [this.policy, this.groups, this.authorization, this.security, this.insights]) {
+      const p: Pipeline = c.pipeline;
+      p.removePolicy({ name: 'defaultRetryPolicy' });
+      p.addPolicy(ztRetryPolicy(retry, options.log), { phase: 'Retry' });
+      p.addPolicy(requestLogPolicy(this.counter, options.log), { afterPhase: 'Retry' });
+      if (loopbackHttp) {
+        p.removePolicy({ name: 'bearerTokenAuthenticationPolicy' });
+        p.addPolicy(loopbackBearerPolicy(credential, `${this.endpoint}/.default`), { phase: 'Sign' });
+      }
+    }
+  }
+
+  static async create(options: GatewayOptions = {}): Promise<AzureGateway> {
+    const endpoint = checkEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
+    const credential = options.credential ?? (await defaultCredential(options.env ?? process.env));
+    return new AzureGateway(endpoint, credential, options);
+  }
+
+  /** The target MG with its tenant and everything below it, in one call ($expand=children&$recurse=true). */
+  async getManagementGroup(mg: string): Promise<ManagementGroupInfo> {
+    const g = await this.groups.managementGroups.get(mg, { expand: 'children', recurse: true });
+    const descendantGroups: string[] = [];
+    const subscriptions: string[] = [];
+    const walk = (children: ManagementGroupChildInfo[] | undefined) => {
+      for (const c of children ?? []) {
+        const isSub = (c.type ?? '').toLowerCase().endsWith('/subscriptions') || /^\/subscriptions\//i.test(c.id ?? '');
+        if (isSub) subscriptions.push(c.name ?? (c.id ?? '').split('/').pop()!);
+        else {
+          descendantGroups.push(c.name ?? '');
+          walk(c.children);
+        }
+      }
+    };
+    walk(g.children);
+    return { name: g.name ?? mg, tenantId: g.tenantId ?? '', descendantGroups, subscriptions };
+  }
+
+  async listDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
+    const list = await collect(this.policy.policyDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()' }));
+    return list
+      .filter((d) => d.policyType === 'Custom')
+      .map((d) => ({ id: d.id ?? '', name: d.name ?? '', properties: pickProps(d, DEFINITION_KEYS) }));
+  }
+
+  async listSetDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
+    const list = await collect(this.policy.policySetDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()' }));
+    return list
+      .filter((d) => d.policyType === 'Custom')
+      .map((d) => ({ id: d.id ?? '', name: d.name ?? '', properties: pickProps(d, SET_KEYS) }));
+  }
+
+  async listAssignments(mg: string): Promise<LivePolicyAssignment[]> {
+    const list = await collect(this.policy.policyAssignments.listForManagementGroup(mg, { filter: 'atExactScope()' }));
+    return list.map((a) => {
+      const out: LivePolicyAssignment = {
+        id: a.id ?? '',
+        name: a.name ?? '',
+        managementGroupId: mgOfId(a.scope ?? a.id ?? '') || mg,
+        properties: pickProps(a, ASSIGNMENT_KEYS),
+      };
+      if (a.location) out.location = a.location;
+      if (a.identity?.type) {
+        out.identity = { type: a.identity.type };
+        if (a.identity.principalId) out.identity.principalId = a.identity.principalId;
+      }
+      return out;
+    });
+  }
+
+  async listRoleAssignments(scope: string): Promise<LiveRoleAssignment[]> {
+    // atScope() returns assignments at and above the scope; the planner keeps those exactly at it.
+    const list = await collect(this.authorization.roleAssignments.listForScope(noLeadingSlash(scope), { filter: 'atScope()' }));
+    return list.map((r) => {
+      const out: LiveRoleAssignment = {
+        id: r.id ?? '',
+        name: r.name ?? '',
+        scope: r.scope ?? '',
+        roleDefinitionId: r.roleDefinitionId ?? '',
+        principalId: r.principalId ?? '',
+      };
+      if (r.principalType) out.principalType = r.principalType;
+      if (r.description) out.description = r.description;
+      return out;
+    });
+  }
+
+  /** A built-in definition by id (/providers/Microsoft.Authorization/policyDefinitions/<guid>), wire-shaped. */
+  async getBuiltinDefinition(id: string): Promise<{ id: string; properties: JsonObject }> {
+    const d = await this.policy.policyDefinitions.getBuiltIn(id.split('/').pop()!);
+    return { id: d.id ?? id, properties: pickProps(d, DEFINITION_KEYS) };
+  }
+
+  private async raw(method: 'GET' | 'PUT', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
+    const request = createPipelineRequest({
+      url: `${this.endpoint}${path}?api-version=${apiVersion}`,
+      method,
+      headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const response = await this.security.sendRequest(request);
+    let parsed: unknown;
+    try {
+      parsed = response.bodyAsText ? JSON.parse(response.bodyAsText) : {};
+    } catch {
+      parsed = {};
+    }
+    if (response.status !== 200 && response.status !== 201) {
+      const err = (parsed as { error?: { code?: string; message?: string } }).error ?? {};
+      throw new RestError(err.message ?? `HTTP ${response.status}`, {
+        statusCode: response.status,
+        ...(err.code !== undefined ? { code: err.code } : {}),
+        request,
+        response,
+      });
+    }
+    return (parsed ?? {}) as JsonObject;
+  }
+
+  /**
+   * Pricings of a subscription at 2024-01-01 through the SecurityCenter client's pipeline (same auth, retry, log):
+   * arm-security 5.0.0's pricings.list is 2022-03-01 and drops `enforce` and `extensions`.
+   */
+  async listPricings(subscriptionId: string): Promise<LivePricing[]> {
+    const body = await this.raw('GET', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings`, PRICINGS_API_VERSION);
+    const value = Array.isArray(body.value) ? body.value : [];
+    return value.map((v) => {
+      const o = v as JsonObject;
+      const p = (o.properties ?? {}) as JsonObject;
+      const out: LivePricing = { subscriptionId, name: String(o.name ?? ''), pricingTier: String(p.pricingTier ?? 'Free') };
+      if (typeof p.subPlan === 'string') out.subPlan = p.subPlan;
+      if (typeof p.enforce === 'string') out.enforce = p.enforce;
+      if (Array.isArray(p.extensions)) {
+        out.extensions = p.extensions.map((e) => {
+          const x = e as JsonObject;
+          const ext: PricingExtension = { name: String(x.name), isEnabled: x.isEnabled === 'True' ? 'True' : 'False' };
+          if (x.additionalExtensionProperties && typeof x.additionalExtensionProperties === 'object') {
+            ext.additionalExtensionProperties = x.additionalExtensionProperties as Record<string, JsonValue>;
+          }
+          return ext;
+        });
+      }
+      return out;
+    });
+  }
+
+  async putPricing(subscriptionId: string, name: string, properties: JsonObject): Promise<void> {
+    await this.raw('PUT', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${name}`, PRICINGS_API_VERSION, { properties });
+  }
+
+  async putDefinition(mg: string, name: string, properties: JsonObject): Promise<void> {
+    await this.policy.policyDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
+  }
+
+  async putSetDefinition(mg: string, name: string, properties: JsonObject): Promise<void> {
+    await this.policy.policySetDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
+  }
+
+  /** PUT an assignment; returns the system-assigned principal id ARM puts in the 201 response (if any). */
+  async putAssignment(
+    mg: string,
+    name: string,
+    body: { location?: string; identity: { type: 'SystemAssigned' | 'None' }; properties: JsonObject },
+  ): Promise<string | undefined> {
+    const result = await this.policy.policyAssignments.create(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name, {
+      ...(body.properties as object),
+      identity: { type: body.identity.type },
+      ...(body.location !== undefined ? { location: body.location } : {}),
+    } as never);
+    return result.identity?.principalId;
+  }
+
+  async deleteAssignment(mg: string, name: string): Promise<void> {
+    await this.policy.policyAssignments.delete(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name);
+  }
+
+  async deleteSetDefinition(mg: string, name: string): Promise<void> {
+    await this.policy.policySetDefinitions.deleteAtManagementGroup(mg, name);
+  }
+
+  async deleteDefinition(mg: string, name: string): Promise<void> {
+    await this.policy.policyDefinitions.deleteAtManagementGroup(mg, name);
+  }
+
+  async putRoleAssignment(
+    scope: string,
+    name: string,
+    body: { roleDefinitionId: string; principalId: string; description: string },
+  ): Promise<void> {
+    await this.authorization.roleAssignments.create(noLeadingSlash(scope), name, {
+      roleDefinitionId: body.roleDefinitionId,
+      principalId: body.principalId,
+      // Set explicitly so ARM does not look the principal up in Entra before it has replicated (aka.ms/docs-principaltype).
+      principalType: 'ServicePrincipal',
+      description: body.description,
+    });
+  }
+
+  async deleteRoleAssignment(scope: string, name: string): Promise<void> {
+    await this.authorization.roleAssignments.delete(noLeadingSlash(scope), name);
+  }
+
+  async createRemediation(mg: string, name: string, policyAssignmentId: string, policyDefinitionReferenceId: string): Promise<void> {
+    await this.insights.remediations.createOrUpdateAtManagementGroup(mg, name, {
+      policyAssignmentId,
+      policyDefinitionReferenceId,
+      resourceDiscoveryMode: 'ExistingNonCompliant',
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * One publish session: config + generated/ + the gateway -> live state -> plan (-> apply). The CLI commands and
+ * the tests drive the publisher through these functions.
+ */
+import { dirname, resolve } from 'node:path';
+import { isRestError } from '@azure/core-rest-pipeline';
+import { AzureError, BadInputError } from '../errors.js';
+import type { PublisherConfig } from './config.js';
+import { loadConfig } from './config.js';
+import { loadContent, type Content } from './content.js';
+import { applyPlan, type ApplyResult } from './executor.js';
+import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
+import { analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
+import type { BuiltinInfo, LiveState } from './types.js';
+
+export interface SessionOptions extends GatewayOptions {
+  /** Path of ztpolicy.config.json. */
+  configFile: string;
+  /** `--mg`: must equal the config's managementGroupId. */
+  managementGroupId: string;
+  /** `--location`: overrides identityLocation. */
+  location?: string;
+  remediate?: boolean;
+  /** Working directory for relative paths in messages. */
+  cwd?: string;
+}
+
+export interface Session {
+  config: PublisherConfig;
+  content: Content;
+  gateway: AzureGateway;
+  options: SessionOptions;
+}
+
+function azureErrorFrom(what: string, error: unknown): never {
+  if (isRestError(error)) {
+    const code = error.code ?? `HTTP ${error.statusCode ?? '?'}`;
+    const hint =
+      error.statusCode === 401 || error.statusCode === 403
+        ? 'check the signed-in identity (az login / workload identity / ZTPOLICY_ACCESS_TOKEN) and its roles at the management group'
+        : 'check the endpoint and the target, then run again';
+    throw new AzureError('ZT5002', `${what} failed: ${code}: ${error.message.split('\n')[0]}`, {
+      armCode: code,
+      ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
+      hint,
+    });
+  }
+  throw error;
+}
+
+/** Everything that can be checked without a call: config, --mg, generated/, the token's tenant. */
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const cwd = options.cwd ?? process.cwd();
+  const configFile = resolve(cwd, options.configFile);
+  const config = loadConfig(configFile, cwd);
+  if (options.managementGroupId.toLowerCase() !== config.managementGroupId.toLowerCase()) {
+    throw new BadInputError(
+      'ZT4050',
+      `--mg ${options.managementGroupId} is not the management group this config targets (${config.managementGroupId}); refusing to run against another target`,
+      { file: options.configFile, jsonPath: '$.managementGroupId', hint: `run with --mg ${config.managementGroupId}, or change managementGroupId in the config` },
+    );
+  }
+  if (options.location !== undefined && !/^[a-z0-9]+$/.test(options.location)) {
+    throw new BadInputError('ZT4051', `--location '${options.location}' is not an Azure region name`, { hint: "use a name like 'westeurope'" });
+  }
+  const content = loadContent(resolve(dirname(configFile), config.generatedDir), cwd);
+  checkConfigAgainstContent(content, config, options.configFile);
+  const env = options.env ?? process.env;
+  const token = env.ZTPOLICY_ACCESS_TOKEN;
+  const tid = token ? tokenTenant(token) : undefined;
+  if (tid !== undefined && tid.toLowerCase() !== config.tenantId.toLowerCase()) {
+    throw new BadInputError('ZT4052', `ZTPOLICY_ACCESS_TOKEN was issued for tenant ${tid}, not the configured tenant ${config.tenantId}; refusing to run`, {
+      file: options.configFile,
+      jsonPath: '$.tenantId',
+      hint: 'mint the token for the configured tenant',
+    });
+  }
+  const gateway = await AzureGateway.create(options);
+  return { config, content, gateway, options };
+}
+
+/**
+ * Reads the live state with as few dependent round trips as possible: the management group (tenant check,
+ * subscriptions), definitions, sets, assignments and role assignments all at once; then pricings per subscription
+ * and any built-in definitions whose roles are not cached in the assignment metadata.
+ */
+export async function readLiveState(session: Session): Promise<LiveState> {
+  const { config, content, gateway } = session;
+  const mg = config.managementGroupId;
+  const scopes = [...new Set([mg, ...config.assignments.map((a) => a.managementGroupId ?? mg)])];
+  const mgP = gateway.getManagementGroup(mg).catch((e: unknown) => azureErrorFrom(`reading management group '${mg}'`, e));
+  const defsP = gateway.listDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy definitions at '${mg}'`, e));
+  const setsP = gateway.listSetDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy set definitions at '${mg}'`, e));
+  const assignmentsP = Promise.all(scopes.map((s) => gateway.listAssignments(s))).then(
+    (x) => x.flat(),
+    (e: unknown) => azureErrorFrom('listing policy assignments', e),
+  );
+  const rolesP = Promise.all(scopes.map((s) => gateway.listRoleAssignments(`/providers/Microsoft.Management/managementGroups/${s}`))).then(
+    (x) => x.flat(),
+    (e: unknown) => azureErrorFrom('listing role assignments', e),
+  );
+  const tenantChecked = mgP.then((g) => {
+    if (g.tenantId.toLowerCase() !== config.tenantId.toLowerCase()) {
+      throw new BadInputError('ZT4053', `management group '${mg}' belongs to tenant ${g.tenantId}, not the configured tenant ${config.tenantId}; refusing to run`, {
+        file: session.options.configFile,
+        jsonPath: '$.tenantId',
+        hint: 'sign in to the configured tenant, or fix tenantId in the config',
+      });
+    }
+    for (const s of scopes) {
+      if (s.toLowerCase() !== mg.toLowerCase() && !g.descendantGroups.some((d) => d.toLowerCase() === s.toLowerCase())) {
+        throw new BadInputError('ZT4054', `management group '${s}' named by an assignment is not under '${mg}'`, {
+          file: session.options.configFile,
+          hint: `assign at '${mg}' or a management group below it`,
+        });
+      }
+    }
+    return g;
+  });
+  const hasPlans = Object.values(config.defender.plans).some((p) => p !== undefined);
+  const pricingsP = tenantChecked.then((g) =>
+    hasPlans
+      ? Promise.all(g.subscriptions.map((s) => gateway.listPricings(s))).then(
+          (x) => x.flat(),
+          (e: unknown) => azureErrorFrom('reading Defender pricings', e),
+        )
+      : [],
+  );
+  const builtinsP = assignmentsP.then(async (assignments) => {
+    const ids = builtinsToRead(
+      content,
+      config,
+      { managementGroup: { name: mg, tenantId: '', descendantGroups: [], subscriptions: [] }, definitions: [], setDefinitions: [], assignments, roleAssignments: [], pricings: [] },
+      session.options.remediate,
+    );
+    const out: Record<string, BuiltinInfo> = {};
+    await Promise.all(
+      ids.map(async (id) => {
+        const d = await gateway.getBuiltinDefinition(id).catch((e: unknown) => azureErrorFrom(`reading built-in policy definition ${id}`, e));
+        out[id.toLowerCase()] = analyzeDefinition(id, d.properties);
+      }),
+    );
+    return out;
+  });
+  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings, builtins] = await Promise.all([
+    tenantChecked,
+    defsP,
+    setsP,
+    assignmentsP,
+    rolesP,
+    pricingsP,
+    builtinsP,
+  ]);
+  return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings, builtins };
+}
+
+export interface PlanRun {
+  plan: Plan;
+  live: LiveState;
+}
+
+export async function planSession(session: Session, runId?: string): Promise<PlanRun> {
+  const live = await readLiveState(session);
+  const plan = planPublish({
+    content: session.content,
+    config: session.config,
+    live,
+    options: {
+      identityLocation: session.options.location ?? session.config.identityLocation,
+      ...(session.options.remediate ? { remediate: true } : {}),
+      ...(runId !== undefined ? { runId } : {}),
+    },
+  });
+  return { plan, live };
+}
+
+export async function applySession(
+  session: Session,
+  plan: Plan,
+  options: { progress?: (line: string) => void; verbose?: boolean } = {},
+): Promise<ApplyResult> {
+  return applyPlan(plan, session.gateway, { concurrency: session.config.concurrency, ...options });
+}

@@ -1,0 +1,60 @@
+/**
+ * Shared set-up for the publisher tests: a temp copy of the fixture tree (config + generated/) that a test may
+ * edit, an ARM emulator, and sessions that talk to it through the real SDK clients.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startArmEmulator, staticTokenCredential, type ArmEmulator, type EmulatorOptions } from '../emulator/index.js';
+import { openSession, type Session, type SessionOptions } from '../../src/publisher/session.js';
+
+export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+export interface Workspace {
+  dir: string;
+  configFile: string;
+  readJson<T = any>(rel: string): T;
+  writeJson(rel: string, value: unknown): void;
+  editJson<T = any>(rel: string, edit: (v: T) => void): void;
+  remove(): void;
+}
+
+export function workspace(): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), 'ztpolicy-pub-'));
+  cpSync(join(fixturesDir, 'generated'), join(dir, 'generated'), { recursive: true });
+  cpSync(join(fixturesDir, 'ztpolicy.config.json'), join(dir, 'ztpolicy.config.json'));
+  const ws: Workspace = {
+    dir,
+    configFile: join(dir, 'ztpolicy.config.json'),
+    readJson: (rel) => JSON.parse(readFileSync(join(dir, rel), 'utf8')),
+    writeJson: (rel, value) => writeFileSync(join(dir, rel), `${JSON.stringify(value, null, 2)}\n`),
+    editJson: (rel, edit) => {
+      const v = ws.readJson(rel);
+      edit(v);
+      ws.writeJson(rel, v);
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  return ws;
+}
+
+export const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2000, maxRetries: 4, consistencyRetries: 8 };
+
+export async function emulator(options: EmulatorOptions = {}): Promise<ArmEmulator> {
+  return startArmEmulator({ principalTypeBypassesReplication: true, ...options });
+}
+
+export function session(emu: ArmEmulator, ws: Workspace, extra: Partial<SessionOptions> = {}): Promise<Session> {
+  return openSession({
+    configFile: ws.configFile,
+    managementGroupId: 'root',
+    endpoint: emu.url,
+    ca: emu.ca,
+    credential: staticTokenCredential(),
+    retry: FAST_RETRY,
+    cwd: ws.dir,
+    env: {},
+    ...extra,
+  });
+}
