@@ -163,7 +163,8 @@ function classify(request: PipelineRequest, response: PipelineResponse | undefin
   if (request.method === 'PUT' && (s === 400 || s === 404)) {
     const { code, message } = armErrorOf(response);
     if (code === 'PrincipalNotFound') return 'consistency';
-    if (s === 404 && (code === 'PolicyDefinitionNotFound' || code === 'PolicySetDefinitionNotFound')) return 'consistency';
+    // The status of this answer is not documented (400 or 404 observed in issues): both count.
+    if (code === 'PolicyDefinitionNotFound' || code === 'PolicySetDefinitionNotFound') return 'consistency';
     if (code === 'InvalidCreatePolicyAssignmentRequest' && /out of scope/i.test(message ?? '')) return 'consistency';
   }
   return undefined;
