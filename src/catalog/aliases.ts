@@ -15,8 +15,8 @@
  *   the lower-cased alias name. Names use the same canonical casing as the compile-time AliasOf<T>
  *   (./alias-types.ts): the type prefix of every alias is spelled like its resource type.
  * - The same alias name can exist on several types with different paths (Microsoft.Compute/imagePublisher on
- *   virtualMachines, virtualMachineScaleSets and disks): resolve with get(type); find(name) returns the first
- *   type in sorted order and findAll(name) returns all of them.
+ *   virtualMachines, virtualMachineScaleSets and disks): resolve with get(type); find(name) returns one of them
+ *   and findAll(name) all of them.
  * - The source has defaultPath only; `paths` (per api-version) is present only in catalogs built from a
  *   Get-AzPolicyAlias dump with aliasCatalogFromPolicyAliasJson(); overlayAliasCatalog(custom, bundled) makes a
  *   caller-supplied catalog win for every alias it defines.
@@ -38,7 +38,10 @@ export interface AliasCatalog {
   get(resourceType: string): ReadonlyMap<string, CatalogAliasEntry> | undefined;
   /** All resource types, canonical casing, sorted case-insensitively. */
   resourceTypes(): readonly string[];
-  /** An alias by full name, case-insensitive (the first resource type in sorted order if several define it). */
+  /**
+   * An alias by full name, case-insensitive. Prefers the type the name starts with; a namespace-level alias defined
+   * by several types (Microsoft.Compute/imagePublisher) gives the first of them in sorted order: use get(type).
+   */
   find(aliasName: string): CatalogAliasEntry | undefined;
   /** Every resource type's entry for this alias name (case-insensitive). */
   findAll(aliasName: string): readonly CatalogAliasEntry[];
@@ -125,7 +128,17 @@ class MapAliasCatalog implements AliasCatalog {
   }
 
   find(aliasName: string): CatalogAliasEntry | undefined {
-    return this.#index().get(aliasName.toLowerCase())?.[0];
+    const key = aliasName.toLowerCase();
+    if (!this.#byName) {
+      // Fast path without building every type: an alias is normally named <type>/<property>, so try the types its
+      // name starts with, longest first (Microsoft.Storage/storageAccounts/blobServices before .../storageAccounts).
+      const parts = key.split('/');
+      for (let n = parts.length - 1; n >= 2; n--) {
+        const hit = this.get(parts.slice(0, n).join('/'))?.get(key);
+        if (hit) return hit;
+      }
+    }
+    return this.#index().get(key)?.[0];
   }
 
   findAll(aliasName: string): readonly CatalogAliasEntry[] {
