@@ -1,0 +1,265 @@
+/**
+ * The build pipeline behind `ztpolicy build` and `ztpolicy check`:
+ *   discover -> type-check -> import (tsx) -> compile -> project checks -> validate -> render (in memory).
+ * It never writes: `buildProject` returns the generated/ tree and every diagnostic; the CLI decides to write
+ * (atomically, only when there is no error) or to compare.
+ */
+import { basename, dirname, resolve } from 'node:path';
+import type { Diagnostic } from '../errors.js';
+import type { Unit } from '../model.js';
+import { UNITS } from '../model.js';
+import { diagnostic } from '../validate/codes.js';
+import { validateDefinition } from '../validate/definition.js';
+import { validateInitiative } from '../validate/initiative.js';
+import type { PolicyDefinitionDocument } from '../model.js';
+import { discoverSources, type SourceFile } from './discover.js';
+import { renderGenerated, type BuiltinSummaryInfo, type EmittedDefinition, type EmittedInitiative } from './emit.js';
+import { createSourceLoader, describeImportError } from './load.js';
+import { loadRuleValidator } from './schemas.js';
+import { projectCompilerOptions, typecheckSources } from './typecheck.js';
+
+export interface BuildOptions {
+  projectDir: string;
+  /** Run the TypeScript type check (default true). */
+  typecheck?: boolean;
+  /** Folder with the policy rule schemas (default: vendored; env ZTPOLICY_SCHEMA_DIR). */
+  schemaDir?: string;
+}
+
+export interface BuildTimings {
+  typecheckMs: number;
+  importMs: number;
+  compileMs: number;
+  validateMs: number;
+  renderMs: number;
+  totalMs: number;
+}
+
+export interface BuildResult {
+  projectDir: string;
+  /** generated/ content (relative path -> text); complete only when there are no errors. */
+  files: Map<string, string>;
+  diagnostics: Diagnostic[];
+  counts: { definitions: number; initiatives: number; sources: number; errors: number; warnings: number };
+  timings: BuildTimings;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Built-in members (kind 'builtin-policy') reachable from an initiative object, own and included. */
+function collectBuiltins(initiative: unknown, seen = new Set<unknown>()): Map<string, BuiltinSummaryInfo> {
+  const out = new Map<string, BuiltinSummaryInfo>();
+  if (!isObj(initiative) || seen.has(initiative)) return out;
+  seen.add(initiative);
+  for (const m of Array.isArray(initiative['members']) ? initiative['members'] : []) {
+    const t = isObj(m) ? m['target'] : undefined;
+    if (!isObj(t) || t['kind'] !== 'builtin-policy' || typeof t['id'] !== 'string') continue;
+    const params = isObj(t['parameters']) ? t['parameters'] : {};
+    out.set(t['id'].toLowerCase(), {
+      id: t['id'],
+      displayName: typeof t['displayName'] === 'string' ? t['displayName'] : t['id'],
+      deprecated: t['deprecated'] === true,
+      parameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, { hasDefault: isObj(v) && v['hasDefault'] === true }])),
+      effects: Array.isArray(t['effects']) ? t['effects'].map(String) : [],
+      roleDefinitionIds: Array.isArray(t['roleDefinitionIds']) ? t['roleDefinitionIds'].map(String) : [],
+    });
+  }
+  for (const inc of Array.isArray(initiative['include']) ? initiative['include'] : []) {
+    for (const [k, v] of collectBuiltins(inc, seen)) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+
+/** Drops repeats of the same finding (compiler and validator check some of the same rules). */
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const key = `${d.code}|${d.file ?? ''}|${d.jsonPath ?? ''}|${d.line ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export async function buildProject(options: BuildOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const projectDir = resolve(options.projectDir);
+  const diagnostics: Diagnostic[] = [];
+  const timings: BuildTimings = { typecheckMs: 0, importMs: 0, compileMs: 0, validateMs: 0, renderMs: 0, totalMs: 0 };
+  const sources = discoverSources(projectDir);
+  const schema = loadRuleValidator(options.schemaDir); // throws DiagnosticsError (ZT1016) when unusable
+  if (sources.length === 0) {
+    diagnostics.push(diagnostic('ZT1013', { message: `no sources under ${basename(projectDir)}/definitions or ${basename(projectDir)}/initiatives` }));
+  }
+
+  // 1. Type check (skipped with --no-typecheck). Files with type errors are not imported: their runtime
+  //    behaviour is undefined and would only add noise.
+  let skip = new Set<string>();
+  const config = projectCompilerOptions(projectDir);
+  if (options.typecheck !== false) {
+    const tc = typecheckSources(projectDir, sources.map((s) => s.path));
+    diagnostics.push(...tc.diagnostics);
+    skip = tc.filesWithErrors;
+    timings.typecheckMs = tc.ms;
+  } else {
+    diagnostics.push(...config.diagnostics);
+  }
+
+  // 2. Import every source and 3. compile it.
+  const loader = createSourceLoader(config.diagnostics.length === 0 && config.tsconfig ? { tsconfig: config.tsconfig } : {});
+  const definitions: Array<EmittedDefinition & { source: SourceFile }> = [];
+  const initiatives: Array<{ source: SourceFile; object: unknown; document: EmittedInitiative['document'] }> = [];
+  try {
+    let compiler;
+    try {
+      compiler = await loader.compiler();
+    } catch (e) {
+      throw new Error(`ztpolicy compiler failed to load: ${(e as Error).message}`, { cause: e });
+    }
+    for (const source of sources) {
+      if (skip.has(source.path)) continue;
+      const t0 = performance.now();
+      let mod: Record<string, unknown>;
+      try {
+        mod = await loader.importFile(source.path);
+      } catch (e) {
+        const d = describeImportError(e, source.path, projectDir);
+        diagnostics.push(diagnostic('ZT1002', { file: source.rel, ...(d.line ? { line: d.line } : {}), ...(d.column ? { column: d.column } : {}), message: `importing ${source.rel} failed: ${d.message}` }));
+        continue;
+      } finally {
+        timings.importMs += performance.now() - t0;
+      }
+      const value = mod['default'];
+      const t1 = performance.now();
+      const addFile = (ds: Diagnostic[]) => ds.map((d) => ({ ...d, file: d.file ?? source.rel }));
+      if (source.kind === 'definition') {
+        if (!compiler.isControl(value)) {
+          diagnostics.push(diagnostic('ZT1003', { file: source.rel, message: `${source.rel} default-exports ${describeValue(value)}, not a control` }));
+          continue;
+        }
+        let compiled;
+        try {
+          compiled = compiler.compileControl(value);
+        } catch (e) {
+          diagnostics.push(diagnostic('ZT1015', { file: source.rel, message: `compiling control "${value.name}" failed: ${(e as Error).message}` }));
+          continue;
+        } finally {
+          timings.compileMs += performance.now() - t1;
+        }
+        diagnostics.push(...addFile(compiled.diagnostics));
+        const unit = value.unit as Unit;
+        definitions.push({
+          source,
+          document: compiled.document,
+          unit,
+          controlId: value.controlId,
+          file: UNITS.includes(unit) ? compiler.definitionOutputPath(unit, value.name) : `policyDefinitions/${String(unit)}/${value.name}.json`,
+        });
+      } else {
+        if (!compiler.isInitiative(value)) {
+          diagnostics.push(diagnostic('ZT1004', { file: source.rel, message: `${source.rel} default-exports ${describeValue(value)}, not an initiative` }));
+          continue;
+        }
+        let compiled;
+        try {
+          compiled = compiler.compileInitiative(value);
+        } catch (e) {
+          diagnostics.push(diagnostic('ZT1015', { file: source.rel, message: `compiling initiative "${value.name}" failed: ${(e as Error).message}` }));
+          continue;
+        } finally {
+          timings.compileMs += performance.now() - t1;
+        }
+        diagnostics.push(...addFile(compiled.diagnostics));
+        initiatives.push({ source, object: value, document: compiled.document });
+      }
+    }
+
+    // 4. Project checks: file layout, names, duplicates.
+    const tv = performance.now();
+    const defsByName = new Map<string, PolicyDefinitionDocument>();
+    const defSource = new Map<string, string>();
+    for (const d of definitions) {
+      const name = d.document.name;
+      const rel = d.source.rel;
+      const parts = rel.split('/'); // definitions/<unit>/<name>.ts
+      if (parts.length !== 3) {
+        diagnostics.push(diagnostic('ZT1014', { file: rel, message: `${rel} is not at definitions/<unit>/<name>.ts` }));
+      } else if (parts[1] !== d.unit) {
+        diagnostics.push(diagnostic('ZT1006', { file: rel, jsonPath: '$.properties.metadata.ztpolicy.unit', message: `control "${name}" has unit "${String(d.unit)}" but lives in definitions/${parts[1]}/` }));
+      }
+      const stem = basename(rel, '.ts');
+      if (stem !== name) {
+        diagnostics.push(diagnostic('ZT1005', { file: rel, jsonPath: '$.name', message: `file ${stem}.ts holds control "${name}"` }));
+      }
+      const prev = defSource.get(name.toLowerCase());
+      if (prev !== undefined) {
+        diagnostics.push(diagnostic('ZT1007', { file: rel, jsonPath: '$.name', message: `policy definition name "${name}" is also used by ${prev}` }));
+      } else {
+        defSource.set(name.toLowerCase(), rel);
+        defsByName.set(name, d.document);
+      }
+      diagnostics.push(...validateDefinition(d.document, { file: rel, schema }));
+    }
+    const setSource = new Map<string, string>();
+    const emittedInitiatives: EmittedInitiative[] = [];
+    for (const i of initiatives) {
+      const name = i.document.name;
+      const rel = i.source.rel;
+      if (dirname(rel) !== 'initiatives') {
+        diagnostics.push(diagnostic('ZT1014', { file: rel, message: `${rel} is not at initiatives/<name>.ts` }));
+      }
+      // initiatives/<unit>.ts holds "zt-<unit>" (house layout: initiatives/<unit>.ts, zero-trust.ts), so the
+      // file stem is the name with or without the "zt-" prefix.
+      const stem = basename(rel, '.ts');
+      if (stem !== name && `zt-${stem}` !== name) {
+        diagnostics.push(diagnostic('ZT1018', { file: rel, jsonPath: '$.name', message: `file ${stem}.ts holds initiative "${name}" (expected ${name.replace(/^zt-/, '')}.ts or ${name}.ts)` }));
+      }
+      const prev = setSource.get(name.toLowerCase());
+      if (prev !== undefined) {
+        diagnostics.push(diagnostic('ZT1008', { file: rel, jsonPath: '$.name', message: `initiative name "${name}" is also used by ${prev}` }));
+        continue;
+      }
+      setSource.set(name.toLowerCase(), rel);
+      const builtins = collectBuiltins(i.object);
+      diagnostics.push(...validateInitiative(i.document, { file: rel, definitions: defsByName, builtins, assignmentName: compiler.assignmentName }));
+      emittedInitiatives.push({ document: i.document, file: compiler.initiativeOutputPath(name), builtins, assignmentName: compiler.assignmentName(name) });
+    }
+    timings.validateMs = performance.now() - tv;
+
+    // 5. Render (only meaningful without errors, but cheap; the CLI writes only when there are none).
+    const tr = performance.now();
+    const unique = definitions.filter((d) => defsByName.get(d.document.name) === d.document);
+    const files = renderGenerated(unique, emittedInitiatives);
+    timings.renderMs = performance.now() - tr;
+    const all = dedupe(diagnostics);
+    timings.totalMs = performance.now() - started;
+    return {
+      projectDir,
+      files,
+      diagnostics: all,
+      counts: {
+        definitions: unique.length,
+        initiatives: emittedInitiatives.length,
+        sources: sources.length,
+        errors: all.filter((d) => d.severity === 'error').length,
+        warnings: all.filter((d) => d.severity === 'warning').length,
+      },
+      timings,
+    };
+  } finally {
+    await loader.close();
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing (no default export)';
+  if (v === null) return 'null';
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') {
+    const kind = (v as Obj)['kind'];
+    return typeof kind === 'string' ? `an object of kind "${kind}"` : 'a plain object';
+  }
+  return `a ${typeof v}`;
+}

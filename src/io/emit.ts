@@ -1,0 +1,227 @@
+/**
+ * Renders the generated/ tree in memory: one canonical JSON file per definition and initiative, the manifest
+ * (sha256 of each file) and a reviewer summary per initiative. Pure (values in, file map out): no clock, no
+ * machine paths, sorted everywhere, so the same sources give the same bytes.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../compiler/canonical-json.js';
+import type { Manifest, PolicyDefinitionDocument, PolicySetDefinitionDocument, Unit } from '../model.js';
+import { customMemberName } from '../validate/initiative.js';
+import type { BuiltinInfo } from '../validate/initiative.js';
+
+export interface EmittedDefinition {
+  document: PolicyDefinitionDocument;
+  unit: Unit;
+  controlId: string;
+  /** Path under generated/, e.g. policyDefinitions/storage/zt-stg-02-minimum-tls.json */
+  file: string;
+}
+
+export interface EmittedInitiative {
+  document: PolicySetDefinitionDocument;
+  file: string;
+  /** Built-in members by lower-case id (display name, deprecation, roles). */
+  builtins: ReadonlyMap<string, BuiltinSummaryInfo>;
+  /** Assignment name at management-group scope (compiler naming). */
+  assignmentName: string;
+}
+
+export interface BuiltinSummaryInfo extends BuiltinInfo {
+  effects: readonly string[];
+  roleDefinitionIds: readonly string[];
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+const byName = <T extends { document: { name: string } }>(a: T, b: T) => (a.document.name < b.document.name ? -1 : a.document.name > b.document.name ? 1 : 0);
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Role definition ids (full ARM ids) declared by deployIfNotExists/modify details, sorted and unique. */
+export function roleDefinitionIds(doc: PolicyDefinitionDocument): string[] {
+  const then = doc.properties.policyRule.then as Obj;
+  const details = then['details'];
+  const ids = isObj(details) && Array.isArray(details['roleDefinitionIds']) ? details['roleDefinitionIds'].filter((x): x is string => typeof x === 'string') : [];
+  return [...new Set(ids)].sort();
+}
+
+/** The whole generated/ tree: path (relative to generated/, forward slashes) -> content. Sorted by path. */
+export function renderGenerated(definitions: readonly EmittedDefinition[], initiatives: readonly EmittedInitiative[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const manifest: Manifest = { schemaVersion: 1, definitions: [], initiatives: [] };
+  const defs = [...definitions].sort(byName);
+  for (const d of defs) {
+    const text = canonicalJson(d.document);
+    files.set(d.file, text);
+    manifest.definitions.push({
+      name: d.document.name,
+      unit: d.unit,
+      controlId: d.controlId,
+      file: d.file,
+      sha256: sha256(text),
+      roleDefinitionIds: roleDefinitionIds(d.document),
+    });
+  }
+  const byDefName = new Map(defs.map((d) => [d.document.name, d]));
+  for (const i of [...initiatives].sort(byName)) {
+    const text = canonicalJson(i.document);
+    files.set(i.file, text);
+    const custom: string[] = [];
+    const builtin: string[] = [];
+    for (const m of i.document.properties.policyDefinitions) {
+      const n = customMemberName(m.policyDefinitionId);
+      if (n !== undefined) custom.push(n);
+      else builtin.push(m.policyDefinitionId);
+    }
+    manifest.initiatives.push({
+      name: i.document.name,
+      file: i.file,
+      sha256: sha256(text),
+      customMembers: [...new Set(custom)].sort(),
+      builtinMembers: [...new Set(builtin)].sort(),
+    });
+    files.set(`summaries/${i.document.name}.md`, renderSummary(i, byDefName));
+  }
+  files.set(MANIFEST_FILE, canonicalJson(manifest));
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Well-known built-in Azure RBAC roles (GUIDs are the same in every tenant; Learn "Azure built-in roles"),
+ * so the summary shows a reviewer a name, not just a GUID. Unknown ids are shown as they are.
+ */
+const ROLE_NAMES: Readonly<Record<string, string>> = {
+  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
+  'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
+  'acdd72a7-3385-48ef-bd42-f606fba81ae7': 'Reader',
+  '92aaf0da-9dab-42b6-94a3-d43ce8d16293': 'Log Analytics Contributor',
+  '749f88d5-cbae-40b8-bcfc-e573ddc772fa': 'Monitoring Contributor',
+  '4d97b98b-1d4f-4787-a291-c67834d212e7': 'Network Contributor',
+  '9980e02c-c2be-4d73-94e8-173b1dc7cf3c': 'Virtual Machine Contributor',
+  '17d1049b-9a84-46fb-8f53-869881c3d3ab': 'Storage Account Contributor',
+  'fb1c8493-542b-48eb-b624-b4c8fea62acd': 'Security Admin',
+};
+
+function roleLabel(id: string): string {
+  const guid = id.split('/').pop()?.toLowerCase() ?? id;
+  const name = ROLE_NAMES[guid];
+  return name ? `${name} (\`${guid}\`)` : `\`${id}\``;
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+function effectOf(doc: PolicyDefinitionDocument, passed: Obj | undefined): string {
+  const then = doc.properties.policyRule.then as Obj;
+  const effect = then['effect'];
+  if (typeof effect !== 'string') return '?';
+  const m = /^\[parameters\('([^']+)'\)\]$/i.exec(effect);
+  if (!m) return effect;
+  const pname = m[1]!;
+  const pass = passed ? Object.entries(passed).find(([k]) => k.toLowerCase() === pname.toLowerCase())?.[1] : undefined;
+  const decl = Object.entries(doc.properties.parameters ?? {}).find(([k]) => k.toLowerCase() === pname.toLowerCase())?.[1];
+  const allowed = decl?.allowedValues ? ` (allowed: ${decl.allowedValues.map(String).join(', ')})` : '';
+  if (isObj(pass) && 'value' in pass) return `${String(JSON.stringify(pass['value'])).replace(/^"|"$/g, '')}${allowed}`;
+  return decl?.defaultValue !== undefined ? `${String(decl.defaultValue)} (default)${allowed}` : `set at assignment${allowed}`;
+}
+
+/** "[parameters('x')]..." -> "x = <default> (initiative parameter)...", so reviewers see the effective effect. */
+function viaInitiativeParameter(effect: string, params: Readonly<Record<string, { defaultValue?: unknown }>>): string {
+  const m = /^\[parameters\('([^']+)'\)\](.*)$/i.exec(effect);
+  if (!m) return effect;
+  const name = m[1]!;
+  const decl = Object.entries(params).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  if (!decl) return effect;
+  const dv = decl.defaultValue === undefined ? 'no default' : `default ${String(decl.defaultValue)}`;
+  return `initiative parameter ${name} (${dv})${m[2] ?? ''}`;
+}
+
+function renderSummary(i: EmittedInitiative, defs: ReadonlyMap<string, EmittedDefinition>): string {
+  const p = i.document.properties;
+  const lines: string[] = [];
+  lines.push(`# ${i.document.name}: ${p.displayName}`, '');
+  lines.push('<!-- Generated by `ztpolicy build` from initiatives/; do not edit. -->', '');
+  lines.push(cell(p.description), '');
+  const version = p.version ?? (typeof p.metadata['version'] === 'string' ? p.metadata['version'] : undefined);
+  lines.push(`- Version: ${version ?? 'unversioned'}`);
+  lines.push(`- Members: ${p.policyDefinitions.length}`);
+  lines.push(`- Assignment name at management-group scope: \`${i.assignmentName}\``, '');
+
+  lines.push('## Members', '');
+  lines.push('| Reference id | Policy | Kind | Effect | Groups | Parameters passed |', '|---|---|---|---|---|---|');
+  const roles = new Map<string, Set<string>>();
+  for (const m of p.policyDefinitions) {
+    const custom = customMemberName(m.policyDefinitionId);
+    const passed = m.parameters as Obj | undefined;
+    const params = passed
+      ? Object.entries(passed)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, v]) => `${k}=${JSON.stringify(isObj(v) ? v['value'] : v)}`)
+          .join(', ')
+      : '';
+    let policy: string;
+    let kind: string;
+    let effect: string;
+    let memberRoles: readonly string[] = [];
+    if (custom !== undefined) {
+      const d = defs.get(custom);
+      policy = d ? `${custom}: ${d.document.properties.displayName}` : custom;
+      kind = d ? `custom (${d.unit})` : 'custom';
+      effect = d ? effectOf(d.document, passed) : '?';
+      memberRoles = d ? roleDefinitionIds(d.document) : [];
+    } else {
+      const b = i.builtins.get(m.policyDefinitionId.toLowerCase());
+      policy = b ? `${b.displayName} (\`${m.policyDefinitionId.split('/').pop()}\`)` : `\`${m.policyDefinitionId}\``;
+      kind = `built-in${m.definitionVersion ? ` ${m.definitionVersion}` : ''}${b?.deprecated ? ', DEPRECATED' : ''}`;
+      const pe = passed ? Object.entries(passed).find(([k]) => k.toLowerCase() === 'effect')?.[1] : undefined;
+      effect = isObj(pe) ? String(JSON.stringify(pe['value'])).replace(/^"|"$/g, '') : b ? `default (allowed: ${b.effects.join(', ')})` : '?';
+      memberRoles = b?.roleDefinitionIds ?? [];
+    }
+    for (const r of memberRoles) {
+      // Built-ins spell the provider in either case; one role is one GUID.
+      const guid = r.split('/').pop()?.toLowerCase() ?? r;
+      const set = roles.get(guid) ?? new Set<string>();
+      set.add(m.policyDefinitionReferenceId);
+      roles.set(guid, set);
+    }
+    effect = viaInitiativeParameter(effect, p.parameters ?? {});
+    lines.push(`| ${cell(m.policyDefinitionReferenceId)} | ${cell(policy)} | ${kind} | ${cell(effect)} | ${(m.groupNames ?? []).join(', ')} | ${cell(params)} |`);
+  }
+  lines.push('');
+
+  lines.push('## Parameters', '');
+  const params = Object.entries(p.parameters ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (params.length === 0) lines.push('None.', '');
+  else {
+    lines.push('| Name | Type | Default | Allowed values |', '|---|---|---|---|');
+    for (const [n, d] of params) {
+      lines.push(`| ${n} | ${d.type} | ${d.defaultValue === undefined ? '(required)' : cell(JSON.stringify(d.defaultValue))} | ${d.allowedValues ? cell(d.allowedValues.map((v) => JSON.stringify(v)).join(', ')) : ''} |`);
+    }
+    lines.push('');
+  }
+
+  lines.push('## Groups', '');
+  const groups = p.policyDefinitionGroups ?? [];
+  if (groups.length === 0) lines.push('None.', '');
+  else {
+    for (const g of groups) {
+      const count = p.policyDefinitions.filter((m) => m.groupNames?.includes(g.name)).length;
+      lines.push(`- \`${g.name}\`${g.displayName ? `: ${g.displayName}` : ''} (${count} member${count === 1 ? '' : 's'})`);
+    }
+    lines.push('');
+  }
+
+  lines.push('## Roles the assignment identity will get', '');
+  if (roles.size === 0) {
+    lines.push('None: no member deploys or modifies resources, so the assignment needs no managed identity.', '');
+  } else {
+    lines.push('The publisher grants these roles to the assignment\'s managed identity at the assignment scope (needed by deployIfNotExists/modify remediation):', '');
+    for (const [r, refs] of [...roles].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`- ${roleLabel(r)}, for ${[...refs].sort().join(', ')}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
