@@ -5,11 +5,9 @@
  * the result gives a fold that matches .NET on those cases. ASCII-only strings take the fast path.
  */
 
-// eslint-disable-next-line no-control-regex
-const ASCII = /^[\x00-\x7f]*$/;
-
 export function fold(s: string): string {
-  return ASCII.test(s) ? s.toLowerCase() : s.toUpperCase().toLowerCase();
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return s.toUpperCase().toLowerCase();
+  return s.toLowerCase();
 }
 
 export function equalsIgnoreCase(a: string, b: string): boolean {

@@ -106,9 +106,15 @@ const typeContexts = new WeakMap<AliasSource, Map<string, TypeContext>>();
 export function typeContextFor(source: AliasSource, type: string, apiVersion: string | undefined): TypeContext {
   let m = typeContexts.get(source);
   if (!m) typeContexts.set(source, (m = new Map()));
-  const key = fold(type) + '|' + (apiVersion ? fold(apiVersion) : '');
+  // Keyed by the type as written (hot path: no folding); each spelling maps to the shared folded context.
+  const key = apiVersion ? type + '|' + apiVersion : type;
   let t = m.get(key);
-  if (!t) m.set(key, (t = new TypeContext(fold(type), type ? source.getType(type) : undefined, apiVersion)));
+  if (!t) {
+    const folded = fold(type) + '|' + (apiVersion ? fold(apiVersion) : '') + '|folded';
+    t = m.get(folded);
+    if (!t) m.set(folded, (t = new TypeContext(fold(type), type ? source.getType(type) : undefined, apiVersion)));
+    m.set(key, t);
+  }
   return t;
 }
 
@@ -161,7 +167,9 @@ interface Scope {
 
 interface Run {
   readonly params: ReadonlyMap<string, { value: unknown } | { missing: true; name: string }>;
-  readonly ctx: ResolvedContext;
+  /** Built on first use of resourceGroup()/subscription()/policy()/requestContext() or an existence check. */
+  ctxCache: ResolvedContext | undefined;
+  readonly ctxInput: { doc: Record<string, unknown>; run: RunInput; name: string | undefined };
   readonly env: FunctionEnv;
   readonly opts: ResolvedOptions;
   readonly warnings: string[];
@@ -359,7 +367,7 @@ function compileCall(node: ExprNode & { kind: 'call' }, c: CompileCtx, path: str
       }
       if (args.length !== 0) throw shapeError(path, `${node.name}() takes no arguments`);
       const key = name === 'resourcegroup' ? 'resourceGroup' : name === 'requestcontext' ? 'requestContext' : name;
-      return (s) => s.run.ctx[key as keyof ResolvedContext];
+      return (s) => ctxOf(s.run)[key as keyof ResolvedContext];
     }
     case 'if': {
       if (args.length !== 3) throw shapeError(path, 'if() takes three arguments');
@@ -392,6 +400,10 @@ function compileCall(node: ExprNode & { kind: 'call' }, c: CompileCtx, path: str
       return (s) => fn(compiled.map((f) => f(s)), s.run.env);
     }
   }
+}
+
+function ctxOf(run: Run): ResolvedContext {
+  return (run.ctxCache ??= resolveContext(run.ctxInput.doc, run.ctxInput.run, run.ctxInput.name));
 }
 
 function paramValue(s: State, key: string, name: string): unknown {
@@ -1123,17 +1135,19 @@ export class CompiledPolicy {
     const tctx = typeContextFor(this.aliases, typeStr, run.apiVersion);
     const trace: TraceEntry[] | undefined = (run.trace ?? opts.trace) ? [] : undefined;
     const warnings: string[] = [];
-    const base = { trace: trace ?? [], warnings };
+    // Results share one frozen empty array when there is nothing to report (keeps the hot path allocation-free).
+    const base: Out = { trace, warnings };
 
     // Mode (Learn, definition basics): Indexed evaluates only types supporting tags and location.
     if (opts.applicability && !modeApplies(this.mode, typeStr, doc, tctx)) {
       trace?.push({ path: 'mode', result: false, detail: `mode ${this.mode} does not evaluate ${typeStr || 'this resource'}` });
-      return { effect: undefined, matched: false, applicable: false, compliance: 'NotApplicable', ...base, ...this.declaredEffectPart() };
+      return makeResult(undefined, undefined, this.literalEffect, undefined, false, false, 'NotApplicable', base);
     }
 
     const runState: Run = {
       params: this.paramsFor(run.parameters),
-      ctx: resolveContext(doc, run, this.name),
+      ctxCache: undefined,
+      ctxInput: { doc, run, name: this.name },
       env: contextClock(run.context, opts),
       opts,
       warnings,
@@ -1159,41 +1173,23 @@ export class CompiledPolicy {
         // Learn (applicability): auditIfNotExists/deployIfNotExists apply only when the whole `if` is true.
         if (effect === 'auditifnotexists' || effect === 'deployifnotexists') applicable = false;
         const compliance: ComplianceState = applicable ? 'Compliant' : 'NotApplicable';
-        return { effect: undefined, declaredEffect: effect, effectAsWritten: effectValue, matched: false, applicable, compliance, ...base };
+        return makeResult(undefined, effectValue, effect, undefined, false, applicable, compliance, base);
       }
       return this.applyEffect(effect, effectValue, s, run, base);
     } catch (e) {
       if (e instanceof EvaluationError) {
         trace?.push({ path: 'error', result: true, detail: e.message });
-        return {
-          effect: 'deny',
-          ...(effectWritten !== undefined ? { effectAsWritten: effectWritten } : {}),
-          matched: false,
-          applicable: true,
-          compliance: 'Error',
-          error: { code: e.code, message: e.message },
-          ...base,
-        };
+        const r = makeResult('deny', effectWritten, this.literalEffect, undefined, false, true, 'Error', base);
+        r.error = { code: e.code, message: e.message };
+        return r;
       }
       throw e;
     }
   }
 
-  private declaredEffectPart(): { declaredEffect?: EffectName } {
-    return this.literalEffect ? { declaredEffect: this.literalEffect } : {};
-  }
-
-  private applyEffect(effect: EffectName, written: string, s: State, run: RunInput, base: { trace: TraceEntry[]; warnings: string[] }): EvaluationResult {
-    const hit = (details: unknown, compliance: ComplianceState = 'NonCompliant'): EvaluationResult => ({
-      effect,
-      effectAsWritten: written,
-      declaredEffect: effect,
-      ...(details !== undefined ? { details } : {}),
-      matched: true,
-      applicable: true,
-      compliance,
-      ...base,
-    });
+  private applyEffect(effect: EffectName, written: string, s: State, run: RunInput, base: Out): EvaluationResult {
+    const hit = (details: unknown, compliance: ComplianceState = 'NonCompliant'): EvaluationResult =>
+      makeResult(effect, written, effect, details, true, true, compliance, base);
     const t = this.then;
     const evalDetails = (): Record<string, unknown> | undefined => {
       if (!t.details) return undefined;
@@ -1204,7 +1200,7 @@ export class CompiledPolicy {
     switch (effect) {
       case 'disabled':
         // Learn (disabled effect): the rule is not evaluated; default state Compliant.
-        return { effect: undefined, effectAsWritten: written, declaredEffect: effect, matched: true, applicable: true, compliance: 'Compliant', ...base };
+        return makeResult(undefined, written, effect, undefined, true, true, 'Compliant', base);
       case 'append': {
         const list = t.appendList?.map((d) => ({ field: d.field, value: d.value(s) }));
         return hit(list);
@@ -1241,7 +1237,7 @@ export class CompiledPolicy {
         d['existenceCheck'] = check;
         if (check.checked && check.satisfiedBy !== null) {
           s.trace?.push({ path: 'then.details.existenceCondition', result: true, detail: `related resource #${check.satisfiedBy} satisfies the existence condition` });
-          return { effect: undefined, effectAsWritten: written, declaredEffect: effect, details: d, matched: true, applicable: true, compliance: 'Compliant', ...base };
+          return makeResult(undefined, written, effect, d, true, true, 'Compliant', base);
         }
         return hit(d, check.checked ? 'NonCompliant' : 'Unknown');
       }
@@ -1268,10 +1264,10 @@ export class CompiledPolicy {
       ...(typeof d['name'] === 'string' ? { name: d['name'] } : {}),
       ...(typeof d['resourceGroupName'] === 'string'
         ? { resourceGroupName: d['resourceGroupName'] }
-        : typeof s.run.ctx.resourceGroup['name'] === 'string' && s.run.ctx.resourceGroup['name']
-          ? { resourceGroupName: s.run.ctx.resourceGroup['name'] as string }
+        : typeof ctxOf(s.run).resourceGroup['name'] === 'string' && ctxOf(s.run).resourceGroup['name']
+          ? { resourceGroupName: ctxOf(s.run).resourceGroup['name'] as string }
           : {}),
-      ...(typeof s.run.ctx.subscription['subscriptionId'] === 'string' ? { subscriptionId: s.run.ctx.subscription['subscriptionId'] as string } : {}),
+      ...(typeof ctxOf(s.run).subscription['subscriptionId'] === 'string' ? { subscriptionId: ctxOf(s.run).subscription['subscriptionId'] as string } : {}),
       ...(typeof getProp(doc, 'id') === 'string' ? { resourceId: getProp(doc, 'id') as string } : {}),
     };
     if (!run.related) return { checked: false, query, candidates: 0, satisfiedBy: null };
@@ -1352,6 +1348,38 @@ function unpackDefinition(
 }
 
 const ZERO_SUB = '00000000-0000-0000-0000-000000000000';
+const NO_TRACE: readonly never[] = Object.freeze([]);
+
+interface Out {
+  trace: TraceEntry[] | undefined;
+  warnings: string[];
+}
+
+/** One shape for every result (fast property access; no spreads on the hot path). */
+function makeResult(
+  effect: EffectName | undefined,
+  effectAsWritten: string | undefined,
+  declaredEffect: EffectName | undefined,
+  details: unknown,
+  matched: boolean,
+  applicable: boolean,
+  compliance: ComplianceState,
+  out: Out,
+): EvaluationResult {
+  return {
+    effect,
+    effectAsWritten,
+    declaredEffect,
+    details,
+    matched,
+    applicable,
+    compliance,
+    // Untraced results share one frozen empty array.
+    trace: out.trace ?? (NO_TRACE as unknown as TraceEntry[]),
+    warnings: out.warnings.length ? out.warnings : (NO_TRACE as unknown as string[]),
+    error: undefined,
+  };
+}
 
 /** A context that pins utcNow (context.utcNow) makes utcNow() return that timestamp as given. */
 function contextClock(context: EvaluationContext | undefined, opts: ResolvedOptions): FunctionEnv {
@@ -1417,7 +1445,8 @@ export function evaluateTemplateFunction(name: string, args: readonly unknown[],
   const ref: ResourceRef = { doc, tctx: new TypeContext('', undefined, undefined) };
   const run: Run = {
     params: new Map(),
-    ctx: resolveContext(doc, {}, undefined),
+    ctxCache: undefined,
+    ctxInput: { doc, run: {}, name: undefined },
     env: { now: opts.now },
     opts,
     warnings: [],

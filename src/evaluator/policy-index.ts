@@ -49,10 +49,14 @@ export function createPolicyIndex(policies: readonly CompiledPolicy[]): PolicyIn
       const type = isObject(resource) ? getProp(resource, 'type') : undefined;
       const out: IndexedResult[] = [];
       const params = run.parameters;
+      const shared: RunInput = typeof params === 'function' ? {} : (run as RunInput);
       for (const i of candidates(typeof type === 'string' ? type : '')) {
         const policy = policies[i]!;
-        const r = policy.evaluate(resource, { ...run, parameters: typeof params === 'function' ? params(policy, i) : params });
-        if (r.applicable) out.push({ ...r, policyIndex: i, policy });
+        const r = policy.evaluate(resource, typeof params === 'function' ? { ...run, parameters: params(policy, i) } : shared) as IndexedResult;
+        if (!r.applicable) continue;
+        r.policyIndex = i;
+        r.policy = policy;
+        out.push(r);
       }
       return out;
     },

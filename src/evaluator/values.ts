@@ -24,14 +24,20 @@ export function typeName(v: unknown): string {
 export function getProp(obj: Record<string, unknown>, key: string): unknown {
   if (Object.prototype.hasOwnProperty.call(obj, key)) return obj[key];
   const f = fold(key);
-  for (const k of Object.keys(obj)) if (fold(k) === f) return obj[k];
+  // Hot path (every missing property lands here): ASCII folding keeps the length, so skip keys of another
+  // length without folding them. (A key whose fold changes length, like "ﬁ", is not a realistic ARM name.)
+  const sameLength = f.length === key.length;
+  for (const k in obj) {
+    if (sameLength && k.length !== key.length) continue;
+    if (fold(k) === f) return obj[k];
+  }
   return undefined;
 }
 
 export function hasProp(obj: Record<string, unknown>, key: string): boolean {
   if (Object.prototype.hasOwnProperty.call(obj, key)) return true;
   const f = fold(key);
-  for (const k of Object.keys(obj)) if (fold(k) === f) return true;
+  for (const k in obj) if (fold(k) === f) return true;
   return false;
 }
 
