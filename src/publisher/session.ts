@@ -126,7 +126,8 @@ export async function readLiveState(session: Session): Promise<LiveState> {
         )
       : [],
   );
-  const builtinsP = assignmentsP.then(async (assignments) => {
+  // Only after the tenant check: nothing more is read from a target we refuse.
+  const builtinsP = Promise.all([assignmentsP, tenantChecked]).then(async ([assignments]) => {
     const ids = builtinsToRead(
       content,
       config,
@@ -142,15 +143,21 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     );
     return out;
   });
-  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings, builtins] = await Promise.all([
-    tenantChecked,
-    defsP,
-    setsP,
-    assignmentsP,
-    rolesP,
-    pricingsP,
-    builtinsP,
-  ]);
+  // Settle every read before reporting a failure, so no request is left running behind an error.
+  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP] as const);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings, builtins] = settled.map(
+    (r) => (r as PromiseFulfilledResult<unknown>).value,
+  ) as [
+    Awaited<typeof tenantChecked>,
+    Awaited<typeof defsP>,
+    Awaited<typeof setsP>,
+    Awaited<typeof assignmentsP>,
+    Awaited<typeof rolesP>,
+    Awaited<typeof pricingsP>,
+    Awaited<typeof builtinsP>,
+  ];
   return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings, builtins };
 }
 

@@ -40,7 +40,7 @@ async function plan() {
   return (await planSession(s)).plan;
 }
 
-const props = (r: { properties?: unknown }) => r.properties as Record<string, any>;
+const props = (r: object) => (r as { properties?: unknown }).properties as Record<string, any>;
 const values = <T>(m: Map<string, T>) => [...m.values()];
 
 function roleAssignmentsAtRoot() {

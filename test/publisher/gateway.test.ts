@@ -1,0 +1,95 @@
+import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BadInputError } from '../../src/errors.js';
+import { AzureGateway, checkEndpoint, retryAfterMs, staticTokenCredential, tokenTenant } from '../../src/publisher/gateway.js';
+import type { ArmEmulator } from '../emulator/index.js';
+import { emulator, FAST_RETRY } from './helpers.js';
+
+function response(headers: Record<string, string>): PipelineResponse {
+  return { headers: createHttpHeaders(headers), status: 429, request: createPipelineRequest({ url: 'https://x' }) };
+}
+
+describe('endpoint rule: https only, except loopback', () => {
+  it('accepts https anywhere and http on loopback only', () => {
+    expect(checkEndpoint('https://management.usgovcloudapi.net').host).toBe('management.usgovcloudapi.net');
+    expect(checkEndpoint('http://127.0.0.1:8443').protocol).toBe('http:');
+    expect(checkEndpoint('http://localhost:1').protocol).toBe('http:');
+    expect(checkEndpoint('http://[::1]:1').protocol).toBe('http:');
+  });
+  it('refuses plain http to anything else, and non-URLs', () => {
+    expect(() => checkEndpoint('http://management.azure.com')).toThrowError(BadInputError);
+    expect(() => checkEndpoint('http://10.0.0.1')).toThrowError(/https only/);
+    expect(() => checkEndpoint('ftp://127.0.0.1')).toThrowError(BadInputError);
+    expect(() => checkEndpoint('management.azure.com')).toThrowError(/not a URL/);
+  });
+});
+
+describe('Retry-After parsing (milliseconds headers first, then seconds or an HTTP-date)', () => {
+  it('reads each documented form', () => {
+    expect(retryAfterMs(response({ 'retry-after-ms': '250' }))).toBe(250);
+    expect(retryAfterMs(response({ 'x-ms-retry-after-ms': '40' }))).toBe(40);
+    expect(retryAfterMs(response({ 'retry-after': '3' }))).toBe(3000);
+    const inTwoSeconds = new Date(Date.now() + 2000).toUTCString();
+    const ms = retryAfterMs(response({ 'retry-after': inTwoSeconds }))!;
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThanOrEqual(2000);
+    expect(retryAfterMs(response({}))).toBeUndefined();
+  });
+});
+
+describe('token tenant check', () => {
+  it('reads the tid claim of a JWT without verifying it, and ignores opaque tokens', () => {
+    const payload = Buffer.from(JSON.stringify({ tid: 'aaaaaaaa-0000-4000-8000-000000000001' })).toString('base64url');
+    expect(tokenTenant(`eyJhbGciOiJub25lIn0.${payload}.sig`)).toBe('aaaaaaaa-0000-4000-8000-000000000001');
+    expect(tokenTenant('emulator-token')).toBeUndefined();
+  });
+});
+
+describe('gateway against the emulator', () => {
+  let emu: ArmEmulator;
+  beforeAll(async () => {
+    emu = await emulator();
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  it('sends the bearer token, never logs it, and reads the hierarchy in one request', async () => {
+    const secret = 'tok-3f9a1c-SECRET-value';
+    const lines: string[] = [];
+    emu.resetRequests();
+    const g = await AzureGateway.create({ endpoint: emu.url, ca: emu.ca, credential: staticTokenCredential(secret), log: (l) => lines.push(l), retry: FAST_RETRY });
+    const mg = await g.getManagementGroup('root');
+    expect(mg.tenantId).toBe(emu.tenantId);
+    expect(mg.subscriptions.sort()).toEqual(['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333']);
+    expect(mg.descendantGroups.sort()).toEqual(['corp', 'landing-zones', 'online', 'platform']);
+    expect(emu.requests).toHaveLength(1);
+    expect(emu.requests[0]!.authorization).toBe(true);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain(secret);
+  });
+
+  it('retries a 429 without Retry-After (core’s default policy would give up) and gives up on persistent 500s after the budget', async () => {
+    const g = await AzureGateway.create({ endpoint: emu.url, ca: emu.ca, credential: staticTokenCredential('t'), retry: FAST_RETRY });
+    emu.faults.clear();
+    emu.resetRequests();
+    emu.faults.add({ match: { pathIncludes: '/policySetDefinitions' }, kind: '429', retryAfterSeconds: null, times: 1 });
+    await g.listSetDefinitions('root');
+    expect(emu.requests.map((r) => r.status)).toEqual([429, 200]);
+
+    emu.resetRequests();
+    emu.faults.add({ match: { pathIncludes: '/policyAssignments' }, kind: '500' });
+    await expect(g.listAssignments('root')).rejects.toMatchObject({ statusCode: 500 });
+    expect(emu.requests).toHaveLength(FAST_RETRY.maxRetries + 1);
+    emu.faults.clear();
+  });
+
+  it('does not retry a client error such as 403 AuthorizationFailed', async () => {
+    const g = await AzureGateway.create({ endpoint: emu.url, ca: emu.ca, credential: staticTokenCredential('t'), retry: FAST_RETRY });
+    emu.resetRequests();
+    emu.faults.add({ match: { pathIncludes: '/policyDefinitions' }, kind: 'status', status: 403, code: 'AuthorizationFailed', times: 1 });
+    await expect(g.listDefinitions('root')).rejects.toMatchObject({ statusCode: 403, code: 'AuthorizationFailed' });
+    expect(emu.requests).toHaveLength(1);
+    emu.faults.clear();
+  });
+});

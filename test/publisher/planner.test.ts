@@ -1,0 +1,111 @@
+/** The pure planner on hand-made live states (no emulator): ownership, adoption, caching of built-in roles. */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/publisher/config.js';
+import { loadContent } from '../../src/publisher/content.js';
+import { analyzeDefinition, builtinsToRead, planPublish, type Plan } from '../../src/publisher/planner.js';
+import type { LiveState } from '../../src/publisher/types.js';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fixturesDir } from './helpers.js';
+
+const content = loadContent(join(fixturesDir, 'generated'));
+const config = parseConfig(JSON.parse(readFileSync(join(fixturesDir, 'ztpolicy.config.json'), 'utf8')), 'c.json');
+const noDefender = { ...config, defender: { plans: {} } };
+
+const BUILTINS = {
+  '/providers/microsoft.authorization/policydefinitions/cfdc5972-75b3-4418-8ae1-7f5c36839390': {
+    id: 'cfdc5972',
+    roleDefinitionIds: ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635'],
+    remediates: true,
+  },
+  '/providers/microsoft.authorization/policydefinitions/8e86a5b6-b9bd-49d1-8e21-4bb8a0862222': {
+    id: '8e86a5b6',
+    roleDefinitionIds: ['fb1c8493-542b-48eb-b624-b4c8fea62acd'],
+    remediates: true,
+  },
+};
+
+function empty(): LiveState {
+  return {
+    managementGroup: { name: 'root', tenantId: config.tenantId, descendantGroups: [], subscriptions: [] },
+    definitions: [],
+    setDefinitions: [],
+    assignments: [],
+    roleAssignments: [],
+    pricings: [],
+    builtins: { ...BUILTINS },
+  };
+}
+
+const plan = (live: LiveState, c = noDefender): Plan => planPublish({ content, config: c, live, options: { identityLocation: 'westeurope' } });
+
+describe('planner', () => {
+  it('plans everything as create on an empty management group, roles waiting for the new identities', () => {
+    const p = plan(empty());
+    expect(p.summary).toEqual({ create: 3 + 2 + 2 + 4, update: 0, delete: 0, 'no-op': 0 });
+    const roles = p.items.filter((i) => i.kind === 'roleAssignment');
+    expect(roles.every((r) => r.kind === 'roleAssignment' && r.principalId === undefined)).toBe(true);
+  });
+
+  it('refuses to overwrite an object another owner marked, and adopts an unmarked one with a warning', () => {
+    const live = empty();
+    const def = content.definitions[0]!;
+    const other = content.definitions[1]!;
+    live.definitions.push(
+      { id: 'x', name: def.name, properties: { ...(def.properties as any), metadata: { ztpolicyOwner: 'fabrikam/other' } } },
+      { id: 'y', name: other.name, properties: { ...(other.properties as any) } },
+    );
+    const p = plan(live);
+    expect(p.blockers.map((b) => b.code)).toEqual(['ZT5101']);
+    expect(p.blockers[0]!.message).toContain('fabrikam/other');
+    const adopted = p.items.find((i) => i.name === other.name)!;
+    expect(adopted.action).toBe('update');
+    expect(adopted.changes.map((c) => c.path)).toEqual(['$.metadata.ztpolicyOwner']);
+    expect(p.warnings.map((w) => w.code)).toContain('ZT5102');
+  });
+
+  it('never prunes objects without this owner’s marker', () => {
+    const live = empty();
+    live.definitions.push(
+      { id: 'a', name: 'theirs', properties: { displayName: 't', metadata: { ztpolicyOwner: 'fabrikam/other' } } },
+      { id: 'b', name: 'unmarked', properties: { displayName: 'u', metadata: {} } },
+      { id: 'c', name: 'ours-old', properties: { displayName: 'o', metadata: { ztpolicyOwner: config.owner } } },
+    );
+    const deletes = plan(live).items.filter((i) => i.action === 'delete').map((i) => i.name);
+    expect(deletes).toEqual(['ours-old']);
+  });
+
+  it('reads built-in definitions only when the assignment has no up-to-date cached answer', () => {
+    const live = empty();
+    expect(builtinsToRead(content, config, live)).toHaveLength(2);
+    // After a publish, the assignment metadata caches what the built-ins need.
+    const first = plan(live);
+    for (const a of first.items) {
+      if (a.kind !== 'policyAssignment' || !a.body) continue;
+      live.assignments.push({ id: a.id, name: a.name, managementGroupId: 'root', location: 'westeurope', identity: { type: 'SystemAssigned', principalId: `p-${a.name}` }, properties: a.body.properties });
+    }
+    expect(builtinsToRead(content, config, live)).toEqual([]);
+    expect(builtinsToRead(content, config, live, true)).toHaveLength(2);
+    // The cached answer gives the same roles as reading the built-ins.
+    const cachedPlan = plan({ ...live, builtins: {} });
+    const readPlan = plan(live);
+    const roles = (p: Plan) => p.items.filter((i) => i.kind === 'roleAssignment').map((i) => i.kind === 'roleAssignment' && i.roleDefinitionId).sort();
+    expect(roles(cachedPlan)).toEqual(roles(readPlan));
+  });
+
+  it('recognises a deployIfNotExists effect behind an effect parameter and reads its roles', () => {
+    const info = analyzeDefinition('x', content.definitions[1]!.properties as any);
+    expect(info.remediates).toBe(true);
+    expect(info.roleDefinitionIds).toEqual(['749f88d5-cbae-40b8-bcfc-e573ddc772fa', '92aaf0da-9dab-42b6-94a3-d43ce8d16293']);
+    expect(analyzeDefinition('y', content.definitions[0]!.properties as any).remediates).toBe(false);
+  });
+
+  it('lists each subscription and plan it will change', () => {
+    const live = empty();
+    live.managementGroup.subscriptions = ['s1', 's2'];
+    live.pricings.push({ subscriptionId: 's1', name: 'VirtualMachines', pricingTier: 'Standard', subPlan: 'P2' });
+    const pricing = plan(live, config).items.filter((i) => i.kind === 'pricing');
+    expect(pricing).toHaveLength(2 * 5);
+    expect(pricing.filter((i) => i.action === 'no-op').map((i) => i.kind === 'pricing' && `${i.subscriptionId}/${i.name}`)).toEqual(['s1/VirtualMachines']);
+  });
+});
