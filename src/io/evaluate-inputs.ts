@@ -21,6 +21,7 @@ export const InputCode = {
   emptyInput: 'ZT7009',
   parametersFile: 'ZT7010',
   policyFailed: 'ZT7011',
+  usage: 'ZT7012',
 } as const;
 
 export interface InputProblem {

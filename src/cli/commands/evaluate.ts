@@ -26,7 +26,7 @@
 import type { CommandModule } from 'yargs';
 import { getBuiltinDefinitionJson } from '../../catalog/builtins.js';
 import type { JsonObject, JsonValue } from '../../compiler/canonical-json.js';
-import { BadInputError, ExitCode } from '../../errors.js';
+import { BadInputError, ExitCode, isZtError } from '../../errors.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { loadBundledAliases } from '../../catalog/aliases.js';
 import { compilePolicy, type CompiledPolicy } from '../../evaluator/index.js';
@@ -270,6 +270,8 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
         // Compile once per member (rule -> closures), evaluate against every candidate resource.
         compiled = compilePolicy(member.definition.document as PolicyDefinitionInput, { trace: false });
       } catch (error) {
+        // A malformed definition (PolicyDefinitionError) is bad input: report it, go on. Anything else is a bug.
+        if (!isZtError(error)) throw error;
         problems.push(policyProblem(member.definition.file, member, error));
         report.members.push(mr);
         continue;
@@ -284,6 +286,7 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
           result = compiled.evaluate(entry.resource, { parameters: member.parameters, related: lookup });
         } catch (error) {
           // A malformed rule or a parameter without value throws: report the policy once, skip it.
+          if (!isZtError(error)) throw error;
           problems.push(policyProblem(member.definition.file, member, error));
           broken = true;
           break;
@@ -433,7 +436,13 @@ export function evaluateCommand(io: CliIo, result: CommandResult): CommandModule
           'Exit codes: 0 nothing denied; 1 at least one resource would be denied; 2 usage error or an input that could not be used (reported per file, the rest is still evaluated).',
         ),
     handler: (argv) => {
-      const args = argv as unknown as { policy: string[]; resources: string[]; parameters?: string; json: boolean };
+      const args = argv as unknown as { policy?: string[]; resources?: string[]; parameters?: string; json: boolean };
+      // yargs reports a missing demanded option through main's fail handler but may still run the handler.
+      if (!args.policy?.length || !args.resources?.length) {
+        throw new BadInputError(InputCode.usage, `evaluate needs ${!args.policy?.length ? '--policy' : '--resources'}`, {
+          hint: 'ztpolicy evaluate --policy generated/ --resources export.json [--parameters values.json] [--json]',
+        });
+      }
       const report = runEvaluation({
         policy: args.policy,
         resources: args.resources,

@@ -1,0 +1,239 @@
+/**
+ * `ztpolicy evaluate` end to end (the real CLI in a child process) on the realistic export in
+ * test/fixtures/exports/: which resources each policy would deny, audit or remediate, the --json shape, the
+ * exit codes, and bad input reported per file while the run goes on.
+ *
+ * Expected findings come from the documented intent of each control (zero-trust-controls.md) and of the
+ * built-ins it references, applied to how the fixture resources were built (make-export.ts): e.g.
+ * `stlegacytls10` accepts TLS 1.0, so ZT-STG-02 denies it.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/compiler/canonical-json.js';
+import { compileControl, isControl } from '../../src/compiler/compile-control.js';
+import { compileInitiative } from '../../src/compiler/compile-initiative.js';
+import type { EvaluateReport, Outcome } from '../../src/cli/commands/evaluate.js';
+import { main } from '../../src/cli/main.js';
+import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
+
+const exportsDir = join(repoRoot, 'test/fixtures/exports');
+const estate = join(exportsDir, 'estate');
+let tmp: string;
+let generated: string;
+let paramsFile: string;
+
+/** Builds a generated/ tree (policyDefinitions/<unit>/<name>.json, policySetDefinitions/<name>.json) from the sources. */
+async function buildTree(out: string): Promise<void> {
+  for (const unit of readdirSync(join(repoRoot, 'definitions'))) {
+    for (const f of readdirSync(join(repoRoot, 'definitions', unit)).filter((x) => x.endsWith('.ts'))) {
+      const mod = (await import(pathToFileURL(join(repoRoot, 'definitions', unit, f)).href)) as { default: unknown };
+      if (!isControl(mod.default)) continue;
+      const { document } = compileControl(mod.default);
+      mkdirSync(join(out, 'policyDefinitions', unit), { recursive: true });
+      writeFileSync(join(out, 'policyDefinitions', unit, `${document.name}.json`), canonicalJson(document));
+    }
+  }
+  mkdirSync(join(out, 'policySetDefinitions'), { recursive: true });
+  for (const f of readdirSync(join(repoRoot, 'initiatives')).filter((x) => x.endsWith('.ts'))) {
+    const mod = (await import(pathToFileURL(join(repoRoot, 'initiatives', f)).href)) as { default: Parameters<typeof compileInitiative>[0] };
+    const { document } = compileInitiative(mod.default);
+    writeFileSync(join(out, 'policySetDefinitions', `${document.name}.json`), canonicalJson(document));
+  }
+  writeFileSync(join(out, 'manifest.json'), canonicalJson({ schemaVersion: 1, definitions: [], initiatives: [] }));
+}
+
+const lastSegment = (id: string) => id.split('/').pop() ?? id;
+
+/** Names of the resources a member acted on with this outcome; undefined when the member is not in the report. */
+function acted(report: EvaluateReport, initiative: string, member: string, outcome: Outcome): string[] | undefined {
+  const p = report.policies.find((x) => x.name === initiative);
+  const m = p?.members.find((x) => x.definitionName === member || x.referenceId === member);
+  return m?.findings.filter((f) => f.outcome === outcome).map((f) => lastSegment(f.resourceId)).sort();
+}
+
+function allWith(report: EvaluateReport, outcome: Outcome): Set<string> {
+  return new Set(report.policies.flatMap((p) => p.members.flatMap((m) => m.findings.filter((f) => f.outcome === outcome).map((f) => lastSegment(f.resourceId)))));
+}
+
+// Resources make-export.ts builds hardened: no Zero Trust control may deny them.
+const HARDENED = [
+  'stztcompliant01',
+  'stztcompliant02',
+  'vm-app-01',
+  'vm-app-02',
+  'vm-app-01-nic',
+  'vm-app-02-nic',
+  'nsg-snet-app',
+  'vnet-spoke-01',
+  'vnet-hub-weu',
+  'rt-spoke-01',
+  'afw-hub-weu',
+  'afwp-hub-weu',
+  'pip-afw-hub-weu',
+  'kv-zt-prod',
+  'agw-spoke-01',
+  'wafp-spoke-01',
+  'des-zt-prod',
+  'pe-stztcompliant01-blob',
+];
+const SUBSCRIPTION = '7d3f2c1a-5b6e-4f80-9a1b-2c3d4e5f6a7b';
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'zt-evaluate-cli-'));
+  generated = join(tmp, 'generated');
+  await buildTree(generated);
+  paramsFile = join(tmp, 'params.json');
+  writeFileSync(
+    paramsFile,
+    JSON.stringify({ logAnalyticsWorkspaceId: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central` } }),
+  );
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+// The four child-process runs start together (each spends most of its time starting tsx).
+let runs: { full: CliRun; initiativeText: CliRun; graph: CliRun; bad: CliRun };
+const stg02 = () => join(generated, 'policyDefinitions/storage/zt-stg-02-minimum-tls.json');
+
+beforeAll(async () => {
+  const [full, initiativeText, graph, bad] = await Promise.all([
+    runCli(['evaluate', '--policy', generated, '--resources', estate, '--parameters', paramsFile, '--json']),
+    runCli(['evaluate', '--policy', join(generated, 'policySetDefinitions/zt-storage.json'), '--resources', estate]),
+    runCli(['evaluate', '--policy', stg02(), '--resources', join(exportsDir, 'graph/storage-accounts.json'), '--json']),
+    runCli(['evaluate', '--policy', stg02(), '--resources', join(exportsDir, 'bad'), '--json']),
+  ]);
+  runs = { full, initiativeText, graph, bad };
+}, 240_000);
+
+describe('ztpolicy evaluate on a realistic export', () => {
+  let report: EvaluateReport;
+  let code: number;
+
+  beforeAll(() => {
+    code = runs.full.code;
+    report = JSON.parse(runs.full.stdout) as EvaluateReport;
+  });
+
+  it('exits 1 because resources would be denied, and reports no input problem for a clean export', () => {
+    expect(code).toBe(1);
+    expect(report.problems).toEqual([]);
+  });
+
+  it('has the documented --json shape', () => {
+    expect(report.schemaVersion).toBe(1);
+    expect(Object.keys(report.summary).sort()).toEqual(
+      ['appended', 'auditIfNotExists', 'audited', 'denied', 'denyAction', 'deployIfNotExists', 'errors', 'evaluations', 'manual', 'members', 'modified', 'policies', 'problems', 'resources'].sort(),
+    );
+    expect(report.summary.resources).toBeGreaterThanOrEqual(50);
+    const initiative = report.policies.find((p) => p.name === 'zt-storage');
+    expect(initiative).toMatchObject({ kind: 'initiative', displayName: expect.any(String), file: expect.stringContaining('zt-storage.json') });
+    const finding = report.policies.flatMap((p) => p.members.flatMap((m) => m.findings))[0];
+    expect(finding).toMatchObject({ outcome: expect.any(String), effect: expect.any(String), resourceId: expect.stringMatching(/^\/subscriptions\//), resourceType: expect.any(String), file: expect.any(String), jsonPath: expect.stringMatching(/^\$/) });
+    // Every control appears inside an initiative, so none is reported a second time on its own.
+    expect(report.policies.filter((p) => p.kind === 'definition')).toEqual([]);
+  });
+
+  it('denies what each storage control says it denies', () => {
+    expect(acted(report, 'zt-storage', 'zt-stg-02-minimum-tls', 'denied')).toEqual(['stlegacytls10', 'stnotlsfloor']);
+    // Built-in 404c3081: supportsHttpsTrafficOnly false.
+    expect(acted(report, 'zt-storage', '404c3081-a854-4457-ae30-26a93ef643f9', 'denied')).toEqual(['sthttpallowed']);
+    // Built-in 8c6a50c6: allowSharedKeyAccess missing or true.
+    expect(acted(report, 'zt-storage', '8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54', 'denied')).toEqual(['stsharedkey']);
+  });
+
+  it('denies the NIC with a public IP, VMs without encryption at host, subnets without NSG, and the Standard firewall', () => {
+    expect(acted(report, 'zt-vm', 'zt-vm-13-no-public-ip-on-nic', 'denied')).toEqual(['vm-legacy-01-nic']);
+    expect(acted(report, 'zt-vm', 'fc4d8e41-e223-45ea-9bf5-eada37891d87', 'denied')).toEqual(['vm-legacy-01', 'vm-nosecureboot']);
+    // vnet-spoke-02 has snet-db without NSG; snet-nonsg is a subnet resource without NSG (children.json).
+    // vnet-hub-weu's GatewaySubnet and AzureFirewallSubnet have none either, but they are excluded by default.
+    expect(acted(report, 'zt-spoke-vnet', 'zt-spk-02-subnet-nsg', 'denied')).toEqual(['snet-nonsg', 'vnet-spoke-02']);
+    expect(acted(report, 'zt-hub-vnet', 'zt-hub-01-firewall-premium', 'denied')).toEqual(['afw-legacy']);
+  });
+
+  it('remediates the subscription whose Defender for Key Vault plan is Free and audits its activity log export', () => {
+    expect(acted(report, 'zt-defender', 'zt-mdc-04-defender-key-vault', 'deployIfNotExists')).toEqual([SUBSCRIPTION]);
+    // The only subscription diagnostic setting sends to the app team's workspace, not the central one.
+    expect(acted(report, 'zt-monitoring', 'zt-mon-01-activity-log-to-workspace', 'auditIfNotExists')).toEqual([SUBSCRIPTION]);
+  });
+
+  it('never denies a hardened resource', () => {
+    const denied = allWith(report, 'denied');
+    expect(HARDENED.filter((n) => denied.has(n))).toEqual([]);
+  });
+
+  it('counts agree with the findings', () => {
+    const findings = report.policies.flatMap((p) => p.members.flatMap((m) => m.findings));
+    expect(report.summary.denied).toBe(findings.filter((f) => f.outcome === 'denied').length);
+    expect(report.summary.deployIfNotExists).toBe(findings.filter((f) => f.outcome === 'deployIfNotExists').length);
+  });
+});
+
+describe('ztpolicy evaluate inputs and exit codes', () => {
+  it('prints a readable preview for an initiative passed alone (members found next to it) with a summary', () => {
+    const run = runs.initiativeText;
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^initiative zt-storage: /m);
+    expect(run.stdout).toMatch(/^ {4}deny +\/subscriptions\/.*\/storageAccounts\/stlegacytls10$/m);
+    expect(run.stdout).toMatch(/^summary: 1 policy \(\d+ definitions\) x \d+ resources: 4 denied/m);
+  });
+
+  it('reads an az graph query result (lower-cased types) like an ARM export', () => {
+    const run = runs.graph;
+    const report = JSON.parse(run.stdout) as EvaluateReport;
+    expect(run.code).toBe(1);
+    expect(report.policies[0]?.members[0]?.findings.map((f) => [lastSegment(f.resourceId), f.jsonPath])).toEqual([
+      ['stlegacytls10', '$.data[2]'],
+      ['stnotlsfloor', '$.data[3]'],
+    ]);
+  });
+
+  it('reports each bad file (and array element) with its path and still evaluates the good resources', () => {
+    const run = runs.bad;
+    const report = JSON.parse(run.stdout) as EvaluateReport;
+    const problems = report.problems.map((p) => [p.file.replace(/^.*\/bad\//, ''), p.jsonPath ?? null, p.code]);
+    expect(problems).toEqual([
+      ['mixed.json', '$[1]', 'ZT7004'],
+      ['mixed.json', '$[2]', 'ZT7005'],
+      ['table-output.json', null, 'ZT7002'],
+      ['truncated.json', null, 'ZT7002'],
+    ]);
+    // The valid first element of mixed.json (TLS 1.1) is still denied: deny wins the exit code.
+    expect(report.policies[0]?.members[0]?.findings.map((f) => lastSegment(f.resourceId))).toEqual(['stbadmixtls11']);
+    expect(run.code).toBe(1);
+  });
+
+  // The remaining exit-code cases run the same CLI entry point in-process (main with captured output): spawning
+  // tsx costs seconds per run on a 2-core CI machine.
+  async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+  }
+
+  it('exits 2 when nothing is denied but an input could not be used, and 0 when all is clean', async () => {
+    const audit = join(tmp, 'audit.json');
+    writeFileSync(audit, JSON.stringify({ effect: { value: 'Audit' } }));
+    const bad = await inProcess(['evaluate', '--policy', stg02(), '--resources', join(exportsDir, 'bad'), '--parameters', audit]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/bad\/truncated\.json: error ZT7002: invalid JSON/);
+    expect(bad.stdout).toMatch(/audit +\/subscriptions\/.*stbadmixtls11/);
+    const clean = await inProcess(['evaluate', '--policy', stg02(), '--resources', join(estate, 'children.json')]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/no resource affected/);
+  });
+
+  it('exits 2 on usage errors: missing options, no policy at the path, unreadable parameters file', async () => {
+    const none = await inProcess(['evaluate', '--resources', estate]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--policy/);
+    const missing = await inProcess(['evaluate', '--policy', join(tmp, 'nope'), '--resources', estate]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no policy definition or initiative found/);
+    const params = await inProcess(['evaluate', '--policy', stg02(), '--resources', estate, '--parameters', join(tmp, 'missing-params.json')]);
+    expect(params.code).toBe(2);
+    expect(params.stderr).toMatch(/parameters file/);
+  });
+});
