@@ -45,7 +45,7 @@ import type {
   RequestContextInput,
   TraceEntry,
 } from './types.js';
-import { getProp, isObject, typeName } from './values.js';
+import { deepEqual, getProp, isObject, typeName } from './values.js';
 
 // ---------------------------------------------------------------- options
 
@@ -132,8 +132,10 @@ function makeResolved(segs: Segment[], heuristic: boolean): Resolved {
 
 function resolveFieldIn(spec: FieldSpec & { kind: 'alias' | 'path' }, t: TypeContext, opts: ResolvedOptions): Resolution {
   const key = fold(spec.text);
-  const hit = t.cache.get(key);
-  if (hit !== undefined || t.cache.has(key)) return hit ?? null;
+  // The type context is shared by every policy using this catalog; the unknown-alias choice is part of the key.
+  const cacheKey = opts.unknownAlias === 'missing' ? '\u0000' + key : key;
+  const hit = t.cache.get(cacheKey);
+  if (hit !== undefined || t.cache.has(cacheKey)) return hit ?? null;
   let r: Resolution;
   if (spec.kind === 'path') {
     r = makeResolved([...spec.segments], false);
@@ -145,7 +147,7 @@ function resolveFieldIn(spec: FieldSpec & { kind: 'alias' | 'path' }, t: TypeCon
       r = makeResolved(parsePath('properties.' + spec.text.slice(t.typeLower.length + 1)), true);
     } else r = null;
   }
-  t.cache.set(key, r);
+  t.cache.set(cacheKey, r);
   return r;
 }
 
@@ -528,6 +530,16 @@ function fieldFunction(spec: FieldSpec, s: State): unknown {
   }
   const v = getAt(b.node, r.segs, b.start);
   return v === undefined ? '' : v;
+}
+
+/** Value a modify/append field currently has on the evaluated resource (undefined when absent). */
+function currentFieldValue(field: string, s: State): unknown {
+  const spec = parseField(field);
+  const doc = s.res.doc;
+  if (spec.kind === 'special') return specialValue(spec.which, doc);
+  if (spec.kind === 'tag') return tagValue(doc, spec.tag);
+  const r = resolveSpec(spec, s.res, s);
+  return r ? getAt(doc, r.segs, 0) : undefined;
 }
 
 function currentValue(s: State, name: string, spec: FieldSpec | undefined): unknown {
@@ -1203,6 +1215,15 @@ export class CompiledPolicy {
         return makeResult(undefined, written, effect, undefined, true, true, 'Compliant', base);
       case 'append': {
         const list = t.appendList?.map((d) => ({ field: d.field, value: d.value(s) }));
+        // Learn (append effect): appending over an existing, different value of a non-[*] field acts as deny.
+        for (const d of list ?? []) {
+          if (d.field.includes('[*]')) continue;
+          const current = currentFieldValue(d.field, s);
+          if (current !== undefined && !deepEqual(current, d.value)) {
+            s.trace?.push({ path: 'then.details', result: true, detail: `append would change ${d.field} from ${preview(current)} to ${preview(d.value)}: acts as deny` });
+            return makeResult('deny', written, effect, { conflict: { field: d.field, current, value: d.value }, append: list }, true, true, 'NonCompliant', base);
+          }
+        }
         return hit(list);
       }
       case 'modify': {
@@ -1217,6 +1238,19 @@ export class CompiledPolicy {
               o.condition = op.condition.text;
               const cv = op.condition.f(s);
               if (cv !== true && !(typeof cv === 'string' && cv.toLowerCase() === 'true')) {
+                skipped.push(o);
+                continue;
+              }
+            }
+            if (op.operation === 'add' && !op.field.includes('[*]')) {
+              // A13: `add` over an existing, different value: Learn says add "behaves similar to append" but not
+              // whether it overwrites; default skip (value kept) with a warning, option modifyAddExisting: 'deny'.
+              const current = currentFieldValue(op.field, s);
+              if (current !== undefined && !deepEqual(current, o.value)) {
+                if (s.run.opts.modifyAddExisting === 'deny') {
+                  return makeResult('deny', written, effect, { conflict: { field: op.field, current, value: o.value }, operations: ops }, true, true, 'NonCompliant', base);
+                }
+                s.run.warnings.push(`modify add on ${op.field} skipped: it already has the value ${preview(current)}`);
                 skipped.push(o);
                 continue;
               }
