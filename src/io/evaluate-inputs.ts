@@ -341,20 +341,25 @@ export function resolveInitiative(
     }
     const parameters: Record<string, JsonValue> = {};
     const refParams = isObject(ref.parameters) ? ref.parameters : {};
+    let unresolved = false;
     for (const [pName, wrapper] of Object.entries(refParams)) {
       const raw = isObject(wrapper) && 'value' in wrapper ? wrapper.value : wrapper;
       const resolved = resolveMemberValue(raw as JsonValue, initiativeValues, declared, options);
       if (resolved.ok) parameters[pName] = resolved.value;
-      else
+      else {
+        unresolved = true;
         problems.push({
           file: initiative.file,
           jsonPath: `${jsonPath}.parameters.${pName}.value`,
           code: InputCode.memberParameter,
           severity: 'error',
-          message: `member ${referenceId}: ${resolved.message}`,
+          message: `member ${referenceId}: ${resolved.message}; the member is skipped`,
           hint: resolved.hint,
         });
+      }
     }
+    // ARM refuses an assignment whose member parameters cannot be resolved, so there is nothing to preview.
+    if (unresolved) return;
     const groupNames = Array.isArray(ref.groupNames) ? ref.groupNames.filter((g): g is string => typeof g === 'string') : [];
     members.push({ referenceId, definition, parameters, groupNames });
   });

@@ -148,10 +148,10 @@ describe('loadPolicies and resolveInitiative', () => {
     const builtinDoc = definition('11111111-2222-3333-4444-555555555555', { tls: { type: 'String' } });
     const initiative = loaded.initiatives[0]!;
     const withDefaults = resolveInitiative(initiative, loaded, {}, { builtin: (g) => (g === builtinDoc.name ? builtinDoc : undefined) });
+    // BI's tls parameter has no value (no default, not assigned): the member cannot be assigned, so it is skipped.
     expect(withDefaults.members.map((m) => [m.referenceId, m.definition.name, m.definition.origin])).toEqual([
       ['ZT-A', 'zt-a', 'input'],
       ['ZT-B', 'zt-b', 'input'],
-      ['BI', builtinDoc.name, 'builtin'],
     ]);
     expect(withDefaults.members[1]?.parameters).toEqual({ effect: 'Deny', literal: '[not an expression]', list: ['x'] });
     // tls has no default and no value; the missing built-in is reported by its JSON path.
@@ -161,6 +161,7 @@ describe('loadPolicies and resolveInitiative', () => {
     ]);
 
     const assigned = resolveInitiative(initiative, loaded, { EFFECTB: 'Audit', tls: 'TLS1_2' }, { builtin: () => builtinDoc });
+    expect(assigned.members.find((m) => m.referenceId === 'BI')?.definition.origin).toBe('builtin');
     expect(assigned.members.find((m) => m.referenceId === 'ZT-B')?.parameters.effect).toBe('Audit');
     expect(assigned.members.find((m) => m.referenceId === 'BI')?.parameters).toEqual({ tls: 'TLS1_2' });
   });

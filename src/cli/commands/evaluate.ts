@@ -306,7 +306,7 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
           file: entry.file,
           jsonPath: entry.jsonPath,
         };
-        if (result.details !== undefined && result.details !== null && outcome !== 'denied' && outcome !== 'audited') finding.details = result.details as JsonValue;
+        if (result.details !== undefined && result.details !== null && outcome !== 'denied' && outcome !== 'audited') finding.details = compactDetails(result.details);
         if (result.error) finding.error = result.error;
         mr.findings.push(finding);
         report.counts[outcome]++;
@@ -330,6 +330,24 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
   }
   summary.problems = problems.length;
   return { schemaVersion: 1, summary, policies: reports, problems };
+}
+
+/**
+ * The evaluator's existence-check details echo the evaluated resource (query.resource); the finding already
+ * names it, and at 100,000 resources the echo would multiply the report size, so it is dropped.
+ */
+function compactDetails(details: unknown): JsonValue {
+  const strip = (v: unknown, key: string | undefined): unknown => {
+    if (Array.isArray(v)) return v.map((x) => strip(x, undefined));
+    if (typeof v !== 'object' || v === null) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (key === 'query' && k === 'resource') continue;
+      if (x !== undefined) out[k] = strip(x, k);
+    }
+    return out;
+  };
+  return strip(details, undefined) as JsonValue;
 }
 
 function policyProblem(file: string, member: { referenceId: string | null; definition: LoadedDefinition }, error: unknown): InputProblem {
