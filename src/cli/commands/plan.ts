@@ -25,7 +25,7 @@ export function publisherOptions<T>(y: Argv<T>) {
     .option('endpoint', { type: 'string', describe: 'ARM base URL (sovereign clouds, local emulators); https only except loopback' })
     .option('config', { type: 'string', default: 'ztpolicy.config.json', describe: 'Publisher config file' })
     .option('location', { type: 'string', describe: 'Region for managed identities (default: identityLocation from the config)' })
-    .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
+    .option('json', { type: 'boolean', describe: 'Print the result as JSON' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Log every ARM request (method, path, status; never tokens) on stderr' });
 }
 
@@ -46,7 +46,7 @@ export function planCommand(io: CliIo, result: CommandResult): CommandModule {
     describe: 'Show what publish would change at a management group (read-only; exit 1 when there are changes)',
     builder: (y: Argv) =>
       publisherOptions(y)
-        .option('markdown', { type: 'boolean', default: false, describe: 'Print the plan as Markdown (pull-request comment)' })
+        .option('markdown', { type: 'boolean', describe: 'Print the plan as Markdown (pull-request comment)' })
         .conflicts('json', 'markdown')
         .example('$0 plan --mg contoso', 'plan against the configured management group')
         .example('$0 plan --mg contoso --markdown > plan.md', 'plan as a pull-request comment'),

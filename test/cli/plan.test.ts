@@ -1,0 +1,62 @@
+/** `ztpolicy plan` as a user runs it: the real CLI in a child process, trusting the emulator via NODE_EXTRA_CA_CERTS. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorChildEnv, type ArmEmulator } from '../emulator/index.js';
+import { runCli } from '../helpers/cli.js';
+import { emulator, workspace, type Workspace } from '../publisher/helpers.js';
+
+let emu: ArmEmulator;
+let ws: Workspace;
+beforeAll(async () => {
+  emu = await emulator();
+  ws = workspace();
+});
+afterAll(async () => {
+  await emu.close();
+  ws.remove();
+});
+
+// runCli's cwd stays the repo root (node resolves `--import tsx` from it): the config is passed by path.
+const plan = (...args: string[]) => runCli(['plan', '--mg', 'root', '--endpoint', emu.url, '--config', ws.configFile, ...args], { env: emulatorChildEnv(emu) });
+
+describe('ztpolicy plan', () => {
+  it('prints the plan and exits 1 when there are changes, without writing anything', async () => {
+    emu.resetRequests();
+    const r = await plan();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\+ create zt-stg-02-minimum-tls/);
+    expect(r.stdout).toMatch(/\+ create role 8e3af657-a8ff-443c-a75c-2fe8c4bcb635 for the identity of assignment 'zt-storage'/);
+    expect(r.stdout).toMatch(/~ update VirtualMachines on subscription 11111111-1111-4111-8111-111111111111\n\s+\$\.pricingTier: "Free" -> "Standard"/);
+    expect(r.stdout).toMatch(/Plan: 11 to create, 15 to update, 0 to delete/);
+    expect(r.stderr).toMatch(/request\(s\) to ARM/);
+    expect(emu.writes()).toHaveLength(0);
+  });
+
+  it('prints a Markdown plan for a pull-request comment', async () => {
+    const r = await plan('--markdown');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^### ztpolicy plan for `root`/);
+    expect(r.stdout).toMatch(/\| Policy definitions \| 3 \| 0 \| 0 \| 0 \|/);
+  });
+
+  it('rejects a bad config with file, JSON path and fix (exit 2) before any request', async () => {
+    ws.editJson('ztpolicy.config.json', (c) => {
+      c.defender.plans.VirtualMachines.subPlan = 'P3';
+    });
+    emu.resetRequests();
+    const r = await plan();
+    ws.editJson('ztpolicy.config.json', (c) => {
+      c.defender.plans.VirtualMachines.subPlan = 'P2';
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ztpolicy\.config\.json: error ZT4001: .* \(at \$\.defender\.plans\.VirtualMachines\.subPlan\)/);
+    expect(r.stderr).toMatch(/fix: use one of: "P1", "P2"/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it('refuses a plain-http endpoint that is not loopback (exit 2)', async () => {
+    const r = await runCli(['plan', '--mg', 'root', '--endpoint', 'http://management.example.com', '--config', ws.configFile], { env: emulatorChildEnv(emu) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/https only/);
+  });
+});
