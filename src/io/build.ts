@@ -161,6 +161,22 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
           diagnostics.push(diagnostic('ZT1004', { file: source.rel, message: `${source.rel} default-exports ${describeValue(value)}, not an initiative` }));
           continue;
         }
+        // An import cycle between initiative files leaves the other side's default export undefined when this
+        // file's defineInitiative() runs (ES modules evaluate a cycle in order): name the cycle instead of crashing.
+        const broken = value.include.map((inc, i) => [inc, i] as const).filter(([inc]) => !compiler.isInitiative(inc));
+        if (broken.length > 0) {
+          for (const [inc, i] of broken) {
+            diagnostics.push(
+              diagnostic('ZT1011', {
+                file: source.rel,
+                jsonPath: `$.include[${i}]`,
+                message: `initiative "${value.name}" includes ${describeValue(inc)} at position ${i}: the included initiative's file imports ${source.rel} back (an import cycle), or the import is not an initiative`,
+              }),
+            );
+          }
+          timings.compileMs += performance.now() - t1;
+          continue;
+        }
         let compiled;
         try {
           compiled = compiler.compileInitiative(value);

@@ -29,7 +29,7 @@ const list: CodeInfo[] = [
   { id: 'ZT1010', severity: 'error', title: 'initiative has no members', hint: 'Add at least one control or built-in; Azure rejects a policy set definition without policyDefinitions.' },
   { id: 'ZT1011', severity: 'error', title: 'initiatives include each other in a cycle', hint: 'Break the cycle: an initiative may include another only if that one does not (directly or indirectly) include it back.' },
   { id: 'ZT1012', severity: 'error', title: 'initiative member is a policy set definition', hint: 'Azure policy sets cannot contain other sets: list the member definitions instead.' },
-  { id: 'ZT1013', severity: 'warning', title: 'no sources found', hint: 'Put controls under definitions/<unit>/<name>.ts and initiatives under initiatives/<name>.ts.' },
+  { id: 'ZT1013', severity: 'error', title: 'no sources found', hint: 'Put controls under definitions/<unit>/<name>.ts and initiatives under initiatives/<name>.ts.' },
   { id: 'ZT1014', severity: 'error', title: 'source file outside a unit folder', hint: 'Controls live in definitions/<unit>/<name>.ts; initiatives directly in initiatives/<name>.ts.' },
   { id: 'ZT1015', severity: 'error', title: 'compiling the source failed', hint: 'The compiler rejected the control or initiative object; fix the reported value.' },
   { id: 'ZT1016', severity: 'error', title: 'vendored data file is invalid', hint: 'Restore the file from its source (see the SOURCES.md next to it) or unset ZTPOLICY_SCHEMA_DIR.' },

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { renderGenerated, type EmittedDefinition, type EmittedInitiative } from '../../src/io/emit.js';
+import type { PolicyDefinitionDocument } from '../../src/model.js';
+
+const CONTRIBUTOR = '/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c';
+const BUILTIN = '/providers/Microsoft.Authorization/policyDefinitions/404c3081-a854-4457-ae30-26a93ef643f9';
+const mg = (n: string) => `/providers/Microsoft.Management/managementGroups/{managementGroupId}/providers/Microsoft.Authorization/policyDefinitions/${n}`;
+
+function def(name: string, then: Record<string, unknown>, params: PolicyDefinitionDocument['properties']['parameters'] = {}): EmittedDefinition {
+  return {
+    unit: 'storage',
+    controlId: name.slice(0, 9).toUpperCase(),
+    file: `policyDefinitions/storage/${name}.json`,
+    document: {
+      name,
+      properties: {
+        displayName: `Display ${name}`,
+        description: 'd',
+        policyType: 'Custom',
+        mode: 'Indexed',
+        metadata: { version: '1.0.0' },
+        parameters: params,
+        policyRule: { if: { field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, then: then as never },
+      },
+    },
+  };
+}
+
+const deny = def('zt-stg-02-b', { effect: "[parameters('effect')]" }, { effect: { type: 'String', allowedValues: ['Audit', 'Deny'], defaultValue: 'Deny' } });
+const dine = def('zt-stg-01-a', { effect: 'deployIfNotExists', details: { type: 'X/y', roleDefinitionIds: [CONTRIBUTOR], deployment: { properties: {} } } });
+const initiative: EmittedInitiative = {
+  file: 'policySetDefinitions/zt-storage.json',
+  assignmentName: 'zt-storage',
+  builtins: new Map([[BUILTIN.toLowerCase(), { id: BUILTIN, displayName: 'Secure transfer', deprecated: true, effects: ['audit', 'deny'], roleDefinitionIds: [] }]]),
+  document: {
+    name: 'zt-storage',
+    properties: {
+      displayName: 'Zero Trust: storage',
+      description: 'Storage | controls',
+      policyType: 'Custom',
+      metadata: { version: '2.1.0' },
+      parameters: { storageEffect: { type: 'String', allowedValues: ['Audit', 'Deny'], defaultValue: 'Audit' } },
+      policyDefinitionGroups: [{ name: 'assume-breach', displayName: 'Assume breach' }],
+      policyDefinitions: [
+        { policyDefinitionId: mg('zt-stg-02-b'), policyDefinitionReferenceId: 'zt-stg-02-b', parameters: { effect: { value: "[parameters('storageEffect')]" } }, groupNames: ['assume-breach'] },
+        { policyDefinitionId: mg('zt-stg-01-a'), policyDefinitionReferenceId: 'zt-stg-01-a', groupNames: ['assume-breach'] },
+        { policyDefinitionId: BUILTIN, policyDefinitionReferenceId: 'secure-transfer', definitionVersion: '2.*.*' },
+      ],
+    },
+  },
+};
+
+describe('renderGenerated', () => {
+  const files = renderGenerated([deny, dine], [initiative]);
+
+  it('lays out the tree sorted by path, with the manifest hashing each file', () => {
+    expect([...files.keys()]).toEqual([
+      'manifest.json',
+      'policyDefinitions/storage/zt-stg-01-a.json',
+      'policyDefinitions/storage/zt-stg-02-b.json',
+      'policySetDefinitions/zt-storage.json',
+      'summaries/zt-storage.md',
+    ]);
+    const manifest = JSON.parse(files.get('manifest.json')!) as { schemaVersion: number; definitions: Array<{ name: string; file: string; sha256: string; roleDefinitionIds: string[] }>; initiatives: Array<{ customMembers: string[]; builtinMembers: string[]; sha256: string }> };
+    expect(manifest.schemaVersion).toBe(1);
+    expect(manifest.definitions.map((d) => d.name)).toEqual(['zt-stg-01-a', 'zt-stg-02-b']);
+    for (const d of manifest.definitions) expect(d.sha256).toBe(createHash('sha256').update(files.get(d.file)!).digest('hex'));
+    expect(manifest.definitions[0]!.roleDefinitionIds).toEqual([CONTRIBUTOR]);
+    expect(manifest.initiatives[0]).toMatchObject({ customMembers: ['zt-stg-01-a', 'zt-stg-02-b'], builtinMembers: [BUILTIN] });
+  });
+
+  it('writes canonical JSON (sorted keys, 2-space indent, one trailing LF)', () => {
+    const text = files.get('policyDefinitions/storage/zt-stg-02-b.json')!;
+    expect(text.startsWith('{\n  "name": "zt-stg-02-b",\n  "properties": {\n')).toBe(true);
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('summarises members, effects, parameters, groups and the roles of the assignment identity', () => {
+    const md = files.get('summaries/zt-storage.md')!;
+    expect(md).toContain('# zt-storage: Zero Trust: storage');
+    expect(md).toContain('Storage \\| controls'); // table-safe
+    expect(md).toContain('- Version: 2.1.0');
+    expect(md).toMatch(/\| zt-stg-02-b \| zt-stg-02-b: Display zt-stg-02-b \| custom \(storage\) \| initiative parameter storageEffect \(default Audit\)/);
+    expect(md).toMatch(/\| zt-stg-01-a \| .* \| deployIfNotExists \|/);
+    expect(md).toMatch(/\| secure-transfer \| Secure transfer .* \| built-in 2\.\*\.\*, DEPRECATED \|/);
+    expect(md).toContain('| storageEffect | String | "Audit" | "Audit", "Deny" |');
+    expect(md).toContain('- `assume-breach`: Assume breach (2 members)');
+    expect(md).toContain('- Contributor (`b24988ac-6180-42a0-ab88-20f7382dd24c`), for zt-stg-01-a');
+    expect(md.endsWith('\n') && !md.endsWith('\n\n')).toBe(true);
+  });
+
+  it('is deterministic regardless of input order', () => {
+    const again = renderGenerated([dine, deny], [initiative]);
+    expect([...again]).toEqual([...files]);
+  });
+});
