@@ -1,4 +1,5 @@
 import type { BuiltinStore } from './builtins.js';
+import type { SpecValidator } from './spec-validation.js';
 import { badRequest } from './arm-error.js';
 import type { Scope } from './scope.js';
 import type { EmulatorState } from './state.js';
@@ -30,6 +31,8 @@ export interface RequestContext {
   baseUrl: string;
   state: EmulatorState;
   builtins: BuiltinStore;
+  /** Validates PUT/PATCH bodies against the REST specs; undefined when disabled. */
+  spec?: SpecValidator;
   options: ResolvedOptions;
 }
 

@@ -72,6 +72,7 @@ export async function dispatch(ctx: RequestContext): Promise<Reply> {
   if (!route) throw unsupported(ctx);
   const type = `${route.namespace}/${route.type}`;
   checkApiVersion(ctx, type);
+  if (ctx.method === 'PUT' || ctx.method === 'PATCH') ctx.spec?.check(ctx.method, type, ctx.body);
   switch (type) {
     case 'microsoft.authorization/policydefinitions':
       return handlePolicy(ctx, route, 'policyDefinitions');

@@ -13,6 +13,7 @@ import { dispatch } from './router.js';
 import { EmulatorState } from './state.js';
 import { newGuid, sleep } from './util.js';
 import { emulatorCertificate } from './certificate.js';
+import { specValidator } from './spec-validation.js';
 import type { ArmEmulator, EmulatorOptions, FaultRule, RecordedRequest } from './types.js';
 import { DEFAULT_HIERARCHY, DEFAULT_TENANT_ID } from './defaults.js';
 
@@ -93,7 +94,8 @@ interface ActiveFault {
 export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmulator> {
   const resolved = resolveOptions(options);
   const state = new EmulatorState(resolved.tenantId, options.hierarchy ?? DEFAULT_HIERARCHY);
-  const builtins = builtinStore(options.builtinsDir ?? defaultBuiltinsDir());
+  const builtins = builtinStore(options.builtinsDir ?? sharedDir('azure', 'builtins', 'built-in-policies'));
+  const spec = options.validateBodies === false ? undefined : specValidator(options.specsDir ?? sharedDir('azure', 'rest-specs', 'specification'));
   const cert = await emulatorCertificate();
   const requests: RecordedRequest[] = [];
   const faults: ActiveFault[] = [];
@@ -266,6 +268,7 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
       baseUrl,
       state,
       builtins,
+      spec,
       options: resolved,
     };
     const reply = await run(ctx);
@@ -339,6 +342,7 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
         baseUrl,
         state,
         builtins,
+        spec,
         options: resolved,
       });
       return { status: reply.status, body: reply.body };
@@ -352,8 +356,8 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
   return emulator;
 }
 
-/** ../shared/azure/builtins/built-in-policies, resolved from the repository root (CI layout). */
-function defaultBuiltinsDir(): string {
+/** A folder under ../shared, resolved from the repository root (CI has /work/shared next to the repo). */
+function sharedDir(...parts: string[]): string {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return path.resolve(repoRoot, '..', 'shared', 'azure', 'builtins', 'built-in-policies');
+  return path.resolve(repoRoot, '..', 'shared', ...parts);
 }

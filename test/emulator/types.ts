@@ -26,6 +26,10 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Built-in policies folder. Default ../shared/azure/builtins/built-in-policies from the repo root. */
   builtinsDir?: string;
+  /** Validate PUT/PATCH bodies against the REST spec schemas (default true). */
+  validateBodies?: boolean;
+  /** REST specs folder. Default ../shared/azure/rest-specs/specification from the repo root. */
+  specsDir?: string;
   /** Object id the emulator records as the caller in createdBy/updatedBy/systemData. */
   callerObjectId?: string;
 }
