@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/compiler/canonical-json.js';
 import { compileControl, isControl } from '../../src/compiler/compile-control.js';
 import { compileInitiative } from '../../src/compiler/compile-initiative.js';
-import type { EvaluateReport, Outcome } from '../../src/cli/commands/evaluate.js';
+import { normaliseExportedResource, type EvaluateReport, type Outcome } from '../../src/cli/commands/evaluate.js';
 import { main } from '../../src/cli/main.js';
 import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 
@@ -235,5 +235,14 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     const params = await inProcess(['evaluate', '--policy', stg02(), '--resources', estate, '--parameters', join(tmp, 'missing-params.json')]);
     expect(params.code).toBe(2);
     expect(params.stderr).toMatch(/parameters file/);
+  });
+});
+
+describe('normaliseExportedResource', () => {
+  it('drops the envelope fields az CLI prints as null (or Resource Graph as "") where ARM GET omits them', () => {
+    const exported = { id: '/x', name: 'x', type: 'Microsoft.Storage/storageAccounts', identity: null, kind: '', managedBy: '', plan: null, sku: { name: 'Standard_LRS' }, location: '', tags: null, properties: {}, resourceGroup: 'rg' };
+    const doc = normaliseExportedResource(exported);
+    expect(doc).toEqual({ id: '/x', name: 'x', type: 'Microsoft.Storage/storageAccounts', sku: { name: 'Standard_LRS' }, location: '', properties: {}, resourceGroup: 'rg' });
+    expect(exported.identity).toBeNull();
   });
 });

@@ -446,12 +446,14 @@ export function evaluateCommand(io: CliIo, result: CommandResult): CommandModule
         .option('parameters', { type: 'string', describe: 'Assignment parameter values: { "name": { "value": ... } }' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the machine-readable report (schemaVersion 1) on stdout' })
         .example('$0 evaluate --policy generated --resources export/', 'Impact preview of every initiative on an export folder')
-        .example(
-          "az graph query -q \"Resources | where type =~ 'microsoft.storage/storageaccounts'\" --first 1000 -o json > st.json && $0 evaluate --policy generated/policySetDefinitions/zt-storage.json --resources st.json --json",
-          'Gate a pipeline on the storage initiative',
-        )
+        .example('$0 evaluate --policy generated/policySetDefinitions/zt-storage.json --resources st.json --json', 'Gate a pipeline on one initiative (st.json from az graph query -o json)')
         .epilogue(
-          'Exit codes: 0 nothing denied; 1 at least one resource would be denied; 2 usage error or an input that could not be used (reported per file, the rest is still evaluated).',
+          [
+            'Resources: one ARM document, an array (az resource show --ids ...; plain az resource list omits properties), an az graph query result ({count, data}), an ARM list response ({value}), or a folder of them. Existence checks (auditIfNotExists/deployIfNotExists) are answered from the same resources.',
+            'Initiatives resolve custom members from the same folder or the generated/ tree next to them, built-ins from the vendored catalog; [parameters(...)] member values come from --parameters or the initiative defaults.',
+            '--json prints { schemaVersion: 1, summary: {policies, members, resources, evaluations, denied, audited, modified, appended, deployIfNotExists, auditIfNotExists, denyAction, manual, errors, problems}, policies: [{name, kind, displayName, file, counts, members: [{referenceId, definitionName, displayName, origin, findings: [{outcome, effect, resourceId, resourceType, file, jsonPath, details?, error?}]}]}], problems: [{file, jsonPath?, code, severity, message, hint?}] }.',
+            'Exit codes: 0 nothing denied; 1 at least one resource would be denied; 2 usage error or an input that could not be used (reported per file with its JSON path; the rest is still evaluated).',
+          ].join('\n\n'),
         ),
     handler: (argv) => {
       const args = argv as unknown as { policy?: string[]; resources?: string[]; parameters?: string; json: boolean };
