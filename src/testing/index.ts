@@ -12,6 +12,8 @@
  * the evaluator decided, the trace of conditions that decided it, and the resource — vitest, node:test, jest
  * or a plain script all report a thrown Error. Nothing here imports a test framework.
  */
+import { getBuiltinDefinitionJson } from '../catalog/builtins.js';
+import type { BuiltinPolicy } from '../catalog/types.js';
 import { compileControl, isControl } from '../compiler/compile-control.js';
 import type { Control } from '../dsl/control.js';
 import { evaluatePolicy } from '../evaluator/index.js';
@@ -30,8 +32,11 @@ import type { JsonObject } from '../compiler/canonical-json.js';
 
 export * from './resources.js';
 
-/** What `expectPolicy` accepts: a control object, a compiled `{ document }`, or definition JSON. */
-export type PolicyUnderTest = Control | { document: PolicyDefinitionInput } | PolicyDefinitionInput;
+/**
+ * What `expectPolicy` accepts: a control object, a typed built-in (`builtin.xyz` from the catalog: its vendored
+ * definition is used), a compiled `{ document }`, or definition JSON.
+ */
+export type PolicyUnderTest = Control | BuiltinPolicy | { document: PolicyDefinitionInput } | PolicyDefinitionInput;
 
 export interface PolicyTestOptions {
   /** Assignment parameter values ({ name: value }); declared defaults fill the rest. */
@@ -67,6 +72,12 @@ function toDefinition(policy: PolicyUnderTest): PolicyDefinitionInput {
     const def = document as unknown as PolicyDefinitionInput;
     compiledCache.set(policy, def);
     return def;
+  }
+  if ((policy as { kind?: unknown }).kind === 'builtin-policy') {
+    const guid = (policy as BuiltinPolicy).name;
+    const doc = getBuiltinDefinitionJson(guid);
+    if (!doc) throw new Error(`built-in policy ${guid} is not in the vendored catalog`);
+    return doc as unknown as PolicyDefinitionInput;
   }
   if (typeof policy === 'object' && policy !== null && 'document' in policy && typeof (policy as { document: unknown }).document === 'object') {
     return (policy as { document: PolicyDefinitionInput }).document;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { builtin } from '../../src/catalog/builtins.js';
 import {
   expectPolicy,
   mergeJson,
@@ -149,6 +150,16 @@ describe('expectPolicy on definition JSON', () => {
     // An extension of another VM does not count.
     login.withRelated([vmExtension({}, { parent: 'vm-other' })]).toAuditIfNotExists(vm);
     login.toBeNotApplicable(networkInterface());
+  });
+});
+
+describe('expectPolicy on a typed built-in', () => {
+  it('uses the vendored definition: built-in 404c3081 audits an account that allows HTTP (its default effect)', () => {
+    const secureTransfer = expectPolicy(builtin.secureTransferToStorageAccountsShouldBeEnabled);
+    secureTransfer.toAudit(storageAccount({ supportsHttpsTrafficOnly: false }));
+    secureTransfer.toBeCompliant(storageAccount());
+    secureTransfer.withParameters({ effect: 'Deny' }).toDeny(storageAccount({ supportsHttpsTrafficOnly: false }));
+    secureTransfer.toBeNotApplicable(virtualMachine());
   });
 });
 
