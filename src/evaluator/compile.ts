@@ -1144,7 +1144,10 @@ export class CompiledPolicy {
     const opts = this.options;
     const type = getProp(doc, 'type');
     const typeStr = typeof type === 'string' ? type : '';
-    const tctx = typeContextFor(this.aliases, typeStr, run.apiVersion);
+    // An ARM template resource names its request API version; a GET document does not (then: default paths).
+    const ownApi = run.apiVersion === undefined ? getProp(doc, 'apiVersion') : undefined;
+    const apiVersion = run.apiVersion ?? (typeof ownApi === 'string' ? ownApi : undefined);
+    const tctx = typeContextFor(this.aliases, typeStr, apiVersion);
     const trace: TraceEntry[] | undefined = (run.trace ?? opts.trace) ? [] : undefined;
     const warnings: string[] = [];
     // Results share one frozen empty array when there is nothing to report (keeps the hot path allocation-free).
@@ -1159,12 +1162,12 @@ export class CompiledPolicy {
     const runState: Run = {
       params: this.paramsFor(run.parameters),
       ctxCache: undefined,
-      ctxInput: { doc, run, name: this.name },
+      ctxInput: { doc, run: apiVersion === run.apiVersion ? run : { ...run, apiVersion }, name: this.name },
       env: contextClock(run.context, opts),
       opts,
       warnings,
       aliases: this.aliases,
-      apiVersion: run.apiVersion,
+      apiVersion,
     };
     const ref: ResourceRef = { doc, tctx };
     const s: State = { res: ref, fnRes: ref, scopes: [], run: runState, trace };

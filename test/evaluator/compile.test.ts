@@ -162,6 +162,11 @@ describe('aliases (Learn, aliases page; aliases-and-arrays.md §1)', () => {
     expect(matches(cond, r, { aliases: catalog })).toBe(false); // default path sku.tier
     expect(matches(cond, r, { aliases: catalog, apiVersion: '2015-01-01' })).toBe(true);
   });
+  it('an ARM template resource selects alias paths for its own apiVersion', () => {
+    const r = { ...thing({ sku: { tier: 'Standard' }, properties: { pricingTier: 'Premium' } }), apiVersion: '2015-01-01' };
+    expect(matches({ field: 'Microsoft.Test/things/tier', equals: 'Premium' }, r, { aliases: catalog })).toBe(true);
+    expect(matches({ value: '[requestContext().apiVersion]', equals: '2015-01-01' }, r, { aliases: catalog })).toBe(true);
+  });
   it('one short alias maps to different paths on different types', () => {
     expect(matches({ field: 'Microsoft.Test/shortName', equals: 'A' }, { type: 'Microsoft.Test/things', properties: { a: 'A', b: 'B' } }, { aliases: catalog })).toBe(true);
     expect(matches({ field: 'Microsoft.Test/shortName', equals: 'B' }, { type: 'Microsoft.Test/other', properties: { a: 'A', b: 'B' } }, { aliases: catalog })).toBe(true);
