@@ -223,6 +223,69 @@ describe('ARM emulator: fault injection through the SDK retry policy', () => {
   });
 });
 
+describe('ARM emulator: token-bucket throttling', () => {
+  it('throttles per bucket with 429 + Retry-After, which the SDK honours; tenant and subscription buckets are separate', async () => {
+    const emu = await startArmEmulator({ throttling: { writes: { capacity: 2, refillPerSecond: 5 }, preciseRetryAfter: true } });
+    try {
+      const c = emulatorClients(emu, { fastRetries: true, maxRetries: 10 });
+      const names = ['t1', 't2', 't3', 't4', 't5'];
+      await Promise.all(names.map((n) => c.policy.policyDefinitions.createOrUpdateAtManagementGroup('root', n, { policyRule: RULE })));
+      const puts = emu.requests.filter((r) => r.method === 'PUT');
+      const throttled = puts.filter((r) => r.status === 429);
+      expect(throttled.length).toBeGreaterThan(0);
+      expect(throttled.every((r) => r.errorCode === 'TenantRequestsThrottled' && r.injected === 'throttled')).toBe(true);
+      expect(puts.filter((r) => r.status === 201)).toHaveLength(5);
+      // the subscription write bucket is untouched by tenant writes
+      const sec = c.security(DEFAULT_SUBSCRIPTIONS.corp);
+      await sec.pricings.update('Arm', { pricingTier: 'Standard' });
+      expect(emu.requests.at(-1)!.status).toBe(200);
+      // reads have their own bucket and report what is left
+      const res = await raw(emu, 'GET', '/subscriptions?api-version=2022-12-01', { authorization: 'Bearer t' });
+      expect(res.status).toBe(200);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('reports x-ms-ratelimit-remaining headers', async () => {
+    const emu = await startArmEmulator({ throttling: true });
+    try {
+      const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        const req = httpsRequest(`${emu.url}/subscriptions/${DEFAULT_SUBSCRIPTIONS.corp}?api-version=2022-12-01`, { headers: { authorization: 'Bearer t' }, ca: emu.ca }, (r) => {
+          r.resume();
+          r.on('end', () => resolve(r.headers));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(headers['x-ms-ratelimit-remaining-subscription-reads']).toBe('249');
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
+describe('ARM emulator: broken responses', () => {
+  let emu: ArmEmulator;
+  beforeAll(async () => {
+    emu = await startArmEmulator();
+  });
+  afterAll(async () => emu.close());
+
+  it('hangUp applies the write and cuts the body; malformedJson gives the SDK a parse error', async () => {
+    const c = emulatorClients(emu, { maxRetries: 0 });
+    emu.faults.add({ match: { method: 'PUT' }, kind: 'hangUp', times: 1 });
+    const cut = await rejection(c.policy.policyDefinitions.createOrUpdateAtManagementGroup('root', 'hung', { policyRule: RULE }));
+    expect(cut).toBeInstanceOf(Error);
+    expect(emu.requests.at(-1)).toMatchObject({ status: 0, handledStatus: 201, injected: 'hangUp' });
+    expect((await c.policy.policyDefinitions.getAtManagementGroup('root', 'hung')).name).toBe('hung');
+
+    emu.faults.add({ match: { method: 'GET' }, kind: 'malformedJson', times: 1 });
+    const parse = await rejection(c.policy.policyDefinitions.getAtManagementGroup('root', 'hung'));
+    expect(parse.code).toBe('PARSE_ERROR');
+  });
+});
+
 describe('ARM emulator: management groups and subscriptions', () => {
   let emu: ArmEmulator;
   let c: EmulatorClients;

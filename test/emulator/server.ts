@@ -14,6 +14,7 @@ import { EmulatorState } from './state.js';
 import { newGuid, sleep } from './util.js';
 import { emulatorCertificate } from './certificate.js';
 import { specValidator } from './spec-validation.js';
+import { Throttle } from './throttle.js';
 import type { ArmEmulator, EmulatorOptions, FaultRule, RecordedRequest } from './types.js';
 import { DEFAULT_HIERARCHY, DEFAULT_TENANT_ID } from './defaults.js';
 
@@ -97,6 +98,7 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
   const builtins = builtinStore(options.builtinsDir ?? sharedDir('azure', 'builtins', 'built-in-policies'));
   const spec = options.validateBodies === false ? undefined : specValidator(options.specsDir ?? sharedDir('azure', 'rest-specs', 'specification'));
   const cert = await emulatorCertificate();
+  const throttle = options.throttling ? new Throttle(options.throttling === true ? {} : options.throttling) : undefined;
   const requests: RecordedRequest[] = [];
   const faults: ActiveFault[] = [];
   let latencyMs = options.latencyMs ?? 0;
@@ -158,6 +160,7 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
       durationMs: 0,
     };
 
+    let extraHeaders: Record<string, string> = {};
     const respond = (reply: Reply): void => {
       const status = reply.status;
       record.status = status;
@@ -168,6 +171,7 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
       const headers: Record<string, string> = {
         'x-ms-request-id': newGuid(),
         'x-ms-correlation-request-id': header('x-ms-correlation-request-id') ?? newGuid(),
+        ...extraHeaders,
         ...(reply.headers ?? {}),
       };
       if (header('x-ms-client-request-id')) headers['x-ms-client-request-id'] = header('x-ms-client-request-id')!;
@@ -225,6 +229,19 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
       return;
     }
 
+    if (throttle) {
+      const d = throttle.take(method, target.path);
+      extraHeaders = d.headers;
+      if (!d.allowed) {
+        record.injected = 'throttled';
+        respond({
+          status: 429,
+          body: { error: { code: d.code, message: `Number of '${method === 'GET' ? 'read' : method === 'DELETE' ? 'delete' : 'write'}' requests exceeded. Please try again after '${d.headers['retry-after']}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling` } },
+        });
+        return;
+      }
+    }
+
     const fault = matchFault(method, target.path, apiVersion);
     if (fault) {
       record.injected = fault.kind;
@@ -275,6 +292,22 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
     if (fault?.kind === 'reset' && fault.afterHandling) {
       record.handledStatus = reply.status;
       drop();
+      return;
+    }
+    if (fault?.kind === 'hangUp' || fault?.kind === 'malformedJson') {
+      record.handledStatus = reply.status;
+      const text = reply.body === undefined ? '{}' : JSON.stringify(reply.body);
+      const cut = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+      record.status = fault.kind === 'hangUp' ? 0 : reply.status;
+      record.durationMs = Date.now() - started;
+      requests.push(record);
+      if (fault.kind === 'hangUp') {
+        res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
+        res.write(cut, () => req.socket.destroy());
+      } else {
+        res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(cut)) });
+        res.end(cut);
+      }
       return;
     }
     respond(reply);

@@ -1,4 +1,5 @@
 import type { EmulatorState, HierarchySeed } from './state.js';
+import type { ThrottlingOptions } from './throttle.js';
 
 export interface EmulatorOptions {
   /** Delay before every response (ms). Default 0. Also settable later through `emulator.latencyMs`. */
@@ -26,6 +27,11 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Built-in policies folder. Default ../shared/azure/builtins/built-in-policies from the repo root. */
   builtinsDir?: string;
+  /**
+   * ARM token-bucket throttling (off by default): `true` uses the documented sizes (reads 250 @25/s, writes
+   * and deletes 200 @10/s, per tenant and per subscription); an object sets tiny buckets for tests.
+   */
+  throttling?: boolean | ThrottlingOptions;
   /** Validate PUT/PATCH bodies against the REST spec schemas (default true). */
   validateBodies?: boolean;
   /** REST specs folder. Default ../shared/azure/rest-specs/specification from the repo root. */
@@ -34,11 +40,16 @@ export interface EmulatorOptions {
   callerObjectId?: string;
 }
 
-export type FaultKind = '429' | '500' | '503' | 'reset' | 'latency' | 'status';
+export type FaultKind = '429' | '500' | '503' | 'reset' | 'latency' | 'status' | 'hangUp' | 'malformedJson';
 
 export interface FaultRule {
   /** All given conditions must hold. Path tests run against the normalised path (no query). */
   match?: { method?: string; pathIncludes?: string; pathRegex?: RegExp; apiVersion?: string };
+  /**
+   * '429' / '500' / '503' / 'status': answer with that error instead of handling; 'reset': drop the connection;
+   * 'latency': wait `extraMs`, then handle; 'hangUp': handle, send the headers and half of the body, then drop
+   * the connection; 'malformedJson': handle, then answer the real status with a body that is not JSON.
+   */
   kind: FaultKind;
   /** Fire on this many matching requests, then stay quiet. Default: every matching request until `faults.clear()`. */
   times?: number;
@@ -74,8 +85,8 @@ export interface RecordedRequest {
   status: number;
   /** `error.code` of an error response. */
   errorCode?: string;
-  /** Set when a fault rule answered (or delayed/dropped) this request. */
-  injected?: FaultKind;
+  /** Set when a fault rule answered (or delayed/dropped) this request, or 'throttled' for the token bucket. */
+  injected?: FaultKind | 'throttled';
   /** 'reset' with afterHandling: the status the handler produced before the connection was dropped. */
   handledStatus?: number;
   /** Parsed JSON request body. */
