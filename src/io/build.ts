@@ -4,11 +4,13 @@
  * It never writes: `buildProject` returns the generated/ tree and every diagnostic; the CLI decides to write
  * (atomically, only when there is no error) or to compare.
  */
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { BadInputError } from '../errors.js';
 import type { Diagnostic } from '../errors.js';
 import type { Unit } from '../model.js';
 import { UNITS } from '../model.js';
-import { diagnostic } from '../validate/codes.js';
+import { ALL_CODES, diagnostic } from '../validate/codes.js';
 import { validateDefinition } from '../validate/definition.js';
 import { validateInitiative } from '../validate/initiative.js';
 import type { PolicyDefinitionDocument } from '../model.js';
@@ -74,12 +76,18 @@ function collectBuiltins(initiative: unknown, seen = new Set<unknown>()): Map<st
 /** Drops repeats of the same finding (compiler and validator check some of the same rules). */
 function dedupe(diags: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
-  return diags.filter((d) => {
-    const key = `${d.code}|${d.file ?? ''}|${d.jsonPath ?? ''}|${d.line ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return diags
+    .filter((d) => {
+      const key = `${d.code}|${d.file ?? ''}|${d.jsonPath ?? ''}|${d.line ?? ''}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map((d) => {
+      // Every finding says how to fix it: fill a missing hint from the code catalog.
+      const hint = d.hint ?? ALL_CODES.get(d.code)?.hint;
+      return hint === undefined ? d : { ...d, hint };
+    });
 }
 
 export async function buildProject(options: BuildOptions): Promise<BuildResult> {
@@ -87,6 +95,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const projectDir = resolve(options.projectDir);
   const diagnostics: Diagnostic[] = [];
   const timings: BuildTimings = { typecheckMs: 0, importMs: 0, compileMs: 0, validateMs: 0, renderMs: 0, totalMs: 0 };
+  if (!existsSync(projectDir) || !statSync(projectDir).isDirectory()) {
+    throw new BadInputError('ZT1013', `project folder ${options.projectDir} does not exist`, {
+      hint: 'Run the command in the project folder or pass --project <folder> (it holds definitions/ and initiatives/).',
+    });
+  }
   const sources = discoverSources(projectDir);
   const schema = loadRuleValidator(options.schemaDir); // throws DiagnosticsError (ZT1016) when unusable
   if (sources.length === 0) {

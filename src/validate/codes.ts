@@ -6,6 +6,7 @@
  *   ZT3xxx  documented Azure limits and name rules
  *   ZT4xxx  parameters, effects and initiative members
  */
+import { COMPILER_CODES } from '../compiler/codes.js';
 import type { Diagnostic, Severity } from '../errors.js';
 
 export interface CodeInfo {
@@ -76,6 +77,12 @@ const list: CodeInfo[] = [
 ];
 
 export const CODES: ReadonlyMap<string, CodeInfo> = new Map(list.map((c) => [c.id, c]));
+
+/** Every code a build can report: this catalog plus the compiler's ZT6xxx (src/compiler/codes.ts). */
+export const ALL_CODES: ReadonlyMap<string, CodeInfo> = new Map([
+  ...CODES,
+  ...COMPILER_CODES.filter((c) => !CODES.has(c.id)).map((c) => [c.id, { id: c.id, severity: c.severity, title: c.title, hint: c.hint }] as const),
+]);
 
 export function codeInfo(id: string): CodeInfo {
   const c = CODES.get(id);

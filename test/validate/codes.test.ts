@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CODES, diagnostic } from '../../src/validate/codes.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALL_CODES, CODES, diagnostic } from '../../src/validate/codes.js';
+import { repoRoot } from '../helpers/cli.js';
 
 describe('diagnostic code catalog', () => {
   it('pins the list of codes (a dropped or renumbered code must be a deliberate change)', () => {
@@ -21,5 +24,13 @@ describe('diagnostic code catalog', () => {
   it('builds diagnostics with the catalog defaults, and refuses unknown codes', () => {
     expect(diagnostic('ZT4002', { message: 'm', file: 'f.ts' })).toMatchObject({ code: 'ZT4002', severity: 'warning', file: 'f.ts' });
     expect(() => diagnostic('ZT9999', { message: 'm' })).toThrow();
+  });
+
+  it('knows every code the bad-input corpus expects (merged with the compiler codes)', () => {
+    const dir = join(repoRoot, 'test', 'fixtures', 'bad-input');
+    for (const c of readdirSync(dir)) {
+      const exp = JSON.parse(readFileSync(join(dir, c, 'expect.json'), 'utf8')) as { stderrIncludes: string[] };
+      for (const s of exp.stderrIncludes.filter((x) => /^ZT\d{4}$/.test(x))) expect(ALL_CODES.has(s), `${c}: ${s}`).toBe(true);
+    }
   });
 });
