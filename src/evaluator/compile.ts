@@ -131,7 +131,7 @@ function makeResolved(segs: Segment[], heuristic: boolean): Resolved {
 }
 
 function resolveFieldIn(spec: FieldSpec & { kind: 'alias' | 'path' }, t: TypeContext, opts: ResolvedOptions): Resolution {
-  const key = fold(spec.text);
+  const key = spec.key;
   // The type context is shared by every policy using this catalog; the unknown-alias choice is part of the key.
   const cacheKey = opts.unknownAlias === 'missing' ? '\u0000' + key : key;
   const hit = t.cache.get(cacheKey);
@@ -1182,7 +1182,7 @@ export class CompiledPolicy {
       if (!matched) {
         let applicable = true;
         if (opts.applicability && this.appl && effect !== 'auditifnotexists' && effect !== 'deployifnotexists') {
-          const t2: State = { ...s, trace: undefined, scopes: [] };
+          const t2: State = s.trace ? { res: s.res, fnRes: s.fnRes, scopes: [], run: s.run, trace: undefined } : s;
           applicable = this.appl(t2);
         }
         // Learn (applicability): auditIfNotExists/deployIfNotExists apply only when the whole `if` is true.
@@ -1419,9 +1419,15 @@ function makeResult(
 }
 
 /** A context that pins utcNow (context.utcNow) makes utcNow() return that timestamp as given. */
+const defaultEnvs = new WeakMap<ResolvedOptions, FunctionEnv>();
+
 function contextClock(context: EvaluationContext | undefined, opts: ResolvedOptions): FunctionEnv {
   const pinned = context?.utcNow;
-  if (typeof pinned !== 'string') return { now: opts.now };
+  if (typeof pinned !== 'string') {
+    let env = defaultEnvs.get(opts);
+    if (!env) defaultEnvs.set(opts, (env = { now: opts.now }));
+    return env;
+  }
   const d = new Date(pinned);
   return { now: () => d, nowText: pinned };
 }

@@ -12,8 +12,8 @@ export type Segment = { readonly k: 'key'; readonly key: string } | { readonly k
 export type FieldSpec =
   | { readonly kind: 'special'; readonly which: 'name' | 'fullname' | 'type' | 'kind' | 'location' | 'id' | 'tags' }
   | { readonly kind: 'tag'; readonly tag: string }
-  | { readonly kind: 'path'; readonly text: string; readonly segments: readonly Segment[] }
-  | { readonly kind: 'alias'; readonly text: string };
+  | { readonly kind: 'path'; readonly text: string; readonly key: string; readonly segments: readonly Segment[] }
+  | { readonly kind: 'alias'; readonly text: string; readonly key: string };
 
 const SPECIAL = new Set(['name', 'fullname', 'type', 'kind', 'location', 'id', 'tags']);
 
@@ -82,8 +82,8 @@ export function parseField(text: string): FieldSpec {
   if (lower.startsWith('tags[') && t.endsWith(']')) return { kind: 'tag', tag: unquote(t.slice(5, -1).trim()) };
   if (lower.startsWith('tags.')) return { kind: 'tag', tag: t.slice(5) };
   // An alias has a "/" outside brackets (a bracketed key such as ['/subscriptions/…'] is a property name).
-  if (t.replace(/\[[^\]]*\]/g, '').includes('/')) return { kind: 'alias', text: t };
-  return { kind: 'path', text: t, segments: parsePath(t) };
+  if (t.replace(/\[[^\]]*\]/g, '').includes('/')) return { kind: 'alias', text: t, key: lower };
+  return { kind: 'path', text: t, key: lower, segments: parsePath(t) };
 }
 
 export function hasWildcard(segs: readonly Segment[], from = 0): boolean {
