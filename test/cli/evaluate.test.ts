@@ -225,6 +225,19 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     expect(clean.stdout).toMatch(/no resource affected/);
   });
 
+  it('warns once per file when exported resources carry no properties (plain az resource list), and still evaluates them', async () => {
+    const listOnly = join(tmp, 'az-resource-list-without-properties.json');
+    const doc = (name: string) => ({ id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/${name}`, name, type: 'Microsoft.Storage/storageAccounts', location: 'westeurope', properties: null, identity: null });
+    writeFileSync(listOnly, JSON.stringify([doc('sta'), doc('stb'), doc('stc')]));
+    const run = await inProcess(['evaluate', '--policy', stg02(), '--resources', listOnly, '--json']);
+    const report = JSON.parse(run.stdout) as EvaluateReport;
+    expect(report.problems.map((p) => [p.code, p.severity, p.jsonPath])).toEqual([['ZT7008', 'warning', '$[0]']]);
+    expect(report.problems[0]?.message).toMatch(/^3 resources/);
+    // Without properties the TLS floor is missing, so ZT-STG-02 denies all three: the warning explains why.
+    expect(report.summary.denied).toBe(3);
+    expect(run.code).toBe(1);
+  });
+
   it('exits 2 on usage errors: missing options, no policy at the path, unreadable parameters file', async () => {
     const none = await inProcess(['evaluate', '--resources', estate]);
     expect(none.code).toBe(2);

@@ -41,6 +41,7 @@ import {
   type InputProblem,
   type LoadedDefinition,
   type LoadedPolicies,
+  type ResourceEntry,
 } from '../../io/evaluate-inputs.js';
 import type { CliIo, CommandResult } from '../main.js';
 
@@ -197,17 +198,28 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
     });
   }
   const resources = loaded.resources.map((e) => ({ ...e, resource: normaliseExportedResource(e.resource) }));
+  // Plain `az resource list` output has no properties: say so once per file, not once per resource.
+  const withoutProperties = new Map<string, ResourceEntry[]>();
   for (const e of resources) {
     if (!isObject(e.resource.properties) && String(e.resource.type).toLowerCase() !== 'microsoft.resources/subscriptions') {
-      problems.push({
-        file: e.file,
-        jsonPath: e.jsonPath,
-        code: InputCode.noProperties,
-        severity: 'warning',
-        message: `${String(e.resource.name ?? e.resource.id)} has no "properties"; conditions on them see missing values`,
-        hint: 'az resource list omits properties: export with az resource show --ids ... or az graph query',
-      });
+      const list = withoutProperties.get(e.file) ?? [];
+      list.push(e);
+      withoutProperties.set(e.file, list);
     }
+  }
+  for (const [file, list] of withoutProperties) {
+    const first = list[0]!;
+    problems.push({
+      file,
+      jsonPath: first.jsonPath,
+      code: InputCode.noProperties,
+      severity: 'warning',
+      message:
+        list.length === 1
+          ? `${String(first.resource.name ?? first.resource.id)} has no "properties"; conditions on them see missing values`
+          : `${list.length} resources (the first at ${first.jsonPath}) have no "properties"; conditions on them see missing values`,
+      hint: 'az resource list omits properties: export with az resource show --ids ... or az graph query',
+    });
   }
   // Existence checks (auditIfNotExists/deployIfNotExists) are answered from the export itself.
   const related = relatedLookupFrom(resources.map((e) => e.resource));
@@ -413,7 +425,7 @@ export function renderText(report: EvaluateReport): string {
   ];
   lines.push(
     '',
-    `summary: ${s.policies} ${s.policies === 1 ? 'policy' : 'policies'} (${s.members} definitions) x ${s.resources} resources: ${parts.join(', ')}` +
+    `summary: ${s.policies} ${s.policies === 1 ? 'policy' : 'policies'} (${s.members} ${s.members === 1 ? 'definition' : 'definitions'}) x ${s.resources} ${s.resources === 1 ? 'resource' : 'resources'}: ${parts.join(', ')}` +
       `${s.errors ? `; ${s.errors} evaluation errors (Azure denies on error)` : ''}; ${s.problems} input ${s.problems === 1 ? 'problem' : 'problems'}`,
   );
   return `${lines.join('\n')}\n`;
