@@ -3,7 +3,7 @@
  *
  * Reads the reference data in ../shared/azure (relative to the repo root, or --shared) and rewrites, byte for
  * byte deterministically (sorted, canonical, gzip header fixed), the committed catalog files:
- *  - src/catalog/generated/alias-types/*.d.ts   compile-time alias names per resource type (AliasOf<T>)
+ *  - src/catalog/generated/alias-types.d.ts     compile-time alias names per resource type (AliasOf<T>)
  *  - src/catalog/generated/builtin-types.d.ts   compile-time built-in policy catalog type (`builtin`)
  *  - src/catalog/data/aliases.json.gz           runtime alias catalog (all rows of the CSV)
  *  - src/catalog/data/builtins.json.gz          runtime built-in definitions (full documents)
@@ -219,43 +219,36 @@ export function groupAliases(rows: readonly AliasRow[]): AliasTypeGroup[] {
   return groups.sort((a, b) => byCodeUnit(a.type.toLowerCase(), b.type.toLowerCase()) || byCodeUnit(a.type, b.type));
 }
 
-function namespaceFileStem(type: string): string {
-  return type.slice(0, type.indexOf('/')).toLowerCase().replace(/[^a-z0-9]+/g, '-');
-}
-
-/** Emits one .d.ts per namespace plus an index merging them; returns file name -> contents. */
-export function aliasTypeFiles(groups: readonly AliasTypeGroup[]): Map<string, string> {
-  const byNs = new Map<string, AliasTypeGroup[]>();
+/**
+ * generated/alias-types.d.ts: one interface keyed by resource type. Measured: one interface with all 1,454 members
+ * checks 4x faster than per-namespace interfaces merged with `extends` (tsc resolves every base's members).
+ */
+export function aliasTypeFile(groups: readonly AliasTypeGroup[]): string {
+  const parts: string[] = [
+    `${HEADER}// Alias names per resource type (aliases-by-resource-type.csv); see src/catalog/alias-types.ts for the API.\n\n`,
+    '/** Resource type (canonical casing) -> union of its alias names. */\nexport interface AliasMap {\n',
+  ];
   for (const g of groups) {
-    const stem = namespaceFileStem(g.type);
-    let list = byNs.get(stem);
-    if (!list) byNs.set(stem, (list = []));
-    list.push(g);
+    parts.push(`  ${tsString(g.type)}:\n`);
+    g.aliases.forEach(([name], i) => parts.push(`    | ${tsString(name)}${i === g.aliases.length - 1 ? ';' : ''}\n`));
   }
-  const files = new Map<string, string>();
-  const stems = [...byNs.keys()].sort(byCodeUnit);
-  for (const stem of stems) {
-    let text = `${HEADER}// Alias names per resource type of one namespace (aliases-by-resource-type.csv).\n\nexport interface Aliases {\n`;
-    for (const g of byNs.get(stem)!) {
-      text += `  ${tsString(g.type)}:\n`;
-      g.aliases.forEach(([name], i) => {
-        text += `    | ${tsString(name)}${i === g.aliases.length - 1 ? ';' : ''}\n`;
-      });
-    }
-    text += '}\n';
-    files.set(`${stem}.d.ts`, text);
-  }
-  let index = `${HEADER}// Merges the per-namespace alias tables; see src/catalog/alias-types.ts for the API.\n\n`;
-  stems.forEach((stem, i) => {
-    index += `import type { Aliases as A${i} } from './${stem}.js';\n`;
-  });
-  index += '\n/** Resource type (canonical casing) -> union of its alias names. */\nexport interface AliasMap\n  extends ';
-  index += stems.map((_, i) => `A${i}`).join(',\n    ');
-  index += ' {}\n\n/** Lower-cased resource type -> canonical casing. */\nexport interface ResourceTypeByLowerCase {\n';
-  for (const g of groups) index += `  ${tsString(g.type.toLowerCase())}: ${tsString(g.type)};\n`;
-  index += '}\n';
-  files.set('index.d.ts', index);
-  return files;
+  parts.push('}\n\n/** Lower-cased resource type -> canonical casing. */\nexport interface ResourceTypeByLowerCase {\n');
+  for (const g of groups) parts.push(`  ${tsString(g.type.toLowerCase())}: ${tsString(g.type)};\n`);
+  parts.push('}\n\n');
+  // The type aliases live here, not in alias-types.ts: a .ts file gets its declarations checked on every run, and
+  // checking CanonicalResourceType there measured 1.4 s (it relates Lowercase<S> to all 1,454 keys); in a .d.ts
+  // under skipLibCheck it costs only when used.
+  parts.push(
+    '/** A resource type that has policy aliases, canonical casing. */\n',
+    'export type ResourceType = keyof AliasMap & string;\n\n',
+    '/** The union of alias names valid for resource type T. */\n',
+    'export type AliasOf<T extends ResourceType> = AliasMap[T];\n\n',
+    '/** Canonical casing of a resource type written in any casing, `never` if unknown. */\n',
+    'export type CanonicalResourceType<S extends string> = Lowercase<S> extends keyof ResourceTypeByLowerCase\n',
+    '  ? ResourceTypeByLowerCase[Lowercase<S>]\n',
+    '  : never;\n',
+  );
+  return parts.join('');
 }
 
 /**
@@ -630,10 +623,7 @@ export function generate(opts: GenerateOptions): GenerateResult {
     prov.aliasCsv = { sha, bytes, rows: rows.length, types: groups.length };
     result.aliasRows = rows.length;
     result.resourceTypes = groups.length;
-    const typeDir = join(OUT_GENERATED, 'alias-types');
-    const files = aliasTypeFiles(groups);
-    for (const [name, text] of files) writeIfChanged(join(typeDir, name), text, written);
-    pruneDir(typeDir, new Set(files.keys()), written);
+    writeIfChanged(join(OUT_GENERATED, 'alias-types.d.ts'), aliasTypeFile(groups), written);
     output(join(OUT_DATA, 'aliases.json.gz'), deterministicGzip(aliasRuntimeJson(groups)));
   }
   if (parts.has('builtins')) {
@@ -649,6 +639,9 @@ export function generate(opts: GenerateOptions): GenerateResult {
   if (parts.has('aliases') && parts.has('builtins')) {
     prov.outputs.sort((a, b) => byCodeUnit(a.path, b.path));
     writeIfChanged(join(OUT_DATA, 'SOURCES.md'), sourcesMarkdown(prov), written);
+    // Files a previous generator version wrote and this one does not.
+    pruneDir(OUT_GENERATED, new Set(['alias-types.d.ts', 'builtin-types.d.ts']), written);
+    pruneDir(OUT_DATA, new Set(['SOURCES.md', 'aliases.json.gz', 'builtin-index.json.gz', 'builtins.json.gz']), written);
   }
   return result;
 }
