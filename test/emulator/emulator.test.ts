@@ -223,6 +223,27 @@ describe('ARM emulator: fault injection through the SDK retry policy', () => {
   });
 });
 
+describe('ARM emulator: seeding and snapshots', () => {
+  it('call() seeds through the same validation; snapshot()/restore() rewinds the state', async () => {
+    const emu = await startArmEmulator();
+    try {
+      const path = '/providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policyDefinitions/seeded?api-version=2024-05-01';
+      expect((await emu.call('PUT', path, { properties: { policyRule: RULE } })).status).toBe(201);
+      expect((await emu.call('PUT', path.replace('seeded', 'x'.repeat(65)), { properties: { policyRule: RULE } })).status).toBe(400);
+      expect(emu.requests).toHaveLength(0); // not recorded
+      const snap = emu.state.snapshot();
+      expect((await emu.call('DELETE', path)).status).toBe(200);
+      expect(emu.state.policyDefinitions.size).toBe(0);
+      emu.state.restore(snap);
+      const c = emulatorClients(emu);
+      expect((await c.policy.policyDefinitions.getAtManagementGroup('root', 'seeded')).policyRule).toEqual(RULE);
+      await expect(emu.call('GET', '/subscriptions')).rejects.toThrow(/api-version/);
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
 describe('ARM emulator: token-bucket throttling', () => {
   it('throttles per bucket with 429 + Retry-After, which the SDK honours; tenant and subscription buckets are separate', async () => {
     const emu = await startArmEmulator({ throttling: { writes: { capacity: 2, refillPerSecond: 5 }, preciseRetryAfter: true } });

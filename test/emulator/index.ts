@@ -17,14 +17,21 @@
  *   ({managementGroups: {id, displayName?, parent?}[], subscriptions: {id, displayName, managementGroup}[]}),
  *   principalReplicationDelayMs (ms or {failuresBeforeVisible}), principalTypeBypassesReplication,
  *   acceptUnknownPrincipals, definitionVisibilityFailures, parameterUpdateCheck, pageSize, builtinsDir,
+ *   throttling (true = ARM's documented token buckets; or tiny {reads, writes, deletes: {capacity,
+ *   refillPerSecond}, preciseRetryAfter}), validateBodies (REST-spec schema check, default on), specsDir,
  *   callerObjectId. See types.ts.
  * - `ArmEmulator`: url, ca (PEM), caFile (PEM on disk), tenantId, requests (RecordedRequest[]), writes(),
  *   resetRequests(), faults.add/clear/fired, latencyMs (mutable), state (EmulatorState: maps keyed by
  *   lower-cased resource id; snapshot()/restore()), call(method, path, body) (in-process, for seeding),
  *   close().
  * - `FaultRule`: {match: {method?, pathIncludes?, pathRegex?, apiVersion?}, kind: '429' | '500' | '503' |
- *   'reset' | 'latency' | 'status', times?, skip?, retryAfterSeconds? (null = no header), retryAfterMs?,
- *   extraMs?, status?, code?, message?, afterHandling? (reset after the write was applied)}.
+ *   'reset' | 'latency' | 'status' | 'hangUp' | 'malformedJson', times? (default: until cleared), skip?,
+ *   retryAfterSeconds? (default 0; null = no header), retryAfterMs?, extraMs?, status?, code?, message?,
+ *   afterHandling? (reset after the write was applied)}. First matching rule wins.
+ * - Default hierarchy (defaults.ts): tenant root group (= tenant id) > root > {platform, landing-zones >
+ *   {corp, online}}, plus sandbox beside root; one subscription under platform, corp, online and sandbox
+ *   (DEFAULT_SUBSCRIPTIONS). Managed identities exist from the moment their assignment is created; role
+ *   assignments for any other principal get PrincipalNotFound unless acceptUnknownPrincipals.
  *
  * Trusting the certificate:
  * - in-process SDK clients: pass `tlsOptions: { ca: emulator.ca }` in the client options
@@ -50,6 +57,7 @@
  *   PUT, 200 after; enforce/extensions stored).
  * - Microsoft.PolicyInsights remediations at MG/subscription (PUT 201/200, GET advancing Accepted ->
  *   Evaluating -> Succeeded, DELETE, cancel, listDeployments) and policyStates summarize (empty).
+ * PUT/PATCH bodies are validated against the REST specs (spec-validation.ts) before the handlers run.
  * Validation and error codes: see the handler files' headers; codes ARM does not document are marked
  * "inferred" or are clearly fake (LocationRequired, RequestBodyTooLarge, UnsupportedByEmulator).
  */
