@@ -1,0 +1,67 @@
+/**
+ * Build benchmark: the real content (definitions/ + initiatives/) and 2,000 synthetic controls (generated under
+ * test/.tmp/bench-build). Baseline, measured in the same process: serialising the same documents with
+ * canonicalJson and writing them to disk, i.e. the floor any build has to pay. Prints ms, ms per control and
+ * the ratio build / baseline.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { canonicalJson } from '../../src/compiler/canonical-json.js';
+import { buildProject, type BuildResult } from '../../src/io/build.js';
+import { writeGeneratedAtomically } from '../../src/io/generated.js';
+import { repoRoot } from '../helpers/cli.js';
+import { writeSyntheticProject } from '../io/synthetic.js';
+
+function baseline(result: BuildResult, dir: string): number {
+  rmSync(dir, { recursive: true, force: true });
+  const docs = [...result.files].map(([p, text]) => [p, p.endsWith('.json') ? (JSON.parse(text) as unknown) : text] as const);
+  const t = performance.now();
+  for (const [p, doc] of docs) {
+    const file = join(dir, p);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, p.endsWith('.json') ? canonicalJson(doc) : String(doc));
+  }
+  const ms = performance.now() - t;
+  rmSync(dir, { recursive: true, force: true });
+  return ms;
+}
+
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toString() : n.toFixed(2));
+
+function report(label: string, r: BuildResult, writeMs: number, base: number): void {
+  const n = Math.max(1, r.counts.definitions);
+  const total = r.timings.totalMs + writeMs;
+  process.stdout.write(
+    `${label}: ${r.counts.definitions} controls, ${r.counts.initiatives} initiatives, ${r.files.size} files, ${r.counts.errors} errors\n` +
+      `  build ${fmt(total)} ms (${fmt(total / n)} ms/control): type check ${fmt(r.timings.typecheckMs)}, import ${fmt(r.timings.importMs)}, ` +
+      `compile ${fmt(r.timings.compileMs)}, validate ${fmt(r.timings.validateMs)}, render ${fmt(r.timings.renderMs)}, write ${fmt(writeMs)}\n` +
+      `  baseline (canonicalJson + write of the same files) ${fmt(base)} ms; ratio build/baseline ${(total / base).toFixed(1)}x\n`,
+  );
+}
+
+export default async function bench(): Promise<void> {
+  const tmp = join(repoRoot, 'test', '.tmp', 'bench-build');
+  rmSync(tmp, { recursive: true, force: true });
+
+  // Real content, with the type check (what `npm run build` does), built in memory and written to a scratch copy.
+  const real = await buildProject({ projectDir: repoRoot, typecheck: true });
+  let t = performance.now();
+  mkdirSync(join(tmp, 'real'), { recursive: true });
+  writeGeneratedAtomically(join(tmp, 'real'), real.files);
+  const realWrite = performance.now() - t;
+  report('real content (with type check)', real, realWrite, baseline(real, join(tmp, 'baseline-real')));
+  const realNoTc = await buildProject({ projectDir: repoRoot, typecheck: false });
+  report('real content (--no-typecheck, warm process)', realNoTc, 0, baseline(realNoTc, join(tmp, 'baseline-real')));
+
+  // 2,000 synthetic controls plus one initiative of 1,000 members.
+  const project = join(tmp, 'synthetic');
+  writeSyntheticProject(project, { controls: 2000, initiative: true });
+  const synth = await buildProject({ projectDir: project, typecheck: false });
+  t = performance.now();
+  writeGeneratedAtomically(project, synth.files);
+  const synthWrite = performance.now() - t;
+  report('2,000 synthetic controls (--no-typecheck)', synth, synthWrite, baseline(synth, join(tmp, 'baseline-synth')));
+  const synthTc = await buildProject({ projectDir: project, typecheck: true });
+  report('2,000 synthetic controls (with type check)', synthTc, 0, baseline(synthTc, join(tmp, 'baseline-synth')));
+  rmSync(tmp, { recursive: true, force: true });
+}
