@@ -1035,7 +1035,9 @@ function compileOperation(op: unknown, c: CompileCtx, path: string): NonNullable
     const text = op['condition'];
     if (typeof text !== 'string' && typeof text !== 'boolean') throw shapeError(`${path}.condition`, 'condition must be a boolean expression string');
     const prev = c.noResourceFunctions;
-    c.noResourceFunctions = false; // the conformance suite uses field() here; Learn forbids it (recorded as a warning-free choice)
+    // Learn (modify effect) forbids field()/resourceGroup()/subscription() in an operation condition, but the public
+    // conformance suite uses field() there; the evaluator accepts it and leaves the rejection to authoring checks.
+    c.noResourceFunctions = false;
     result.condition = { text: String(text), f: compileValue(text, c, `${path}.condition`) };
     c.noResourceFunctions = prev;
   }

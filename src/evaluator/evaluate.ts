@@ -66,10 +66,14 @@ export function compilePolicy(definition: PolicyDefinitionInput | { if: unknown;
   return new CompiledPolicy(isBareRule ? { policyRule: d } : { definition: definition as PolicyDefinitionInput }, options, source);
 }
 
-const cache = new WeakMap<object, Map<string, CompiledPolicy>>();
+/** definition object -> options key -> alias catalog object (or NO_CATALOG) -> compiled policy */
+const cache = new WeakMap<object, Map<string, WeakMap<object, CompiledPolicy>>>();
+const NO_CATALOG = {};
 
-function optionsKey(input: EvaluateInput): string {
-  return JSON.stringify(input.options ?? {}, (_k, v: unknown) => (typeof v === 'function' ? 'fn' : v));
+/** Options as a cache key, or undefined when they hold a function (a clock) that cannot be keyed by value. */
+function optionsKey(input: EvaluateInput): string | undefined {
+  if (typeof input.options?.now === 'function') return undefined;
+  return JSON.stringify(input.options ?? {}) + (input.definition ? '|def' : '|rule');
 }
 
 /**
@@ -87,17 +91,23 @@ export function evaluatePolicy(input: EvaluateInput): EvaluationResult {
       hint: 'pass { definition } (a whole policy definition) or { policyRule: { if, then } }',
     });
   }
-  let byOpts = cache.get(src);
-  if (!byOpts) cache.set(src, (byOpts = new Map()));
-  const key = optionsKey(input) + (input.aliases ? '|aliases' : '') + (input.definition ? '|def' : '|rule');
-  let compiled = input.aliases ? undefined : byOpts.get(key);
+  const key = optionsKey(input);
+  const catalogKey = (input.aliases ?? NO_CATALOG) as object;
+  let byCatalog: WeakMap<object, CompiledPolicy> | undefined;
+  if (key !== undefined) {
+    let byOpts = cache.get(src);
+    if (!byOpts) cache.set(src, (byOpts = new Map()));
+    byCatalog = byOpts.get(key);
+    if (!byCatalog) byOpts.set(key, (byCatalog = new WeakMap()));
+  }
+  let compiled = byCatalog?.get(catalogKey);
   if (!compiled) {
     compiled = new CompiledPolicy(
       input.definition ? { definition: input.definition } : { policyRule: input.policyRule },
       resolveOptions(input.options),
       aliasSourceFor(input.aliases, input.options),
     );
-    if (!input.aliases) byOpts.set(key, compiled);
+    byCatalog?.set(catalogKey, compiled);
   }
   const run: RunInput = {
     parameters: input.parameters,
