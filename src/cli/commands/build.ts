@@ -60,7 +60,12 @@ export function buildCommand(io: CliIo, _result: CommandResult): CommandModule<o
         .option('typecheck', { type: 'boolean', default: true, describe: 'Type-check the sources first (--no-typecheck skips it)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
         .example('$0 build', 'build the project in the current folder')
-        .example('$0 build --project ../my-policies --json', 'build another project, machine-readable result'),
+        .example('$0 build --project ../my-policies --json', 'build another project, machine-readable result')
+        .epilog(
+          'Exit codes: 0 built, 2 bad input (every finding is listed; generated/ is left unchanged), 4 internal bug.\n' +
+            'Environment: ZTPOLICY_SCHEMA_DIR=<dir> loads the policy rule schemas from <dir> (same layout as ' +
+            'src/validate/schemas) instead of the vendored copy.',
+        ),
     handler: async (args) => {
       const projectDir = resolve(args.project);
       const r = await buildProject({ projectDir, typecheck: args.typecheck });
