@@ -24,3 +24,5 @@ export type { AliasSource, EvaluatorAlias, EvaluatorResourceType } from './alias
 export { FUNCTIONS } from './functions.js';
 export { EvaluatorCode, PolicyDefinitionError, EvaluationError } from './errors.js';
 export type * from './types.js';
+export { applyMutations } from './mutate.js';
+export type { MutationOutcome } from './mutate.js';
