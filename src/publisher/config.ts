@@ -119,12 +119,6 @@ export const configSchema = z.strictObject({
   generatedDir: z.string().min(1).default('generated'),
   /** Parallel writes within a tier. ARM's write bucket is 200 tokens, refilled 10/s per principal. */
   concurrency: z.number().int().min(1).max(64).default(16),
-  /**
-   * What to do with a parameter change Azure rejects in place (InvalidPolicyParameterUpdate): `version` publishes
-   * a new versioned name and re-points references (keeps assignments and identities); `replace` deletes and
-   * recreates the definition and what references it, which needs --yes.
-   */
-  parameterChanges: z.enum(['version', 'replace']).default('version'),
   assignments: z.array(assignment).default([]),
   defender: z
     .strictObject({

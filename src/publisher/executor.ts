@@ -179,9 +179,10 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
       ),
     );
   };
+  // Pricings depend on nothing the policy chain writes: they run beside it, under their own cap (they go to the
+  // per-subscription write buckets, the policy writes to the tenant bucket: publisher-mechanics.md 3.3).
   const pricingChain = () => runTier('Defender pricings', pricings, (p) => gateway.putPricing(p.subscriptionId, p.name, p.properties!));
 
-  // Pricings depend on nothing the policy chain writes: run both at once (the critical path is the policy chain).
   const results = await Promise.allSettled([policyChain(), pricingChain()]);
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length === 1) throw failed[0]!.reason;

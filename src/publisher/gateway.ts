@@ -295,6 +295,17 @@ function noLeadingSlash(scope: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // The gateway
 
+/**
+ * One tlsOptions object per trusted CA: the Node HTTP client caches its keep-alive https.Agent by the identity of
+ * this object, so sharing it lets every client (and every session in one process) reuse open TLS connections.
+ */
+const tlsByCa = new Map<string | Buffer, { ca: string | Buffer }>();
+function tlsOptionsFor(ca: string | Buffer): { ca: string | Buffer } {
+  let t = tlsByCa.get(ca);
+  if (!t) tlsByCa.set(ca, (t = { ca }));
+  return t;
+}
+
 export class AzureGateway {
   readonly endpoint: string;
   /** Attempts sent (retries included), for the no-op budget and the bench. */
@@ -310,7 +321,7 @@ export class AzureGateway {
     const retry: RetrySettings = { ...DEFAULT_RETRY, ...options.retry };
     const clientOptions = {
       endpoint: this.endpoint,
-      ...(options.ca !== undefined ? { tlsOptions: { ca: options.ca } } : {}),
+      ...(options.ca !== undefined ? { tlsOptions: tlsOptionsFor(options.ca) } : {}),
       // One explicit token audience: the endpoint's, as the SDK would derive, but also for sovereign clouds.
       credentialScopes: [`${this.endpoint}/.default`],
       userAgentOptions: { userAgentPrefix: 'ztpolicy' },
