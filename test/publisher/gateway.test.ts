@@ -1,4 +1,6 @@
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError } from '../../src/errors.js';
 import { AzureGateway, checkEndpoint, retryAfterMs, staticTokenCredential, tokenTenant } from '../../src/publisher/gateway.js';
@@ -21,6 +23,26 @@ describe('endpoint rule: https only, except loopback', () => {
     expect(() => checkEndpoint('http://10.0.0.1')).toThrowError(/https only/);
     expect(() => checkEndpoint('ftp://127.0.0.1')).toThrowError(BadInputError);
     expect(() => checkEndpoint('management.azure.com')).toThrowError(/not a URL/);
+  });
+});
+
+describe('plain http on loopback (emulators)', () => {
+  it('signs requests with the token even though core’s bearer policy refuses non-https URLs', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(String(req.headers.authorization));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: '/providers/Microsoft.Management/managementGroups/root', name: 'root', properties: { tenantId: 't1', children: [] } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const g = await AzureGateway.create({ endpoint: `http://127.0.0.1:${port}`, credential: staticTokenCredential('loop-token'), retry: FAST_RETRY });
+      expect((await g.getManagementGroup('root')).tenantId).toBe('t1');
+      expect(seen).toEqual(['Bearer loop-token']);
+    } finally {
+      server.close();
+    }
   });
 });
 

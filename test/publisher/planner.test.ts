@@ -75,6 +75,18 @@ describe('planner', () => {
     expect(deletes).toEqual(['ours-old']);
   });
 
+  it('skips a prune that a remaining reference blocks, with a warning naming the referrer', () => {
+    const live = empty();
+    const id = '/providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policyDefinitions/ours-old';
+    live.definitions.push({ id: 'c', name: 'ours-old', properties: { displayName: 'o', metadata: { ztpolicyOwner: config.owner } } });
+    live.setDefinitions.push({ id: 's', name: 'their-set', properties: { displayName: 't', metadata: { ztpolicyOwner: 'fabrikam/other' }, policyDefinitions: [{ policyDefinitionId: id }] } });
+    const p = plan(live);
+    expect(p.items.filter((i) => i.action === 'delete')).toEqual([]);
+    const w = p.warnings.find((x) => x.code === 'ZT5105')!;
+    expect(w.message).toContain("set 'their-set' still references it");
+    expect(w.message).toContain('InvalidDeletePolicyDefinitionRequest');
+  });
+
   it('reads built-in definitions only when the assignment has no up-to-date cached answer', () => {
     const live = empty();
     expect(builtinsToRead(content, config, live)).toHaveLength(2);
