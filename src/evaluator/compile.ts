@@ -638,6 +638,10 @@ function compileLeaf(node: Record<string, unknown>, c: CompileCtx, path: string)
       throw shapeError(`${path}.${opKey}`, `exists takes true or false, got ${preview(t)}`);
     }
   }
+  if ((op === 'in' || op === 'notin') && !Array.isArray(node[opKey]) && !(typeof node[opKey] === 'string' && isExpression(node[opKey] as string))) {
+    // Learn (arrays page): in/notIn take an array, literal or parameter; anything else fails at creation.
+    throw shapeError(`${path}.${opKey}`, `${opKey} takes an array, got ${preview(node[opKey])}`);
+  }
   const target = compileValue(node[opKey], c, `${path}.${opKey}`);
   const opFn = OPERATOR_FNS[op];
   const spelled = OPERATOR_SPELLING[op];
@@ -805,6 +809,7 @@ function compileCount(spec: unknown, c: CompileCtx, path: string, op: OperatorNa
   }
   const fieldExpr = isExpression(rawField) ? compileValue(rawField, c, `${path}.${fk}`) : undefined;
   const staticSpec = fieldExpr ? undefined : parseField(rawField);
+  const staticLower = fieldExpr ? undefined : fold(rawField);
   return (s) => {
     const text = fieldExpr ? String(fieldExpr(s)) : rawField;
     const fspec = staticSpec ?? parseField(text);
@@ -821,7 +826,7 @@ function compileCount(spec: unknown, c: CompileCtx, path: string, op: OperatorNa
     let n = 0;
     if (!where) n = members.length;
     else {
-      const fieldLower = fold(text);
+      const fieldLower = staticLower ?? fold(text);
       for (const m of members) {
         s.scopes.push({ kind: 'field', key, fieldLower, member: m, doc: s.res.doc });
         try {

@@ -1,0 +1,54 @@
+/** The library contract of evaluatePolicy / compilePolicy (issue 3, "Library API"). */
+import { describe, expect, it } from 'vitest';
+import { compilePolicy, evaluatePolicy, EvaluatorCode } from '../../src/evaluator/index.js';
+import { ZtError } from '../../src/errors.js';
+
+const definition = {
+  name: 'zt-test',
+  properties: {
+    mode: 'All',
+    parameters: { effect: { type: 'String', defaultValue: 'Deny', allowedValues: ['Deny', 'Audit', 'Disabled'] } },
+    policyRule: { if: { field: 'properties.publicNetworkAccess', notEquals: 'Disabled' }, then: { effect: "[parameters('effect')]" } },
+  },
+};
+
+describe('evaluatePolicy', () => {
+  it('accepts a whole definition, its properties, or a bare policyRule', () => {
+    const resource = { type: 'Microsoft.KeyVault/vaults', properties: { publicNetworkAccess: 'Enabled' } };
+    expect(evaluatePolicy({ definition, resource }).effect).toBe('deny');
+    expect(evaluatePolicy({ definition: definition.properties, resource }).effect).toBe('deny');
+    expect(evaluatePolicy({ policyRule: definition.properties.policyRule, resource, parameters: { effect: 'Audit' } }).effect).toBe('audit');
+  });
+  it('policy() names the definition it evaluates', () => {
+    const def = { name: 'zt-x', properties: { policyRule: { if: { value: '[policy().definitionId]', like: '*/policyDefinitions/zt-x' }, then: { effect: 'audit' } } } };
+    expect(evaluatePolicy({ definition: def, resource: {} }).effect).toBe('audit');
+  });
+  it('throws a coded ZtError without a definition or policyRule', () => {
+    let err: unknown;
+    try {
+      evaluatePolicy({ resource: {} });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ZtError);
+    expect((err as ZtError).code).toBe(EvaluatorCode.ruleShape);
+  });
+  it('reuses the compiled rule for the same definition object but honours a different clock', () => {
+    const rule = { if: { value: '[utcNow()]', less: '2030-01-01T00:00:00Z' }, then: { effect: 'audit' } };
+    const at = (iso: string) => evaluatePolicy({ policyRule: rule, resource: {}, options: { now: () => new Date(iso) } }).effect;
+    expect(at('2029-01-01T00:00:00Z')).toBe('audit');
+    expect(at('2031-01-01T00:00:00Z')).toBeUndefined();
+  });
+  it('rejects a non-array in/notIn target at compile time', () => {
+    expect(() => compilePolicy({ if: { field: 'location', in: 'westeurope' }, then: { effect: 'deny' } })).toThrow(/takes an array/);
+  });
+  it('rejects resource-provider modes as unsupported offline', () => {
+    let code: string | undefined;
+    try {
+      compilePolicy({ properties: { mode: 'Microsoft.Kubernetes.Data', policyRule: { if: { field: 'type', equals: 'x' }, then: { effect: 'audit' } } } });
+    } catch (e) {
+      code = (e as ZtError).code;
+    }
+    expect(code).toBe(EvaluatorCode.unsupportedMode);
+  });
+});
