@@ -302,9 +302,10 @@ function systemData(previous: ArmResource | undefined, caller: string, now: stri
   };
 }
 
-function countAtScope(map: Map<string, ArmResource>, scope: Scope): number {
+function countAtScope(map: Map<string, ArmResource>, scope: Scope, kind: PolicyKind): number {
+  const prefix = `${scope.key}/providers/microsoft.authorization/${kind.toLowerCase()}/`;
   let n = 0;
-  for (const r of map.values()) if (scopeOfId(r.id).key === scope.key) n++;
+  for (const k of map.keys()) if (k.startsWith(prefix)) n++;
   return n;
 }
 
@@ -587,7 +588,7 @@ async function putDefinition(ctx: RequestContext, scope: Scope, name: string, ke
   checkScopeKindForDefinitions(scope, 'policy definition');
   const p = requireProperties(ctx.body);
   const existing = ctx.state.policyDefinitions.get(key);
-  if (!existing && countAtScope(ctx.state.policyDefinitions, scope) >= LIMITS.definitionsPerScope) {
+  if (!existing && countAtScope(ctx.state.policyDefinitions, scope, 'policyDefinitions') >= LIMITS.definitionsPerScope) {
     // inferred code; the limit is documented (500 definitions per scope).
     throw badRequest('PolicyDefinitionLimitExceeded', `The scope '${scope.id}' already has the maximum of ${LIMITS.definitionsPerScope} policy definitions.`);
   }
@@ -635,7 +636,7 @@ async function putSetDefinition(ctx: RequestContext, scope: Scope, name: string,
   checkScopeKindForDefinitions(scope, 'policy set definition');
   const p = requireProperties(ctx.body);
   const existing = ctx.state.policySetDefinitions.get(key);
-  if (!existing && countAtScope(ctx.state.policySetDefinitions, scope) >= LIMITS.setsPerScope) {
+  if (!existing && countAtScope(ctx.state.policySetDefinitions, scope, 'policySetDefinitions') >= LIMITS.setsPerScope) {
     throw badRequest('PolicySetDefinitionLimitExceeded', `The scope '${scope.id}' already has the maximum of ${LIMITS.setsPerScope} policy set definitions.`); // inferred code
   }
   const members = p.policyDefinitions;
@@ -817,7 +818,7 @@ async function putAssignment(ctx: RequestContext, scope: Scope, name: string, ke
   const p = requireProperties(body);
   const b = body as JsonObject;
   const existing = ctx.state.policyAssignments.get(key);
-  if (!existing && countAtScope(ctx.state.policyAssignments, scope) >= LIMITS.assignmentsPerScope) {
+  if (!existing && countAtScope(ctx.state.policyAssignments, scope, 'policyAssignments') >= LIMITS.assignmentsPerScope) {
     throw badRequest('PolicyAssignmentLimitExceeded', `The scope '${scope.id}' already has the maximum of ${LIMITS.assignmentsPerScope} policy assignments.`); // inferred code
   }
   if (typeof p.policyDefinitionId !== 'string' || p.policyDefinitionId === '') {

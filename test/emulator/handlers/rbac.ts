@@ -94,19 +94,21 @@ function put(ctx: RequestContext, scope: Scope, name: string, k: string): Reply 
       throw conflict('RoleAssignmentUpdateNotPermitted', `Tenant ID, application ID, principal ID, and scope are not allowed to be updated. The role assignment '${name}' already exists with another role or principal.`);
     }
   } else {
-    for (const ra of ctx.state.roleAssignments.values()) {
+    const prefix = `${scope.key}/providers/microsoft.authorization/roleassignments/`;
+    for (const [raKey, ra] of ctx.state.roleAssignments) {
       const rp = ra.properties as JsonObject;
+      // cheapest comparison first: this loop runs over every role assignment
       if (
-        scopeOf(ra).key === scope.key &&
-        roleGuid(String(rp.roleDefinitionId)) === role &&
-        String(rp.principalId).toLowerCase() === principalId
+        String(rp.principalId).toLowerCase() === principalId &&
+        raKey.startsWith(prefix) &&
+        roleGuid(String(rp.roleDefinitionId)) === role
       ) {
         throw conflict('RoleAssignmentExists', 'The role assignment already exists.');
       }
     }
     if (scope.kind === 'managementGroup') {
       let n = 0;
-      for (const ra of ctx.state.roleAssignments.values()) if (scopeOf(ra).key === scope.key) n++;
+      for (const raKey of ctx.state.roleAssignments.keys()) if (raKey.startsWith(prefix)) n++;
       if (n >= ROLE_ASSIGNMENTS_PER_MG) {
         throw badRequest('RoleAssignmentLimitExceeded', `No more role assignments can be created at management group '${scope.managementGroup}': the limit is ${ROLE_ASSIGNMENTS_PER_MG}.`);
       }
