@@ -106,14 +106,14 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
     diagnostics.push(diagnostic('ZT1013', { message: `no sources under ${basename(projectDir)}/definitions or ${basename(projectDir)}/initiatives` }));
   }
 
-  // 1. Type check (skipped with --no-typecheck). Files with type errors are not imported: their runtime
-  //    behaviour is undefined and would only add noise.
+  // 1. Type check (skipped with --no-typecheck). Files with syntax errors are not imported (the import would
+  //    only repeat the error); files with type errors still are, so the compiler adds what it knows.
   let skip = new Set<string>();
   const config = projectCompilerOptions(projectDir);
   if (options.typecheck !== false) {
     const tc = typecheckSources(projectDir, sources.map((s) => s.path));
     diagnostics.push(...tc.diagnostics);
-    skip = tc.filesWithErrors;
+    skip = tc.filesWithSyntaxErrors;
     timings.typecheckMs = tc.ms;
   } else {
     diagnostics.push(...config.diagnostics);

@@ -32,6 +32,11 @@ export interface TypecheckResult {
   diagnostics: Diagnostic[];
   /** Files (absolute) that have at least one error. */
   filesWithErrors: Set<string>;
+  /**
+   * Files (absolute) with syntax errors: they cannot be imported. Files with only type errors are still
+   * imported and compiled, so the compiler can add its findings (e.g. the did-you-mean of an unknown alias).
+   */
+  filesWithSyntaxErrors: Set<string>;
   ms: number;
 }
 
@@ -89,14 +94,17 @@ export function typecheckSources(projectDir: string, rootFiles: readonly string[
   const started = performance.now();
   const { options, diagnostics } = projectCompilerOptions(projectDir);
   const filesWithErrors = new Set<string>();
+  const filesWithSyntaxErrors = new Set<string>();
   // A broken tsconfig.json would make every other type error a guess: report it alone.
-  if (rootFiles.length === 0 || diagnostics.length > 0) return { diagnostics, filesWithErrors, ms: performance.now() - started };
+  if (rootFiles.length === 0 || diagnostics.length > 0) return { diagnostics, filesWithErrors, filesWithSyntaxErrors, ms: performance.now() - started };
   const program = ts.createProgram({ rootNames: [...rootFiles], options, host: cachingHost(options) });
   const roots = new Set(rootFiles.map((f) => resolve(f)));
   const tsDiags: ts.Diagnostic[] = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   for (const sf of program.getSourceFiles()) {
     if (!roots.has(resolve(sf.fileName))) continue;
-    tsDiags.push(...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf));
+    const syntax = program.getSyntacticDiagnostics(sf);
+    if (syntax.some((d) => d.category === ts.DiagnosticCategory.Error)) filesWithSyntaxErrors.add(resolve(sf.fileName));
+    tsDiags.push(...syntax, ...program.getSemanticDiagnostics(sf));
   }
   for (const d of tsDiags) {
     if (d.category !== ts.DiagnosticCategory.Error) continue;
@@ -109,5 +117,5 @@ export function typecheckSources(projectDir: string, rootFiles: readonly string[
       diagnostics.push(diagnostic('ZT1001', { message }));
     }
   }
-  return { diagnostics, filesWithErrors, ms: performance.now() - started };
+  return { diagnostics, filesWithErrors, filesWithSyntaxErrors, ms: performance.now() - started };
 }

@@ -68,7 +68,7 @@ const list: CodeInfo[] = [
   { id: 'ZT4002', severity: 'warning', title: 'parameter is declared but never used', hint: 'Remove the parameter or use it in the rule; unused parameters clutter every assignment.' },
   { id: 'ZT4003', severity: 'error', title: 'effect value not supported by the rule', hint: 'Remove the effect from allowedValues, or give the rule the details that effect needs (existence check for auditIfNotExists/deployIfNotExists, operations for modify, fields for append, actionNames for denyAction).' },
   { id: 'ZT4004', severity: 'error', title: 'default value not in allowedValues', hint: 'Make defaultValue one of allowedValues (Azure checks it case-sensitively).' },
-  { id: 'ZT4005', severity: 'error', title: 'parameter value has the wrong type', hint: 'Give the value the parameter\'s declared type.' },
+  { id: 'ZT4005', severity: 'error', title: 'value has the wrong type', hint: 'Give the value the type (or one of the values) the reported property allows.' },
   { id: 'ZT4006', severity: 'warning', title: 'initiative parameter is declared but never passed to a member', hint: 'Remove it or pass it to a member with [parameters(\'name\')].' },
   { id: 'ZT4007', severity: 'warning', title: 'built-in member is deprecated', hint: 'Replace the deprecated built-in with its successor (its displayName usually names it).' },
   { id: 'ZT4008', severity: 'error', title: 'member parameter not declared by the member definition', hint: 'Pass only parameters the member declares; publish would fail with InvalidPolicyParameters.' },
