@@ -7,6 +7,7 @@
  * function error, an ordering type mismatch) turns into `{ effect: 'deny', error }`: Learn, "definition
  * structure policy rule": "a failed evaluation is an implicit deny".
  */
+import { createHash } from 'node:crypto';
 import { fold, normalizeLocation } from './case-fold.js';
 import {
   aliasPathFor,
@@ -56,6 +57,7 @@ export interface ResolvedOptions extends OperatorOptions {
   readonly applicability: boolean;
   readonly defaultMode: 'all' | 'indexed';
   readonly modifyAddExisting: 'skip' | 'deny';
+  readonly opaqueHashFunctions: boolean;
   readonly trace: boolean;
   readonly now: () => Date;
 }
@@ -73,6 +75,7 @@ export function resolveOptions(o: EvaluatorOptions = {}): ResolvedOptions {
     applicability: o.applicability ?? true,
     defaultMode: o.defaultMode ?? 'all',
     modifyAddExisting: o.modifyAddExisting ?? 'skip',
+    opaqueHashFunctions: o.opaqueHashFunctions ?? false,
     trace: o.trace ?? true,
     now: typeof now === 'function' ? now : now instanceof Date ? () => now : () => new Date(),
   };
@@ -382,11 +385,20 @@ function compileCall(node: ExprNode & { kind: 'call' }, c: CompileCtx, path: str
       };
     }
     case 'guid':
-    case 'uniquestring':
+    case 'uniquestring': {
+      if (c.opts.opaqueHashFunctions) {
+        const compiled = args.map((x) => compileExpr(x, c, path));
+        return (s) => {
+          const w = `${node.name}() is evaluated as an opaque stand-in: its value differs from the one ARM computes`;
+          if (!s.run.warnings.includes(w)) s.run.warnings.push(w);
+          return opaqueHash(name, compiled.map((f) => f(s)));
+        };
+      }
       throw new PolicyDefinitionError(EvaluatorCode.unknownFunction, `${node.name}() is not supported by the offline evaluator (at ${path})`, {
         jsonPath: path,
-        hint: 'its hash algorithm is internal to ARM; evaluate such policies in Azure',
+        hint: 'its hash algorithm is internal to ARM; set the evaluator option opaqueHashFunctions to evaluate it as a stand-in value',
       });
+    }
     default: {
       const fn = FUNCTIONS[name];
       if (!fn) throw new PolicyDefinitionError(EvaluatorCode.unknownFunction, `unknown template function ${node.name}() (at ${path})`, { jsonPath: path });
@@ -406,6 +418,22 @@ function compileCall(node: ExprNode & { kind: 'call' }, c: CompileCtx, path: str
 
 function ctxOf(run: Run): ResolvedContext {
   return (run.ctxCache ??= resolveContext(run.ctxInput.doc, run.ctxInput.run, run.ctxInput.name));
+}
+
+/**
+ * Deterministic stand-in for guid()/uniqueString(): same shape (UUID / 13 lower-case base32 characters), same
+ * value for the same arguments, but not ARM's value (its hash is internal to ARM).
+ */
+function opaqueHash(name: string, args: unknown[]): string {
+  const h = createHash('sha256').update(name + '\u0000' + JSON.stringify(args)).digest();
+  if (name === 'guid') {
+    const x = h.subarray(0, 16).toString('hex');
+    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+  }
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let out = '';
+  for (let i = 0; i < 13; i++) out += alphabet[h[i]! % 32];
+  return out;
 }
 
 function paramValue(s: State, key: string, name: string): unknown {

@@ -109,6 +109,11 @@ export interface EvaluatorOptions {
   defaultMode?: 'all' | 'indexed';
   /** A13: modify `add` on a tag/property that already has a different value: 'skip' or 'deny'. */
   modifyAddExisting?: 'skip' | 'deny';
+  /**
+   * guid()/uniqueString() use a hash internal to ARM, so by default a rule calling them does not compile.
+   * true: they return a deterministic stand-in of the same shape (not ARM's value) and add a warning.
+   */
+  opaqueHashFunctions?: boolean;
   /** Record a trace (default true; the policy index turns it off for speed). */
   trace?: boolean;
   /** Clock for utcNow(). */

@@ -294,6 +294,17 @@ describe('expressions and functions in rules', () => {
   });
 });
 
+describe('guid() and uniqueString()', () => {
+  const rule = deny({ value: "[uniqueString(field('name'))]", equals: 'x' });
+  it('do not compile by default (ARM-internal hash), and evaluate to a flagged stand-in on request', () => {
+    expect(codeOf(() => ev(rule, { name: 'a' }))).toBe('ZT5002');
+    const r = ev({ if: { value: "[length(uniqueString(field('name')))]", equals: 13 }, then: { effect: 'audit' } }, { name: 'a' }, { options: { opaqueHashFunctions: true } });
+    expect(r.effect).toBe('audit');
+    expect(r.warnings.join()).toMatch(/stand-in/);
+    expect(matches({ value: "[guid('a', 'b')]", match: '........-....-....-....-............' }, {}, { options: { opaqueHashFunctions: true } })).toBe(true);
+  });
+});
+
 describe('malformed rules throw coded errors', () => {
   it.each([
     ['unknown operator', deny({ field: 'name', equalz: 'x' }), 'ZT5003'],
