@@ -83,9 +83,17 @@ export function builtinStore(dir: string): BuiltinStore {
 }
 
 const TAIL_BYTES = 512;
-const ID_IN_TAIL = /\/providers\/Microsoft\.Authorization\/policy(?:Set)?Definitions\/([^"/]+)"/i;
+/**
+ * The resource's own id, which upstream files end with. Kind-specific, so a set file whose tail lists its
+ * members (…/policyDefinitions/<guid>) is never indexed under a member's name.
+ */
+const ID_IN_TAIL: Record<string, RegExp> = {
+  policyDefinitions: /"id"\s*:\s*"\/providers\/Microsoft\.Authorization\/policyDefinitions\/([^"/]+)"/i,
+  policySetDefinitions: /"id"\s*:\s*"\/providers\/Microsoft\.Authorization\/policySetDefinitions\/([^"/]+)"/i,
+};
 
 async function indexKind(dir: string): Promise<Map<string, string>> {
+  const idRe = ID_IN_TAIL[path.basename(dir)]!;
   let entries;
   try {
     entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -100,7 +108,7 @@ async function indexKind(dir: string): Promise<Map<string, string>> {
   // The folder is a read-only snapshot: an index keyed by its file listing can be reused across
   // processes (vitest runs each test file in its own fork), which saves reading ~5,000 files each time.
   const listingHash = createHash('sha256').update(dir).update('\0').update(files.join('\0')).digest('hex').slice(0, 24);
-  const cacheFile = path.join(os.tmpdir(), `ztpolicy-arm-emulator-builtins-${listingHash}.json`);
+  const cacheFile = path.join(os.tmpdir(), `ztpolicy-arm-emulator-builtins-v2-${listingHash}.json`);
   try {
     const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as Record<string, string>;
     return new Map(Object.entries(cached).map(([k, rel]) => [k, path.join(dir, rel)]));
@@ -113,7 +121,7 @@ async function indexKind(dir: string): Promise<Map<string, string>> {
     const buf = Buffer.alloc(TAIL_BYTES);
     while (next < files.length) {
       const i = next++;
-      names[i] = await nameOf(files[i]!, buf);
+      names[i] = await nameOf(files[i]!, buf, idRe);
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
@@ -132,13 +140,13 @@ async function indexKind(dir: string): Promise<Map<string, string>> {
   return map;
 }
 
-async function nameOf(file: string, buf: Buffer): Promise<string | undefined> {
+async function nameOf(file: string, buf: Buffer, idRe: RegExp): Promise<string | undefined> {
   const fh = await open(file);
   try {
     const { size } = await fh.stat();
     const len = Math.min(TAIL_BYTES, size);
     const { bytesRead } = await fh.read(buf, 0, len, size - len);
-    const m = ID_IN_TAIL.exec(buf.toString('utf8', 0, bytesRead));
+    const m = idRe.exec(buf.toString('utf8', 0, bytesRead));
     if (m) return m[1];
   } finally {
     await fh.close();

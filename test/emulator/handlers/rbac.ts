@@ -126,7 +126,8 @@ function put(ctx: RequestContext, scope: Scope, name: string, k: string): Reply 
     properties: {
       roleDefinitionId: p.roleDefinitionId,
       principalId: p.principalId,
-      principalType: principalType ?? 'User',
+      // ARM resolves the type from the directory when it is not sent; the emulator knows its managed identities.
+      principalType: principalType ?? (ctx.state.principals.has(principalId) ? 'ServicePrincipal' : 'User'),
       scope: scope.id,
       ...(typeof p.description === 'string' ? { description: p.description } : {}),
       ...(typeof p.condition === 'string' ? { condition: p.condition, conditionVersion: typeof p.conditionVersion === 'string' ? p.conditionVersion : '2.0' } : {}),
