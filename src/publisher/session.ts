@@ -33,6 +33,13 @@ export interface Session {
 }
 
 function azureErrorFrom(what: string, error: unknown): never {
+  // @azure/identity's CredentialUnavailableError / AuthenticationError: no usable sign-in (not a bug: exit 3).
+  if (error instanceof Error && /Credential|Authentication/.test(error.name)) {
+    throw new AzureError('ZT5003', `${what} failed: no access token: ${error.message.split('\n')[0]}`, {
+      armCode: error.name,
+      hint: 'sign in (az login, managed or workload identity) or set ZTPOLICY_ACCESS_TOKEN to a token for the ARM endpoint',
+    });
+  }
   if (isRestError(error)) {
     const code = error.code ?? `HTTP ${error.statusCode ?? '?'}`;
     const hint =

@@ -46,6 +46,23 @@ describe('refusing the wrong target', () => {
   });
 });
 
+describe('sign-in failures', () => {
+  it('reports a credential that cannot produce a token as an Azure error (exit 3), not a crash', async () => {
+    class CredentialUnavailableError extends Error {
+      override name = 'CredentialUnavailableError';
+    }
+    const s = await session(emu, ws, {
+      credential: {
+        getToken: async () => {
+          throw new CredentialUnavailableError('DefaultAzureCredential: no credential in the chain could sign in');
+        },
+      },
+    });
+    await expect(planSession(s)).rejects.toMatchObject({ code: 'ZT5003', exitCode: 3, hint: expect.stringContaining('ZTPOLICY_ACCESS_TOKEN') });
+    expect(emu.requests).toHaveLength(0);
+  });
+});
+
 describe('config checked against generated/ before any call', () => {
   it('reports an unknown initiative, an undeclared parameter and a missing required one with JSON paths', async () => {
     ws.editJson('ztpolicy.config.json', (c) => {
