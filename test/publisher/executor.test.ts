@@ -221,6 +221,27 @@ describe('changes', () => {
     expect((await plan()).hasChanges).toBe(false);
   });
 
+  it('versions an initiative whose parameters change incompatibly and re-points the assignment, keeping its identity and roles', async () => {
+    await publish();
+    const principal = assignment('zt-storage')!.identity.principalId;
+    ws.editJson('generated/policySetDefinitions/zt-storage.json', (d) => {
+      delete d.properties.parameters.storageEffect;
+      d.properties.policyDefinitions[0].parameters.effect.value = 'Deny';
+    });
+    const p = await plan();
+    expect(p.items.filter((i) => i.action !== 'no-op').map((i) => `${i.action} ${i.kind} ${i.name}`).sort()).toEqual([
+      'create policySetDefinition zt-storage-v2',
+      'delete policySetDefinition zt-storage',
+      'update policyAssignment zt-storage',
+    ]);
+    expect(p.warnings.find((w) => w.code === 'ZT5103')!.message).toContain('InvalidPolicySetParameterUpdate');
+    await publish();
+    expect(props(assignment('zt-storage')!).policyDefinitionId).toMatch(/policySetDefinitions\/zt-storage-v2$/);
+    expect(assignment('zt-storage')!.identity.principalId).toBe(principal);
+    expect(rolesOf(principal)).toEqual(STORAGE_ROLES);
+    expect((await plan()).hasChanges).toBe(false);
+  });
+
   it('keeps an identity’s location Azure cannot move, with a warning instead of a failing update', async () => {
     await publish();
     const p = await (async () => {
