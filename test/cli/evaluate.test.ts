@@ -93,18 +93,24 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-// The four child-process runs start together (each spends most of its time starting tsx).
-let runs: { full: CliRun; initiativeText: CliRun; graph: CliRun; bad: CliRun };
+// Two runs go through the real CLI in child processes (started together: each spends most of its time starting
+// tsx on a 2-core CI machine); the other cases call the same entry point, main(), in-process.
+let runs: { full: CliRun; initiativeText: CliRun };
 const stg02 = () => join(generated, 'policyDefinitions/storage/zt-stg-02-minimum-tls.json');
 
+async function inProcess(args: string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
 beforeAll(async () => {
-  const [full, initiativeText, graph, bad] = await Promise.all([
+  const [full, initiativeText] = await Promise.all([
     runCli(['evaluate', '--policy', generated, '--resources', estate, '--parameters', paramsFile, '--json']),
     runCli(['evaluate', '--policy', join(generated, 'policySetDefinitions/zt-storage.json'), '--resources', estate]),
-    runCli(['evaluate', '--policy', stg02(), '--resources', join(exportsDir, 'graph/storage-accounts.json'), '--json']),
-    runCli(['evaluate', '--policy', stg02(), '--resources', join(exportsDir, 'bad'), '--json']),
   ]);
-  runs = { full, initiativeText, graph, bad };
+  runs = { full, initiativeText };
 }, 240_000);
 
 describe('ztpolicy evaluate on a realistic export', () => {
@@ -179,8 +185,8 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     expect(run.stdout).toMatch(/^summary: 1 policy \(\d+ definitions\) x \d+ resources: 4 denied/m);
   });
 
-  it('reads an az graph query result (lower-cased types) like an ARM export', () => {
-    const run = runs.graph;
+  it('reads an az graph query result (lower-cased types) like an ARM export', async () => {
+    const run = await inProcess(['evaluate', '--policy', stg02(), '--resources', join(exportsDir, 'graph/storage-accounts.json'), '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
     expect(run.code).toBe(1);
     expect(report.policies[0]?.members[0]?.findings.map((f) => [lastSegment(f.resourceId), f.jsonPath])).toEqual([
@@ -189,8 +195,8 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     ]);
   });
 
-  it('reports each bad file (and array element) with its path and still evaluates the good resources', () => {
-    const run = runs.bad;
+  it('reports each bad file (and array element) with its path and still evaluates the good resources', async () => {
+    const run = await inProcess(['evaluate', '--policy', stg02(), '--resources', join(exportsDir, 'bad'), '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
     const problems = report.problems.map((p) => [p.file.replace(/^.*\/bad\//, ''), p.jsonPath ?? null, p.code]);
     expect(problems).toEqual([
@@ -203,15 +209,6 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     expect(report.policies[0]?.members[0]?.findings.map((f) => lastSegment(f.resourceId))).toEqual(['stbadmixtls11']);
     expect(run.code).toBe(1);
   });
-
-  // The remaining exit-code cases run the same CLI entry point in-process (main with captured output): spawning
-  // tsx costs seconds per run on a 2-core CI machine.
-  async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-    return { code, stdout, stderr };
-  }
 
   it('exits 2 when nothing is denied but an input could not be used, and 0 when all is clean', async () => {
     const audit = join(tmp, 'audit.json');
