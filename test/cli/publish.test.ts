@@ -69,3 +69,41 @@ describe('ztpolicy publish', () => {
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 });
+
+describe('ztpolicy publish killed mid-run', () => {
+  it('converges on re-run with no duplicate role assignments', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('../helpers/cli.js');
+    const emu2 = await emulator({ token: TOKEN });
+    const ws2 = workspace();
+    try {
+      // Role assignment PUTs hang for a while: the process is killed after the assignments exist, before any role.
+      emu2.faults.add({ match: { method: 'PUT', pathIncludes: '/roleAssignments/' }, kind: 'latency', extraMs: 5000 });
+      const args = ['--import', 'tsx', join(repoRoot, 'src/cli/bin.ts'), 'publish', '--yes', '--mg', 'root', '--endpoint', emu2.url, '--config', ws2.configFile];
+      const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...emulatorChildEnv(emu2, TOKEN) }, stdio: 'ignore' });
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      for (let i = 0; i < 1200 && !emu2.requests.some((r) => r.method === 'PUT' && r.path.includes('/roleAssignments/')); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill('SIGKILL');
+      await exited;
+      emu2.faults.clear();
+      expect([...emu2.state.policyAssignments.values()]).toHaveLength(2);
+
+      const again = await runCli(['publish', '--yes', '--mg', 'root', '--endpoint', emu2.url, '--config', ws2.configFile], { env: emulatorChildEnv(emu2, TOKEN) });
+      expect(again.code).toBe(0);
+      const pairs = [...emu2.state.roleAssignments.values()].map((r) => {
+        const p = r.properties as { principalId: string; roleDefinitionId: string };
+        return `${p.principalId}|${p.roleDefinitionId}`;
+      });
+      expect(pairs).toHaveLength(4);
+      expect(new Set(pairs).size).toBe(4);
+      const plan = await runCli(['plan', '--mg', 'root', '--endpoint', emu2.url, '--config', ws2.configFile], { env: emulatorChildEnv(emu2, TOKEN) });
+      expect(plan.code).toBe(0);
+    } finally {
+      await emu2.close();
+      ws2.remove();
+    }
+  });
+});
