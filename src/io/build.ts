@@ -251,7 +251,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       }
       setSource.set(name.toLowerCase(), rel);
       const builtins = collectBuiltins(i.object);
-      diagnostics.push(...validateInitiative(i.document, { file: rel, definitions: defsByName, builtins, assignmentName: compiler.assignmentName }));
+      diagnostics.push(...validateInitiative(i.document, { file: rel, schema, definitions: defsByName, builtins, assignmentName: compiler.assignmentName }));
       emittedInitiatives.push({ document: i.document, file: compiler.initiativeOutputPath(name), builtins, assignmentName: compiler.assignmentName(name) });
     }
     timings.validateMs = performance.now() - tv;

@@ -53,5 +53,5 @@ export function loadRuleValidator(schemaDir?: string): RuleValidator {
       problems.push(diagnostic('ZT1016', { file: dir, message: `schema files do not form a usable schema: ${(e as Error).message}` }));
     }
   }
-  throw new DiagnosticsError(`build failed: the policy rule schema in ${dir} could not be loaded`, problems);
+  throw new DiagnosticsError(`build failed: the policy schemas in ${dir} could not be loaded; generated/ was left unchanged`, problems);
 }

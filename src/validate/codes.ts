@@ -39,6 +39,7 @@ const list: CodeInfo[] = [
   // ZT2xxx: schema
   { id: 'ZT2001', severity: 'error', title: 'policy rule does not match the official schema', hint: 'Fix the rule at the JSON path shown; the schema is Azure\'s 2020-10-01 policyDefinition.json (see src/validate/schemas/SOURCES.md).' },
   { id: 'ZT2002', severity: 'error', title: 'document is missing a required property', hint: 'Set the property in the control or initiative source.' },
+  { id: 'ZT2003', severity: 'error', title: 'properties do not match the ARM resource schema', hint: 'Fix the property at the JSON path shown; the schema is Microsoft.Authorization 2024-05-01, the api-version the publisher uses (see src/validate/schemas/SOURCES.md).' },
   // ZT3xxx: limits and names
   { id: 'ZT3001', severity: 'error', title: 'name is too long', hint: 'Policy definition and set definition names are at most 64 characters (InvalidPolicyDefinitionName); shorten the name.' },
   { id: 'ZT3002', severity: 'error', title: 'name contains a forbidden character', hint: 'Names cannot contain < > * % & : \\ ? . + / or control characters, and cannot end with a space or a period; use kebab-case.' },

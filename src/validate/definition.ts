@@ -39,6 +39,7 @@ export function validateDefinition(doc: unknown, ctx: ValidateContext = {}): Dia
     return out;
   }
   const props = doc['properties'];
+  if (ctx.schema) out.push(...ctx.schema.validateDefinitionProperties(props, { file }));
   checkName(doc['name'], file, out);
   checkCommonProperties(props, file, out);
   const params = isObj(props['parameters']) ? props['parameters'] : {};

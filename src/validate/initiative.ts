@@ -7,6 +7,7 @@ import { diagnostic } from './codes.js';
 import { checkCommonProperties, checkName, checkParameterDefinitions, walkStrings } from './definition.js';
 import { expressionStats, isExpression, parseExpression } from './expressions.js';
 import { LIMITS } from './limits.js';
+import type { RuleValidator } from './schema.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -26,6 +27,8 @@ export interface InitiativeContext {
   definitions?: ReadonlyMap<string, unknown>;
   /** Built-ins by lower-case id. */
   builtins?: ReadonlyMap<string, BuiltinInfo>;
+  /** Compiled schemas; omitted = ARM resource schema check skipped. */
+  schema?: RuleValidator;
   /** How the publisher names the assignment of this initiative (compiler naming); checked against 24 chars. */
   assignmentName?: (initiativeName: string) => string;
 }
@@ -45,6 +48,7 @@ export function validateInitiative(doc: unknown, ctx: InitiativeContext = {}): D
     return out;
   }
   const props = doc['properties'];
+  if (ctx.schema) out.push(...ctx.schema.validateSetProperties(props, { file }));
   const name = doc['name'];
   checkName(name, file, out, 'initiative');
   if (typeof name === 'string' && ctx.assignmentName) {

@@ -26,7 +26,11 @@ export const SCHEMA_FILES = [
   '2020-10-01/policyDefinition.json',
   'common/definitions.json',
   '2018-05-01/Microsoft.Resources.Deployments.json',
+  // The ARM resource schema of the api-version the publisher uses (src/model.ts): the rest of the PUT body.
+  '2024-05-01/Microsoft.Authorization.json',
 ] as const;
+
+const AUTHORIZATION_SCHEMA_ID = 'https://schema.management.azure.com/schemas/2024-05-01/Microsoft.Authorization.json';
 
 export const SCHEMA_URL_PREFIX = 'https://schema.management.azure.com/schemas/';
 
@@ -148,6 +152,28 @@ export interface SchemaDocuments {
 export interface RuleValidator {
   /** Diagnostics for one policyRule; jsonPath is prefixed with `basePath` (default $.properties.policyRule). */
   validate(rule: unknown, options?: { file?: string; basePath?: string }): Diagnostic[];
+  /** Diagnostics for the `properties` of a policy definition PUT body (ARM resource schema 2024-05-01). */
+  validateDefinitionProperties(properties: unknown, options?: { file?: string }): Diagnostic[];
+  /** Diagnostics for the `properties` of a policy set definition PUT body (ARM resource schema 2024-05-01). */
+  validateSetProperties(properties: unknown, options?: { file?: string }): Diagnostic[];
+}
+
+/**
+ * ARM resource schemas are generated from the REST specs and offer alternatives as `oneOf: [{}, expression]`
+ * (any value, or a template expression). The alternatives overlap, so a strict oneOf rejects every value that
+ * IS an expression (e.g. a member parameter "[parameters('effect')]"); the intent is "either", read as anyOf.
+ */
+function oneOfToAnyOf(node: Json): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach(oneOfToAnyOf);
+    return;
+  }
+  if (Array.isArray(node['oneOf'])) {
+    node['anyOf'] = node['oneOf'];
+    delete node['oneOf'];
+  }
+  for (const v of Object.values(node)) oneOfToAnyOf(v);
 }
 
 type AjvInstance = {
@@ -173,15 +199,25 @@ export function createRuleValidator(docs: SchemaDocuments): RuleValidator {
   for (const o of OVERLAYS) o.apply(policy);
   widenEnums(deployments);
   // strict: false because the vendored schemas use draft-04 keywords and descriptions ajv's strict mode rejects.
+  const authorization = clone('2024-05-01/Microsoft.Authorization.json');
+  oneOfToAnyOf(authorization);
+  widenEnums(authorization);
   const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false });
   ajv.addSchema(common);
   ajv.addSchema(deployments);
+  ajv.addSchema(authorization);
   const fn = ajv.compile(policy);
+  const defProps = ajv.compile({ $ref: `${AUTHORIZATION_SCHEMA_ID}#/definitions/PolicyDefinitionProperties` });
+  const setProps = ajv.compile({ $ref: `${AUTHORIZATION_SCHEMA_ID}#/definitions/PolicySetDefinitionProperties` });
+  const check = (v: ValidateFunction, value: unknown, file: string | undefined) =>
+    v(value) ? [] : explain(v.errors ?? [], value, '$.properties', file, 'ZT2003', 'properties do not match the ARM resource schema (Microsoft.Authorization 2024-05-01)');
   return {
     validate(rule, options = {}) {
       if (fn(rule)) return [];
       return explain(fn.errors ?? [], rule, options.basePath ?? '$.properties.policyRule', options.file);
     },
+    validateDefinitionProperties: (properties, options = {}) => check(defProps, properties, options.file),
+    validateSetProperties: (properties, options = {}) => check(setProps, properties, options.file),
   };
 }
 
@@ -211,7 +247,14 @@ function depth(e: ErrorObject): number {
  * ajv reports every failed oneOf branch; the useful error is the deepest one (the place the author got wrong).
  * One diagnostic per distinct deepest location, with the branch errors there merged into one sentence.
  */
-function explain(errors: readonly ErrorObject[], rule: unknown, base: string, file: string | undefined): Diagnostic[] {
+function explain(
+  errors: readonly ErrorObject[],
+  rule: unknown,
+  base: string,
+  file: string | undefined,
+  code = 'ZT2001',
+  lead = 'policy rule does not match the official policy rule schema',
+): Diagnostic[] {
   const meaningful = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'allOf' && e.keyword !== 'anyOf');
   const pool = meaningful.length > 0 ? meaningful : [...errors];
   // Group by the closest condition/effect node: keep errors whose path is not a strict prefix of a deeper error's.
@@ -253,10 +296,10 @@ function explain(errors: readonly ErrorObject[], rule: unknown, base: string, fi
     }
     const shown = value === undefined ? '' : ` (found ${preview(value)})`;
     out.push(
-      diagnostic('ZT2001', {
+      diagnostic(code, {
         file,
         jsonPath: pointerToJsonPath(pointer, base),
-        message: `policy rule does not match the official policy rule schema: ${messages.slice(0, 4).join('; or ')}${shown}`,
+        message: `${lead}: ${messages.slice(0, 4).join('; or ')}${shown}`,
       }),
     );
   }

@@ -82,7 +82,7 @@ describe('bad-input corpus', () => {
     for (const s of exp.stderrIncludes) expect(r.stderr, `stderr should mention ${s}`).toContain(s);
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/); // no stack frames
     expect(r.stderr).not.toContain('internal error');
-    expect(r.stderr).toMatch(/generated\/ was left unchanged|ZT1016/);
+    expect(r.stderr).toContain('generated/ was left unchanged');
     expect(treeHash(join(dir, 'generated'))).toBe(before);
     expect(readdirSync(dir).filter((f) => f.startsWith('.generated'))).toEqual([]); // no staging leftovers
   });

@@ -89,3 +89,37 @@ describe('pointerToJsonPath', () => {
     expect(pointerToJsonPath('/a~1b', '$')).toBe('$["a/b"]');
   });
 });
+
+describe('ARM resource schema (Microsoft.Authorization 2024-05-01) for the rest of the PUT body', () => {
+  const props = {
+    displayName: 'd',
+    description: 'd',
+    policyType: 'Custom',
+    mode: 'Indexed',
+    metadata: { version: '1.0.0' },
+    parameters: { effect: { type: 'String', allowedValues: ['Audit', 'Deny'], defaultValue: 'Deny' } },
+    policyRule: { if: { field: 'type', equals: 'x' }, then: { effect: "[parameters('effect')]" } },
+  };
+
+  it('accepts a definition and an initiative whose member parameters are expressions', () => {
+    expect(v.validateDefinitionProperties(props)).toEqual([]);
+    const set = {
+      displayName: 's',
+      policyType: 'Custom',
+      parameters: { e: { type: 'String' } },
+      policyDefinitions: [{ policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/x', parameters: { effect: { value: "[parameters('e')]" } }, groupNames: ['g'] }],
+      policyDefinitionGroups: [{ name: 'g' }],
+    };
+    expect(v.validateSetProperties(set)).toEqual([]);
+  });
+
+  it('rejects an unknown parameter type, a non-string mode and a set without policyDefinitions', () => {
+    const bad = v.validateDefinitionProperties({ ...props, mode: 3, parameters: { effect: { type: 'Text' } } });
+    expect(bad.map((d) => [d.code, d.jsonPath])).toEqual([
+      ['ZT2003', '$.properties.mode'],
+      ['ZT2003', '$.properties.parameters.effect.type'],
+    ]);
+    expect(v.validateSetProperties({ displayName: 's' })[0]!.message).toMatch(/needs property "policyDefinitions"/);
+    expect(v.validateSetProperties({ policyDefinitions: [{ policyDefinitionId: 5 }] })[0]!.jsonPath).toBe('$.properties.policyDefinitions[0].policyDefinitionId');
+  });
+});
