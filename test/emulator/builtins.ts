@@ -109,7 +109,10 @@ async function indexKind(dir: string): Promise<Map<string, string>> {
   // processes (vitest runs each test file in its own fork), which saves reading ~5,000 files each time.
   const listingHash = createHash('sha256').update(dir).update('\0').update(files.join('\0')).digest('hex').slice(0, 24);
   const cacheFile = path.join(os.tmpdir(), `ztpolicy-arm-emulator-builtins-v2-${listingHash}.json`);
+  // Small folders (test fixtures in fresh temp dirs) are cheap to index and would only litter tmpdir.
+  const useCache = files.length >= 500;
   try {
+    if (!useCache) throw new Error('no cache');
     const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as Record<string, string>;
     return new Map(Object.entries(cached).map(([k, rel]) => [k, path.join(dir, rel)]));
   } catch {
@@ -131,6 +134,7 @@ async function indexKind(dir: string): Promise<Map<string, string>> {
     if (n !== undefined && !map.has(n.toLowerCase())) map.set(n.toLowerCase(), f);
   });
   try {
+    if (!useCache) return map;
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(Object.fromEntries([...map].map(([k, f]) => [k, path.relative(dir, f)]))));
     await rename(tmp, cacheFile);
