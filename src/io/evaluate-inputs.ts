@@ -503,6 +503,41 @@ export function relatedLookupFrom(documents: readonly JsonObject[]): (query: Rel
   };
 }
 
+/** Child resource types that ARM returns inline in their parent's GET (parent type, array, child type). */
+const INLINE_CHILDREN: ReadonlyArray<{ parent: string; array: string; child: string; segment: string }> = [
+  { parent: 'microsoft.network/virtualnetworks', array: 'subnets', child: 'Microsoft.Network/virtualNetworks/subnets', segment: 'subnets' },
+  { parent: 'microsoft.network/networksecuritygroups', array: 'securityRules', child: 'Microsoft.Network/networkSecurityGroups/securityRules', segment: 'securityRules' },
+  { parent: 'microsoft.network/routetables', array: 'routes', child: 'Microsoft.Network/routeTables/routes', segment: 'routes' },
+];
+
+/**
+ * Adds the child resources a parent carries inline (a VNet's subnets, an NSG's security rules, a route table's
+ * routes) as resources of their own. A compliance scan evaluates those children as separate resources (e.g.
+ * built-in e71308d3 reports per subnet), while exports such as `az graph query` only have the parent rows. A
+ * child already present in the input (same id) is not added twice.
+ */
+export function expandInlineChildren(entries: readonly ResourceEntry[]): ResourceEntry[] {
+  const seen = new Set(entries.map((e) => (typeof e.resource.id === 'string' ? e.resource.id.toLowerCase() : '')));
+  const out: ResourceEntry[] = [...entries];
+  for (const e of entries) {
+    const type = typeof e.resource.type === 'string' ? e.resource.type.toLowerCase() : '';
+    const spec = INLINE_CHILDREN.find((c) => c.parent === type);
+    const props = e.resource.properties;
+    if (!spec || !isObject(props)) continue;
+    const list = props[spec.array];
+    if (!Array.isArray(list)) continue;
+    list.forEach((child, i) => {
+      if (!isObject(child) || typeof child.name !== 'string') return;
+      const id = typeof child.id === 'string' ? child.id : typeof e.resource.id === 'string' ? `${e.resource.id}/${spec.segment}/${child.name}` : undefined;
+      if (id === undefined || seen.has(id.toLowerCase())) return;
+      seen.add(id.toLowerCase());
+      const doc: JsonObject = { ...child, id, name: child.name, type: spec.child };
+      out.push({ resource: doc, file: e.file, jsonPath: `${e.jsonPath}.properties.${spec.array}[${i}]` });
+    });
+  }
+  return out;
+}
+
 export function loadResources(paths: readonly string[], options: LoadResourcesOptions = {}): LoadedResources {
   const result: LoadedResources = { resources: [], problems: [], files: [] };
   for (const path of paths) {

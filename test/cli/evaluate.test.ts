@@ -235,6 +235,18 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     expect(run.code).toBe(1);
   });
 
+  it('--expand-children evaluates inline subnets as subnet resources, as a compliance scan would', async () => {
+    const spk02 = join(generated, 'policyDefinitions/spoke-vnet/zt-spk-02-subnet-nsg.json');
+    const plain = JSON.parse((await inProcess(['evaluate', '--policy', spk02, '--resources', estate, '--json'])).stdout) as EvaluateReport;
+    const expanded = JSON.parse((await inProcess(['evaluate', '--policy', spk02, '--resources', estate, '--json', '--expand-children'])).stdout) as EvaluateReport;
+    const names = (r: EvaluateReport) => r.policies[0]?.members[0]?.findings.map((f) => lastSegment(f.resourceId)).sort();
+    expect(names(plain)).toEqual(['snet-nonsg', 'vnet-spoke-02']);
+    // vnet-spoke-02's inline snet-db has no NSG; the hub's GatewaySubnet and AzureFirewallSubnet are excluded.
+    expect(names(expanded)).toEqual(['snet-db', 'snet-nonsg', 'vnet-spoke-02']);
+    const snetDb = expanded.policies[0]?.members[0]?.findings.find((f) => f.resourceId.endsWith('/snet-db'));
+    expect(snetDb).toMatchObject({ resourceType: 'Microsoft.Network/virtualNetworks/subnets', jsonPath: expect.stringMatching(/^\$\[\d+\]\.properties\.subnets\[1\]$/) });
+  });
+
   it('exits 2 on usage errors: missing options, no policy at the path, unreadable parameters file', async () => {
     const none = await inProcess(['evaluate', '--resources', estate]);
     expect(none.code).toBe(2);

@@ -2,9 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/compiler/canonical-json.js';
 import {
   InputCode,
   definitionNameFromId,
+  expandInlineChildren,
   isBuiltinDefinitionId,
   loadParametersFile,
   loadPolicies,
@@ -112,6 +114,25 @@ describe('loadResources', () => {
     const file = w('table.json', JSON.stringify({ columns: [{ name: 'id' }], rows: [['x']] }));
     const loaded = loadResources([file]);
     expect(loaded.problems[0]?.hint).toMatch(/-o json/);
+  });
+});
+
+describe('expandInlineChildren', () => {
+  it('adds inline subnets, security rules and routes as child resources, once', () => {
+    const vnetId = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet1';
+    const vnet = { id: vnetId, name: 'vnet1', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: { subnets: [{ name: 'a', properties: { addressPrefix: '10.0.0.0/24' } }, { name: 'b', id: `${vnetId}/subnets/b`, properties: {} }] } };
+    const standalone = { id: `${vnetId}/subnets/b`, name: 'b', type: 'Microsoft.Network/virtualNetworks/subnets', properties: { addressPrefix: '10.0.1.0/24' } };
+    const nsg = { id: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n', name: 'n', type: 'microsoft.network/networksecuritygroups', properties: { securityRules: [{ name: 'r1', properties: { access: 'Deny' } }] } };
+    const out = expandInlineChildren([
+      { resource: vnet as unknown as JsonObject, file: 'f.json', jsonPath: '$[0]' },
+      { resource: standalone, file: 'f.json', jsonPath: '$[1]' },
+      { resource: nsg, file: 'g.json', jsonPath: '$.data[0]' },
+    ]);
+    expect(out.slice(3).map((e) => [e.resource.id, e.resource.type, e.jsonPath])).toEqual([
+      [`${vnetId}/subnets/a`, 'Microsoft.Network/virtualNetworks/subnets', '$[0].properties.subnets[0]'],
+      ['/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n/securityRules/r1', 'Microsoft.Network/networkSecurityGroups/securityRules', '$.data[0].properties.securityRules[0]'],
+    ]);
+    expect(out[3]?.resource.properties).toEqual({ addressPrefix: '10.0.0.0/24' });
   });
 });
 

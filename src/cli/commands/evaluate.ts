@@ -33,6 +33,7 @@ import { compilePolicy, type CompiledPolicy } from '../../evaluator/index.js';
 import type { PolicyDefinitionInput, RelatedLookup } from '../../evaluator/types.js';
 import {
   InputCode,
+  expandInlineChildren,
   loadParametersFile,
   loadPolicies,
   loadResources,
@@ -87,6 +88,8 @@ export interface EvaluateOptions {
   policy: string[];
   resources: string[];
   parameters?: string;
+  /** Also evaluate inline children (subnets, security rules, routes) as resources of their own. */
+  expandChildren?: boolean;
   /** Progress lines (stderr). */
   progress?: (line: string) => void;
 }
@@ -197,7 +200,8 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
       hint: 'export them with az resource show --ids ..., az resource list -o json or az graph query -o json',
     });
   }
-  const resources = loaded.resources.map((e) => ({ ...e, resource: normaliseExportedResource(e.resource) }));
+  const normalised = loaded.resources.map((e) => ({ ...e, resource: normaliseExportedResource(e.resource) }));
+  const resources = options.expandChildren ? expandInlineChildren(normalised) : normalised;
   // Plain `az resource list` output has no properties: say so once per file, not once per resource.
   const withoutProperties = new Map<string, ResourceEntry[]>();
   for (const e of resources) {
@@ -456,6 +460,11 @@ export function evaluateCommand(io: CliIo, result: CommandResult): CommandModule
           describe: 'Resource JSON file or folder: ARM documents, az resource list / az graph query output; repeatable',
         })
         .option('parameters', { type: 'string', describe: 'Assignment parameter values: { "name": { "value": ... } }' })
+        .option('expand-children', {
+          type: 'boolean',
+          default: false,
+          describe: 'Also evaluate subnets, NSG security rules and routes written inline in their parent as resources (as a compliance scan does)',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'Print the machine-readable report (schemaVersion 1) on stdout' })
         .example('$0 evaluate --policy generated --resources export/', 'Impact preview of every initiative on an export folder')
         .example('$0 evaluate --policy generated/policySetDefinitions/zt-storage.json --resources st.json --json', 'Gate a pipeline on one initiative (st.json from az graph query -o json)')
@@ -468,7 +477,7 @@ export function evaluateCommand(io: CliIo, result: CommandResult): CommandModule
           ].join('\n\n'),
         ),
     handler: (argv) => {
-      const args = argv as unknown as { policy?: string[]; resources?: string[]; parameters?: string; json: boolean };
+      const args = argv as unknown as { policy?: string[]; resources?: string[]; parameters?: string; json: boolean; expandChildren: boolean };
       // yargs reports a missing demanded option through main's fail handler but may still run the handler.
       if (!args.policy?.length || !args.resources?.length) {
         throw new BadInputError(InputCode.usage, `evaluate needs ${!args.policy?.length ? '--policy' : '--resources'}`, {
@@ -479,6 +488,7 @@ export function evaluateCommand(io: CliIo, result: CommandResult): CommandModule
         policy: args.policy,
         resources: args.resources,
         ...(args.parameters ? { parameters: args.parameters } : {}),
+        expandChildren: args.expandChildren,
         progress: (line) => io.stderr(`${line}\n`),
       });
       io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
