@@ -984,6 +984,8 @@ const EFFECTS: Record<string, EffectName> = {
   auditifnotexists: 'auditifnotexists',
   deployifnotexists: 'deployifnotexists',
   denyaction: 'denyaction',
+  // Not on the Learn effect pages, but built-ins use it (the Azure Policy linter names it): audit an action.
+  auditaction: 'auditaction',
   manual: 'manual',
   disabled: 'disabled',
   mutate: 'mutate',
@@ -1479,7 +1481,10 @@ function resolveContext(doc: Record<string, unknown>, run: RunInput, definitionN
     id: `/subscriptions/${subId}/resourceGroups/${rgName ?? ''}`,
     name: rgName ?? '',
     type: 'Microsoft.Resources/resourceGroups',
-    ...(typeof location === 'string' ? { location } : {}),
+    // Unknown offline: the resource's own location stands in (pass context.resourceGroup for the real one).
+    location: typeof location === 'string' ? location : '',
+    // ARM returns managedBy only for managed resource groups; built-ins read it unguarded, so it is present (null).
+    managedBy: null,
     tags: {},
     properties: { provisioningState: 'Succeeded' },
     ...(given.resourceGroup ?? {}),

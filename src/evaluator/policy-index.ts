@@ -3,6 +3,7 @@
  * `type` equals/in conditions every match requires), so a resource is only run against the policies that can
  * apply to its type plus the type-agnostic ones. Each policy is compiled once; aliases resolve once per type.
  */
+import { ZtError } from '../errors.js';
 import { fold } from './case-fold.js';
 import type { CompiledPolicy, RunInput } from './compile.js';
 import type { EvaluationResult } from './types.js';
@@ -22,7 +23,14 @@ export interface PolicyIndex {
    * (mode and type/name/kind applicability). `run` is shared by all policies; `parameters` may be a function
    * giving each policy its assignment values.
    */
-  evaluateAll(resource: unknown, run?: Omit<RunInput, 'parameters'> & { parameters?: RunInput['parameters'] | ((policy: CompiledPolicy, index: number) => RunInput['parameters']) }): IndexedResult[];
+  evaluateAll(
+    resource: unknown,
+    run?: Omit<RunInput, 'parameters'> & {
+      parameters?: RunInput['parameters'] | ((policy: CompiledPolicy, index: number) => RunInput['parameters']);
+      /** Called for a policy that cannot be evaluated (a parameter without value); without it the error is thrown. */
+      onPolicyError?: (error: ZtError, policy: CompiledPolicy, index: number) => void;
+    },
+  ): IndexedResult[];
 }
 
 export function createPolicyIndex(policies: readonly CompiledPolicy[]): PolicyIndex {
@@ -52,7 +60,16 @@ export function createPolicyIndex(policies: readonly CompiledPolicy[]): PolicyIn
       const shared: RunInput = typeof params === 'function' ? {} : (run as RunInput);
       for (const i of candidates(typeof type === 'string' ? type : '')) {
         const policy = policies[i]!;
-        const r = policy.evaluate(resource, typeof params === 'function' ? { ...run, parameters: params(policy, i) } : shared) as IndexedResult;
+        let r: IndexedResult;
+        try {
+          r = policy.evaluate(resource, typeof params === 'function' ? { ...run, parameters: params(policy, i) } : shared) as IndexedResult;
+        } catch (e) {
+          if (run.onPolicyError && e instanceof ZtError) {
+            run.onPolicyError(e, policy, i);
+            continue;
+          }
+          throw e;
+        }
         if (!r.applicable) continue;
         r.policyIndex = i;
         r.policy = policy;

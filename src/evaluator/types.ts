@@ -15,6 +15,7 @@ export type EffectName =
   | 'auditifnotexists'
   | 'deployifnotexists'
   | 'denyaction'
+  | 'auditaction'
   | 'manual'
   | 'disabled'
   | 'mutate'
@@ -55,7 +56,11 @@ export interface RequestContextInput {
   [k: string]: unknown;
 }
 
-/** What resourceGroup(), subscription(), policy() and requestContext() return. Missing parts are derived. */
+/**
+ * What resourceGroup(), subscription(), policy() and requestContext() return. Missing parts are derived from
+ * the resource id (subscription id, resource group name and id); the resource group's location defaults to the
+ * resource's location, tags to {}, managedBy to null; policy().definitionId to the definition's name.
+ */
 export interface EvaluationContext {
   resourceGroup?: ResourceGroupContext;
   subscription?: SubscriptionContext;

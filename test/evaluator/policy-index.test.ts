@@ -38,6 +38,16 @@ describe('createPolicyIndex', () => {
     expect(index.evaluateAll(resources[0]).map((x) => [x.effect, x.compliance])).toEqual([['deny', 'NonCompliant'], [undefined, 'Compliant']]);
   });
 
+  it('reports a policy that cannot be evaluated through onPolicyError and goes on with the others', () => {
+    const needsValue = compilePolicy({ properties: { parameters: { loc: { type: 'String' } }, policyRule: { if: { field: 'location', equals: "[parameters('loc')]" }, then: { effect: 'audit' } } } });
+    const idx = createPolicyIndex([needsValue, policies[2]!]);
+    expect(() => idx.evaluateAll({ location: 'x' })).toThrow(/no value/);
+    const failed: number[] = [];
+    const out = idx.evaluateAll({ location: 'x' }, { onPolicyError: (_e, _p, i) => failed.push(i) });
+    expect(failed).toEqual([0]);
+    expect(out.map((r) => r.policyIndex)).toEqual([1]);
+  });
+
   it('passes per-policy parameters when given a function', () => {
     const p = compilePolicy({ properties: { parameters: { loc: { type: 'String' } }, policyRule: { if: { field: 'location', equals: "[parameters('loc')]" }, then: { effect: 'audit' } } } });
     const idx = createPolicyIndex([p, p]);
