@@ -33,6 +33,8 @@
  *   (DEFAULT_SUBSCRIPTIONS). Managed identities exist from the moment their assignment is created; role
  *   assignments for any other principal get PrincipalNotFound unless acceptUnknownPrincipals.
  *
+ * - `emulatorClients(emulator, {fastRetries?, maxRetries?, token?})`: the six real SDK clients wired to it.
+ *
  * Trusting the certificate:
  * - in-process SDK clients: pass `tlsOptions: { ca: emulator.ca }` in the client options
  *   (core-rest-pipeline's tlsPolicy); `emulatorClientOptions(emulator)` returns
@@ -68,6 +70,7 @@ export type { ArmEmulator, EmulatorOptions, FaultKind, FaultRule, RecordedReques
 export type { ArmResource, EmulatorState, HierarchySeed, StateSnapshot } from './state.js';
 export { DEFAULT_HIERARCHY, DEFAULT_SUBSCRIPTIONS, DEFAULT_TENANT_ID } from './defaults.js';
 export { emulatorChildEnv, emulatorClientOptions, staticTokenCredential } from './sdk.js';
+export { emulatorClients, type EmulatorClients } from './clients.js';
 export { BUILTIN_ROLES } from './roles.js';
 
 export function startArmEmulator(options: EmulatorOptions = {}): Promise<ArmEmulator> {
