@@ -1,6 +1,6 @@
 /** `ztpolicy publish` as a pipeline runs it: exit codes, confirmation of deletions, no token in any output. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorChildEnv, type ArmEmulator } from '../emulator/index.js';
+import { emulatorChildEnv, staticTokenCredential, type ArmEmulator } from '../emulator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { planSession } from '../../src/publisher/session.js';
 import { emulator, session, workspace, type Workspace } from '../publisher/helpers.js';
@@ -100,7 +100,7 @@ describe('ztpolicy publish killed mid-run', () => {
       });
       expect(pairs).toHaveLength(4);
       expect(new Set(pairs).size).toBe(4);
-      const s = await session(emu2, ws2);
+      const s = await session(emu2, ws2, { credential: staticTokenCredential(TOKEN) });
       expect((await planSession(s)).plan.hasChanges).toBe(false);
     } finally {
       await emu2.close();
