@@ -164,6 +164,21 @@ export function checkCommonProperties(props: Obj, file: string | undefined, out:
         out.push(diagnostic('ZT3020', { file, jsonPath: path, message: `metadata value is ${s.length} characters; the limit is ${LIMITS.metadataPropertyLength}` }));
       }
     });
+    // Whether ARM measures an object-valued metadata property by its serialized size is not documented: warn.
+    for (const [k, v] of Object.entries(md)) {
+      if (v === null || typeof v !== 'object') continue;
+      const size = JSON.stringify(v).length;
+      if (size > LIMITS.metadataPropertyLength) {
+        out.push(
+          diagnostic('ZT3020', {
+            file,
+            severity: 'warning',
+            jsonPath: `$.properties.metadata.${k}`,
+            message: `metadata property "${k}" serializes to ${size} characters; each metadata property is documented as at most ${LIMITS.metadataPropertyLength} (unverified for object values)`,
+          }),
+        );
+      }
+    }
   }
 }
 

@@ -60,6 +60,8 @@ describe('validateDefinition', () => {
 
   it('limits metadata values to 1,024 characters', () => {
     expect(codes(def({ properties: { metadata: { category: 'c'.repeat(1025) } } }))).toEqual(['ZT3020']);
+    const d = validateDefinition(def({ properties: { metadata: { ztpolicy: { a: 'x'.repeat(600), b: 'y'.repeat(600) } } } }), { schema });
+    expect(d.map((x) => [x.code, x.severity, x.jsonPath])).toEqual([['ZT3020', 'warning', '$.properties.metadata.ztpolicy']]);
   });
 
   it('allows 20 parameters and rejects 21', () => {
