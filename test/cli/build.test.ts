@@ -59,7 +59,7 @@ async function runInProcess(args: string[], env: Record<string, string>): Promis
   }
 }
 
-const cases = readdirSync(corpus).sort();
+const cases = readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
 describe('bad-input corpus', () => {
   beforeAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -28,7 +28,7 @@ describe('diagnostic code catalog', () => {
 
   it('knows every code the bad-input corpus expects (merged with the compiler codes)', () => {
     const dir = join(repoRoot, 'test', 'fixtures', 'bad-input');
-    for (const c of readdirSync(dir)) {
+    for (const c of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
       const exp = JSON.parse(readFileSync(join(dir, c, 'expect.json'), 'utf8')) as { stderrIncludes: string[] };
       for (const s of exp.stderrIncludes.filter((x) => /^ZT\d{4}$/.test(x))) expect(ALL_CODES.has(s), `${c}: ${s}`).toBe(true);
     }
