@@ -1,9 +1,11 @@
-import { allOf, anyOf, defineControl, deny, fieldOf, param } from '../../src/dsl/index.js';
+import { allOf, anyOf, defineControl, deny, fieldsOf, param } from '../../src/dsl/index.js';
+
+const subnet = fieldsOf('Microsoft.Network/virtualNetworks/subnets');
 
 /**
  * ZT-SPK-02 (zero-trust-controls.md §3): every spoke subnet has a network security group. Subnets can be
  * written inline in the virtual network (checked with a count over subnets[*]) or as child resources
- * (Microsoft.Network/virtualNetworks/subnets, checked through fieldOf). Mode All: subnets have neither tags
+ * (Microsoft.Network/virtualNetworks/subnets, checked through fieldsOf). Mode All: subnets have neither tags
  * nor location, so Indexed would never evaluate the child resource (Learn, definition structure basics).
  */
 export default defineControl({
@@ -41,7 +43,7 @@ export default defineControl({
       allOf(
         field('type').equals('Microsoft.Network/virtualNetworks/subnets'),
         field('name').notIn(p.excludedSubnets),
-        fieldOf('Microsoft.Network/virtualNetworks/subnets', 'Microsoft.Network/virtualNetworks/subnets/networkSecurityGroup.id').exists(false),
+        subnet('Microsoft.Network/virtualNetworks/subnets/networkSecurityGroup.id').exists(false),
       ),
     ),
     then: deny(p.effect),

@@ -1,6 +1,6 @@
 /**
  * Alias checks at compile time against the runtime alias catalog of src/catalog: the types already restrict
- * `field(...)` to the aliases of the control's resource type, but raw strings, `rawField()`, `fieldOf()` and
+ * `field(...)` to the aliases of the control's resource type, but raw strings, `rawField()`, `fieldsOf()` and
  * field() inside expressions are only checked here. Lookups are case-insensitive (Azure matches alias names
  * case-insensitively, aliases-and-arrays.md §1).
  */

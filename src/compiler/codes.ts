@@ -13,7 +13,7 @@ export interface CompilerCode {
 }
 
 export const COMPILER_CODES: readonly CompilerCode[] = [
-  { id: 'ZT6001', severity: 'error', title: 'unknown alias', hint: 'Use an alias of the resource type from the catalog (see the suggestion), or fieldOf(type, alias) for another type.' },
+  { id: 'ZT6001', severity: 'error', title: 'unknown alias', hint: 'Use an alias of the resource type from the catalog (see the suggestion), or fieldsOf(type)(alias) for another type.' },
   { id: 'ZT6002', severity: 'error', title: 'function not available in policy rules', hint: 'Use a policy function (Learn "definition structure policy rule", Policy functions); deployment-only functions belong in the deployIfNotExists template.' },
   { id: 'ZT6003', severity: 'error', title: 'version is not a semantic version', hint: 'Write version as MAJOR.MINOR.PATCH, e.g. 1.0.0 (Azure policy versions are semver).' },
   { id: 'ZT6004', severity: 'error', title: 'policy name does not carry the control id', hint: 'Start the name with the lower-cased control id, e.g. ZT-STG-02 -> zt-stg-02-minimum-tls.' },
@@ -25,7 +25,7 @@ export const COMPILER_CODES: readonly CompilerCode[] = [
   { id: 'ZT6010', severity: 'error', title: 'initiative parameter allows values the member does not', hint: 'Narrow the initiative parameter\'s allowedValues to values every member it feeds accepts.' },
   { id: 'ZT6011', severity: 'error', title: 'name is not lower-case kebab-case', hint: 'Use only a-z, 0-9 and single hyphens.' },
   { id: 'ZT6012', severity: 'error', title: 'value does not match the parameter', hint: 'Pass a value of the parameter\'s type that is one of its allowedValues.' },
-  { id: 'ZT6013', severity: 'error', title: 'field of another resource type', hint: 'The alias belongs to another resource type than the control\'s resourceType; use fieldOf(type, alias) if this is intended.' },
+  { id: 'ZT6013', severity: 'error', title: 'field of another resource type', hint: 'The alias belongs to another resource type than the control\'s resourceType; use fieldsOf(type)(alias) if this is intended.' },
   { id: 'ZT6014', severity: 'error', title: 'not a control or initiative object', hint: 'Default-export the result of defineControl({...}) or defineInitiative({...}).' },
   { id: 'ZT6015', severity: 'warning', title: 'existence check name should be field(\'name\')', hint: 'When details.type is the rule\'s own type, details.name must be [field(\'name\')] ([E-AINE]).' },
 ];

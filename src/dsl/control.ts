@@ -36,7 +36,8 @@ export interface PolicyRule {
 }
 
 /** What the rule callback receives. */
-export interface RuleContext<T extends TargetResourceType, P extends ParameterSpecs> extends TypedEffects<T> {
+// `in out`: declared invariance, so tsc does not compute variance through FieldName (see fields.ts, type-checking cost).
+export interface RuleContext<in out T extends TargetResourceType, in out P extends ParameterSpecs> extends TypedEffects<T> {
   /** A field of the evaluated resource: an alias of `resourceType` or a special field (type, name, tags...). */
   readonly field: FieldFn<T>;
   /** Typed references to the declared parameters: `p.effect` renders `[parameters('effect')]`. */
@@ -47,7 +48,7 @@ export interface RuleContext<T extends TargetResourceType, P extends ParameterSp
   readonly countValue: typeof countValue;
 }
 
-export interface ControlSpec<T extends TargetResourceType, P extends ParameterSpecs> {
+export interface ControlSpec<in out T extends TargetResourceType, in out P extends ParameterSpecs> {
   /** Policy definition name = file name, carries the control id: 'zt-stg-02-minimum-tls'. */
   readonly name: string;
   /** 'ZT-STG-02' */

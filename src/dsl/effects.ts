@@ -168,17 +168,18 @@ export function disabled(): Effect {
 }
 
 /** Typed per resource type T: the field names must be fields of the rule's resource type. */
-export interface TypedAppendItem<T extends TargetResourceType> {
+// `in out` on resource-type parameters: declared invariance, see fields.ts (type-checking cost).
+export interface TypedAppendItem<in out T extends TargetResourceType> {
   readonly field: FieldName<T>;
   readonly value: Val;
 }
-export interface TypedModifyOperation<T extends TargetResourceType> extends Omit<ModifyOperation, 'field'> {
+export interface TypedModifyOperation<in out T extends TargetResourceType> extends Omit<ModifyOperation, 'field'> {
   /** tags, tags['x'], identity.type (VM/VMSS only) or a Modifiable alias of the rule's resource type. */
   readonly field: FieldName<T>;
 }
 
 /** Effects whose details refer to the rule's resource type. The rule context binds T. */
-export interface TypedEffects<T extends TargetResourceType> {
+export interface TypedEffects<in out T extends TargetResourceType> {
   append(details: readonly [TypedAppendItem<T>, ...TypedAppendItem<T>[]], effectParam?: EffectParam<'append'>): Effect;
   modify(
     details: Omit<ModifyDetails, 'operations'> & {
@@ -196,7 +197,7 @@ export function makeTypedEffects<T extends TargetResourceType>(): TypedEffects<T
 }
 
 /** Details of auditIfNotExists, typed by the related resource type D. */
-export interface IfNotExistsSpec<D extends TargetResourceType> {
+export interface IfNotExistsSpec<in out D extends TargetResourceType> {
   /** The related resource type whose existence is checked. */
   readonly type: D;
   /** Exact name; must be field('name') / field('fullName') when `type` is the rule's own type ([E-AINE]). */
@@ -211,7 +212,7 @@ export interface IfNotExistsSpec<D extends TargetResourceType> {
   readonly existenceCondition?: (related: FieldFn<D>) => Condition;
 }
 
-export interface DeploySpec<D extends TargetResourceType> extends IfNotExistsSpec<D> {
+export interface DeploySpec<in out D extends TargetResourceType> extends IfNotExistsSpec<D> {
   readonly roleDefinitionIds: readonly [RoleDefinitionId, ...RoleDefinitionId[]];
   readonly deploymentScope?: 'resourceGroup' | 'subscription';
   readonly deployment: DeploymentSpec;

@@ -23,8 +23,8 @@ export { allOf, anyOf, not, value, count, countValue, FieldRef, OPERATORS, isCon
 export type { ArrayAlias, Condition, OperandData, Operator, OperatorMethods, Target } from './conditions.js';
 export { fn, expr, literal, current, Expr, Literal, renderExpr } from './expressions.js';
 export type { Arg, ExprKind, ExprNode } from './expressions.js';
-export { fieldOf, rawField, fieldExpr, ALIASLESS_RESOURCE_TYPES } from './fields.js';
-export type { AliasesOf, FieldFn, FieldName, SpecialField, TargetResourceType } from './fields.js';
+export { fieldsOf, rawField, fieldExpr, ALIASLESS_RESOURCE_TYPES } from './fields.js';
+export type { AliasesOf, FieldFn, FieldFnOf, FieldName, SpecialField, TargetResourceType } from './fields.js';
 export {
   audit,
   deny,

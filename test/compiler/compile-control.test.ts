@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileControl } from '../../src/compiler/index.js';
-import { audit, defineControl, deny, fieldOf, param, rawField, type Control } from '../../src/dsl/index.js';
+import { audit, defineControl, deny, fieldsOf, param, rawField, type Control } from '../../src/dsl/index.js';
 
 function control(overrides: Partial<Record<'name' | 'controlId' | 'version' | 'mode', string>> = {}, build?: (f: typeof rawField) => Control['rule']['if']): Control {
   return defineControl({
@@ -43,10 +43,10 @@ describe('alias checks', () => {
     expect(d[0]!.message).toContain('Microsoft.Compute/virtualMachines');
   });
 
-  it('fieldOf() checks the alias against the type it names', () => {
+  it('fieldsOf() checks the alias against the type it names', () => {
     const ok = defineControl({
       ...baseSpec(),
-      rule: () => ({ if: fieldOf('Microsoft.Network/virtualNetworks/subnets', 'Microsoft.Network/virtualNetworks/subnets/networkSecurityGroup.id').exists(false), then: audit() }),
+      rule: () => ({ if: fieldsOf('Microsoft.Network/virtualNetworks/subnets')('Microsoft.Network/virtualNetworks/subnets/networkSecurityGroup.id').exists(false), then: audit() }),
     });
     expect(codes(ok)).toEqual([]);
   });

@@ -13,7 +13,7 @@ import {
   defineInitiative,
   deny,
   deployIfNotExists,
-  fieldOf,
+  fieldsOf,
   member,
   param,
   rawField,
@@ -63,14 +63,14 @@ export function aliasesAreTypedByResourceType(): void {
         // special fields and tags are always allowed
         field("tags['env']").equals('prod'),
         // the escape hatches compile (and are checked at compile time instead)
-        fieldOf('Microsoft.Compute/virtualMachines', 'Microsoft.Compute/virtualMachines/licenseType').exists(false),
+        fieldsOf('Microsoft.Compute/virtualMachines')('Microsoft.Compute/virtualMachines/licenseType').exists(false),
         rawField('Microsoft.Storage/storageAccounts/somethingNew').exists(false),
       ),
       then: audit(),
     }),
   });
-  // @ts-expect-error fieldOf checks the alias against the type it names
-  fieldOf('Microsoft.Compute/virtualMachines', 'Microsoft.Storage/storageAccounts/minimumTlsVersion');
+  // @ts-expect-error fieldsOf checks the alias against the type it names
+  fieldsOf('Microsoft.Compute/virtualMachines')('Microsoft.Storage/storageAccounts/minimumTlsVersion');
 }
 
 export function countNeedsAnArrayAlias(): void {
