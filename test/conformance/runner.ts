@@ -31,6 +31,8 @@ export interface Outcome {
   pass: boolean;
   /** What went wrong (or, for a pass, nothing). */
   reason: string;
+  /** Passed because an evaluation error is Azure's implicit deny (not because the condition matched). */
+  viaError?: boolean;
 }
 
 export interface ConformanceCase {
@@ -166,7 +168,7 @@ function policyCase(file: string, fileDoc: Obj, c: Obj): Outcome {
     const m = subsetMatch(c['want_details'], result.details);
     if (m) return { pass: false, reason: `details ${m}` };
   }
-  return { pass: true, reason: '' };
+  return result.error ? { pass: true, reason: `implicit deny: ${result.error.message}`, viaError: true } : { pass: true, reason: '' };
 }
 
 /** Maps a regorus builtin id to our function name. */
