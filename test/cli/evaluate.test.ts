@@ -247,6 +247,26 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     expect(snetDb).toMatchObject({ resourceType: 'Microsoft.Network/virtualNetworks/subnets', jsonPath: expect.stringMatching(/^\$\[\d+\]\.properties\.subnets\[1\]$/) });
   });
 
+  it('evaluates every generated definition on a folder of single ARM documents (test/fixtures/resources)', async () => {
+    const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--json']);
+    const report = JSON.parse(run.stdout) as EvaluateReport;
+    const denied = (name: string) =>
+      report.policies
+        .find((p) => p.name === name)
+        ?.members[0]?.findings.filter((f) => f.outcome === 'denied')
+        .map((f) => `${f.file.replace(/^.*test\/fixtures\/resources\//, '')}`)
+        .sort();
+    expect(report.problems).toEqual([]);
+    expect(report.policies.every((p) => p.kind === 'definition')).toBe(true);
+    expect(denied('zt-stg-02-minimum-tls')).toEqual(['Microsoft.Storage/storageAccounts/no-tls-floor.json', 'Microsoft.Storage/storageAccounts/tls1_0.json']);
+    expect(denied('zt-vm-13-no-public-ip-on-nic')).toEqual(['Microsoft.Network/networkInterfaces/public-ip.json']);
+    expect(denied('zt-spk-02-subnet-nsg')).toEqual(['Microsoft.Network/virtualNetworks/subnet-without-nsg.json', 'Microsoft.Network/virtualNetworks/subnets/without-nsg.json']);
+    expect(denied('zt-hub-01-firewall-premium')).toEqual(['Microsoft.Network/azureFirewalls/standard.json']);
+    const allDenied = report.policies.flatMap((p) => p.members.flatMap((m) => m.findings.filter((f) => f.outcome === 'denied').map((f) => f.file)));
+    expect(allDenied.filter((f) => f.endsWith('/compliant.json'))).toEqual([]);
+    expect(run.code).toBe(1);
+  });
+
   it('exits 2 on usage errors: missing options, no policy at the path, unreadable parameters file', async () => {
     const none = await inProcess(['evaluate', '--resources', estate]);
     expect(none.code).toBe(2);
