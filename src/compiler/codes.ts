@@ -28,6 +28,7 @@ export const COMPILER_CODES: readonly CompilerCode[] = [
   { id: 'ZT6013', severity: 'error', title: 'field of another resource type', hint: 'The alias belongs to another resource type than the control\'s resourceType; use fieldsOf(type)(alias) if this is intended.' },
   { id: 'ZT6014', severity: 'error', title: 'not a control or initiative object', hint: 'Default-export the result of defineControl({...}) or defineInitiative({...}).' },
   { id: 'ZT6015', severity: 'warning', title: 'existence check name should be field(\'name\')', hint: 'When details.type is the rule\'s own type, details.name must be [field(\'name\')] ([E-AINE]).' },
+  { id: 'ZT6016', severity: 'error', title: 'invalid value count name', hint: 'Name the value count with English letters and digits only, e.g. countValue(list, { name: \'rule\' }).' },
 ];
 
 const BY_ID = new Map(COMPILER_CODES.map((c) => [c.id, c]));

@@ -177,7 +177,7 @@ export class RuleRenderer {
         'ZT6001',
         `unknown alias '${name}' for ${resourceType}${problem.suggestion ? `; did you mean '${problem.suggestion}'?` : ''}`,
         path,
-        problem.suggestion ? { hint: `Replace it with '${problem.suggestion}' (aliases: ../shared/azure/aliases, src/catalog).` } : {},
+        problem.suggestion ? { hint: `Replace it with '${problem.suggestion}' (the alias catalog is in src/catalog).` } : {},
       ),
     );
   }
@@ -228,7 +228,13 @@ export class RuleRenderer {
       }
       case 'valueCount': {
         const count: JsonObject = { value: this.value(o.value, `${path}.count.value`, scope) };
-        if (o.name !== undefined) count['name'] = o.name;
+        if (o.name !== undefined) {
+          // Learn (policy rule, "Value count"): the name is English letters and digits only.
+          if (!/^[A-Za-z0-9]+$/.test(o.name)) {
+            this.diagnostics.push(compilerDiagnostic('ZT6016', `value count name '${o.name}' may only contain English letters and digits`, `${path}.count.name`));
+          }
+          count['name'] = o.name;
+        }
         if (o.where) count['where'] = this.condition(o.where, `${path}.count.where`, { ...scope, inWhere: true });
         return { count };
       }

@@ -129,3 +129,10 @@ describe('value and count', () => {
     expect(errorsOf(r).join('\n')).toMatch(/ZT6005/);
   });
 });
+
+describe('value count names', () => {
+  it('a name with characters other than letters and digits is ZT6016 (Learn: English letters and digits)', () => {
+    const r = compileWith(({ p }) => ({ if: countValue(p.names, { name: 'my-name', where: value(current('my-name')).equals('a') }).equals(0) }));
+    expect(errorsOf(r).join('\n')).toMatch(/ZT6016/);
+  });
+});
