@@ -1163,6 +1163,7 @@ export class CompiledPolicy {
         let v = given.get(k);
         // ARM parameter files wrap values: { "p": { "value": ... } }.
         if (isObject(v) && Object.keys(v).length === 1 && 'value' in v && fold(decl.type ?? '') !== 'object') v = v['value'];
+        checkAllowed(name, decl, v);
         out.set(k, { value: v });
       } else if (decl.defaultValue !== undefined) out.set(k, { value: decl.defaultValue });
       else out.set(k, { missing: true, name });
@@ -1359,6 +1360,24 @@ export class CompiledPolicy {
       if (cond(s2)) return { checked: true, query, candidates: list.length, satisfiedBy: i };
     }
     return { checked: true, query, candidates: list.length, satisfiedBy: null };
+  }
+}
+
+/**
+ * Learn (parameters): allowedValues is checked case-sensitively when the assignment is created; an Array
+ * parameter's allowedValues list the allowed elements.
+ */
+function checkAllowed(name: string, decl: DefinitionParameter, value: unknown): void {
+  const allowed = decl.allowedValues;
+  if (!Array.isArray(allowed) || allowed.length === 0) return;
+  const isArrayParam = fold(decl.type ?? '') === 'array';
+  const items = isArrayParam && Array.isArray(value) && !allowed.some((a) => Array.isArray(a)) ? value : [value];
+  for (const item of items) {
+    if (!allowed.some((a) => deepEqual(a, item))) {
+      throw new PolicyDefinitionError(EvaluatorCode.parameter, `parameter '${name}': ${preview(item)} is not one of its allowedValues ${preview(allowed)}`, {
+        hint: 'Azure rejects such an assignment; allowedValues are compared case-sensitively',
+      });
+    }
   }
 }
 

@@ -321,6 +321,17 @@ describe('malformed rules throw coded errors', () => {
     expect(codeOf(() => evaluatePolicy({ definition: def({}), resource: {} }))).toBe('ZT5004');
     expect(codeOf(() => evaluatePolicy({ definition: def({ allowed: { type: 'Array' } }), resource: { location: 'x' } }))).toBe('ZT5004');
   });
+  it('an assignment value outside allowedValues is rejected (case-sensitive; array parameters per element)', () => {
+    const def = {
+      properties: {
+        parameters: { effect: { type: 'String', allowedValues: ['Deny', 'Audit'] }, locs: { type: 'Array', allowedValues: ['eastus', 'westus'], defaultValue: ['eastus'] } },
+        policyRule: { if: { field: 'location', notIn: "[parameters('locs')]" }, then: { effect: "[parameters('effect')]" } },
+      },
+    };
+    expect(codeOf(() => evaluatePolicy({ definition: def, resource: {}, parameters: { effect: 'deny' } }))).toBe('ZT5004');
+    expect(codeOf(() => evaluatePolicy({ definition: def, resource: {}, parameters: { effect: 'Deny', locs: ['eastus', 'northeurope'] } }))).toBe('ZT5004');
+    expect(evaluatePolicy({ definition: def, resource: { location: 'x' }, parameters: { effect: 'Deny', locs: ['westus'] } }).effect).toBe('deny');
+  });
   it('parameters: assignment value, ARM { value } wrapper, declared default', () => {
     const definition = { properties: { mode: 'All', parameters: { allowed: { type: 'Array', defaultValue: ['westeurope'] }, effect: { type: 'String', defaultValue: 'Audit' } }, policyRule: { if: { field: 'location', notIn: "[parameters('allowed')]" }, then: { effect: "[parameters('effect')]" } } } };
     const r = evaluatePolicy({ definition, resource: { location: 'eastus' } });
