@@ -163,7 +163,7 @@ interface ResourceRef {
 
 interface Scope {
   readonly kind: 'field' | 'value';
-  /** field count: canonical key of the counted path; value count: lower-case index name ('' when unnamed). */
+  /** field count: canonical key of the counted path; value count: lower-case index name ('default' when unnamed). */
   readonly key: string;
   readonly fieldLower: string;
   readonly member: unknown;
@@ -793,7 +793,8 @@ function compileCount(spec: unknown, c: CompileCtx, path: string, op: OperatorNa
   if (extra.length) throw shapeError(path, `unknown key(s) in count: ${extra.join(', ')}`);
   if ((fk === undefined) === (vk === undefined)) throw shapeError(path, 'count needs exactly one of field or value');
   if (nk !== undefined && fk !== undefined) throw shapeError(path, 'count.name is only allowed with count.value');
-  let indexName = '';
+  // Learn: an unnamed value count's index is called "default" (current('default') or current()).
+  let indexName = 'default';
   if (nk !== undefined) {
     const n = spec[nk];
     if (typeof n !== 'string' || !/^[A-Za-z0-9]+$/.test(n)) throw shapeError(`${path}.${nk}`, 'count.name must be letters and digits');

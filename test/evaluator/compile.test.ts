@@ -244,6 +244,7 @@ describe('[*] arrays and count (Learn, arrays page)', () => {
       equals: 1,
     };
     expect(matches(cond, {})).toBe(true);
+    expect(matches({ count: { value: [1, 2, 3], where: { value: "[current('default')]", greater: 1 } }, equals: 2 }, {})).toBe(true);
     const nested = {
       count: { value: ['a', 'b'], name: 'outer', where: { count: { value: ['b', 'c'], name: 'inner', where: { value: "[current('inner')]", equals: "[current('outer')]" } }, equals: 1 } },
       equals: 1,
