@@ -20,7 +20,7 @@ import {
 } from '../model.js';
 import type { BuiltinParameter, BuiltinPolicy } from '../catalog/types.js';
 import type { Control } from '../dsl/control.js';
-import { Expr, renderExpr } from '../dsl/expressions.js';
+import { Expr } from '../dsl/expressions.js';
 import type { GroupBy, Initiative, Member } from '../dsl/initiative.js';
 import { ParamRef, type ParameterSpec, type ParameterSpecs } from '../dsl/parameters.js';
 import { canonicalJson } from './canonical-json.js';
@@ -223,7 +223,7 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
         }
         values[declName] = { value: renderer.expr(v, ppath, { conditionType: '', functionType: '', inWhere: false }) };
       } else if (v instanceof Expr) {
-        values[declName] = { value: renderExpr(v) };
+        values[declName] = { value: renderer.expr(v, ppath, { conditionType: '', functionType: '', inWhere: false }) };
       } else if (typeof v === 'string' && v.startsWith('[') && !v.startsWith('[[') && v.endsWith(']')) {
         renderer.checkExpressionText(v, ppath, { conditionType: '', functionType: '', inWhere: false });
         for (const p of renderer.usedParameters) used.add(p);

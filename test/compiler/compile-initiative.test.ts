@@ -125,3 +125,11 @@ describe('checks', () => {
     expect(codes(defineInitiative({ ...base, name: `zt-${'x'.repeat(70)}`, members: () => [member(minimumTls)] }))).toContain('ZT3001');
   });
 });
+
+describe('expressions passed to members', () => {
+  it('are checked like rule expressions (unknown function -> ZT6002)', async () => {
+    const { expr } = await import('../../src/dsl/index.js');
+    const i = defineInitiative({ ...base, name: 'zt-t9', members: () => [member(minimumTls, { parameters: { effect: expr("[frob('Deny')]") as never } })] });
+    expect(codes(i)).toContain('ZT6002');
+  });
+});
