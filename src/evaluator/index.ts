@@ -26,3 +26,4 @@ export { EvaluatorCode, PolicyDefinitionError, EvaluationError } from './errors.
 export type * from './types.js';
 export { applyMutations } from './mutate.js';
 export type { MutationOutcome } from './mutate.js';
+export { templateResources } from './template.js';
