@@ -939,6 +939,16 @@ function compileApplicability(ifNode: unknown, c: CompileCtx): Cond | undefined 
   return build(ifNode, false, 'if');
 }
 
+function hasLocationField(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasLocationField);
+  if (!isObject(node)) return false;
+  for (const [k, v] of Object.entries(node)) {
+    if (k.toLowerCase() === 'field' && typeof v === 'string' && v.toLowerCase() === 'location') return true;
+    if (typeof v === 'object' && hasLocationField(v)) return true;
+  }
+  return false;
+}
+
 /**
  * Resource types a rule can match, from literal `type` equals/in conditions that every match requires; undefined
  * when the rule may match any type. Used by the policy index.
@@ -1117,6 +1127,8 @@ export class CompiledPolicy {
   readonly declared: ReadonlyMap<string, { name: string; decl: DefinitionParameter }> | undefined;
   private readonly cond: Cond;
   private readonly appl: Cond | undefined;
+  /** The rule has a `location` field condition: Learn (applicability) makes it not applicable to subscriptions. */
+  private readonly hasLocationCondition: boolean;
   private readonly then: CompiledThen;
   private paramCache = new WeakMap<object, Run['params']>();
   private emptyParams: Run['params'] | undefined;
@@ -1141,6 +1153,7 @@ export class CompiledPolicy {
     this.then = compileThen(rule[thenKey], c, 'then');
     this.literalEffect = this.then.literalEffect;
     this.appl = compileApplicability(rule[ifKey], c);
+    this.hasLocationCondition = hasLocationField(rule[ifKey]);
     this.resourceTypes = requiredTypes(rule[ifKey]);
   }
 
@@ -1193,7 +1206,7 @@ export class CompiledPolicy {
     const base: Out = { trace, warnings };
 
     // Mode (Learn, definition basics): Indexed evaluates only types supporting tags and location.
-    if (opts.applicability && !modeApplies(this.mode, typeStr, doc, tctx)) {
+    if (opts.applicability && (!modeApplies(this.mode, typeStr, doc, tctx) || (this.hasLocationCondition && tctx.typeLower === 'microsoft.resources/subscriptions'))) {
       trace?.push({ path: 'mode', result: false, detail: `mode ${this.mode} does not evaluate ${typeStr || 'this resource'}` });
       return makeResult(undefined, undefined, this.literalEffect, undefined, false, false, 'NotApplicable', base);
     }

@@ -366,6 +366,11 @@ describe('modes and applicability (Learn: definition basics, applicability)', ()
     // name-only rules apply to every resource
     expect(ev({ if: { field: 'name', equals: 'x' }, then: { effect: 'deny' } }, { type: 'A/b', name: 'y' }).applicable).toBe(true);
   });
+  it('a rule with a location condition does not apply to subscriptions', () => {
+    const rule = { if: { field: 'location', notIn: ['westeurope'] }, then: { effect: 'deny' } };
+    expect(ev(rule, { type: 'Microsoft.Resources/subscriptions', name: 's' })).toMatchObject({ effect: undefined, applicable: false });
+    expect(ev(rule, { type: 'Microsoft.Resources/resourceGroups', name: 'rg', location: 'eastus' }).effect).toBe('deny');
+  });
   it('applicability: false evaluates every resource as is', () => {
     const r = ev({ if: { field: 'name', like: '*' }, then: { effect: 'audit' } }, { type: 'Microsoft.Resources/deployments', name: 'd' }, { options: { applicability: false } });
     expect(r.effect).toBe('audit');
