@@ -1282,6 +1282,14 @@ export class CompiledPolicy {
         return hit(list);
       }
       case 'modify': {
+        if (t.operations?.some((op) => fold(op.field) === 'identity.type')) {
+          // Learn (modify effect): identity.type can be modified on VMs and VM scale sets only; elsewhere the
+          // policy is not applicable.
+          const type = s.res.tctx.typeLower;
+          if (type !== 'microsoft.compute/virtualmachines' && type !== 'microsoft.compute/virtualmachinescalesets') {
+            return makeResult(undefined, written, effect, undefined, true, false, 'NotApplicable', base);
+          }
+        }
         const d = evalDetails() ?? {};
         if (t.operations) {
           const ops: ModifyOperationResult[] = [];

@@ -425,6 +425,11 @@ describe('effects and details', () => {
     expect(r.warnings.join()).toMatch(/owner/);
     expect(ev(rule, thing({ tags: { owner: 'someone' } }), { options: { modifyAddExisting: 'deny' } }).effect).toBe('deny');
   });
+  it('modify of identity.type applies to VMs and scale sets only', () => {
+    const rule = { if: { field: 'identity.type', notContains: 'SystemAssigned' }, then: { effect: 'modify', details: { roleDefinitionIds: [], operations: [{ operation: 'addOrReplace', field: 'identity.type', value: 'SystemAssigned' }] } } };
+    expect(ev(rule, { type: 'Microsoft.Compute/virtualMachines', location: 'x' }).effect).toBe('modify');
+    expect(ev(rule, { type: 'Microsoft.Web/sites', location: 'x' })).toMatchObject({ effect: undefined, applicable: false, compliance: 'NotApplicable' });
+  });
   it('auditIfNotExists: existenceCondition reads the related resource, field() the evaluated one', () => {
     const rule = {
       if: onThing,
