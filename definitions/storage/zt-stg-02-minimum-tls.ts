@@ -1,4 +1,4 @@
-import { anyOf, allOf, defineControl, deny, param } from '../../src/dsl/index.js';
+import { anyOf, allOf, defineControl, deny, param, value } from '../../src/dsl/index.js';
 
 /**
  * ZT-STG-02 (zero-trust-controls.md §1): storage accounts must refuse TLS below 1.2. Mirrors built-in
@@ -20,7 +20,7 @@ export default defineControl({
     effect: param.effect(['Audit', 'Deny', 'Disabled'], 'Deny'),
     minimumTlsVersion: param.string({
       displayName: 'Minimum TLS version',
-      description: 'The lowest TLS version storage accounts may accept.',
+      description: 'The lowest TLS version storage accounts may accept; higher versions are always allowed.',
       allowedValues: ['TLS1_2', 'TLS1_3'],
       defaultValue: 'TLS1_2',
     }),
@@ -28,9 +28,16 @@ export default defineControl({
   rule: ({ field, p }) => ({
     if: allOf(
       field('type').equals('Microsoft.Storage/storageAccounts'),
+      // A floor, not an exact match: TLS1_3 satisfies a TLS1_2 floor. The versions below each floor are listed
+      // (the service's values are TLS1_0..TLS1_3, Microsoft.Storage API 2023-01-01+), so a future higher
+      // version is never denied. A missing value means the service default, which accepts TLS 1.0.
       anyOf(
         field('Microsoft.Storage/storageAccounts/minimumTlsVersion').exists(false),
-        field('Microsoft.Storage/storageAccounts/minimumTlsVersion').notEquals(p.minimumTlsVersion),
+        field('Microsoft.Storage/storageAccounts/minimumTlsVersion').in(['TLS1_0', 'TLS1_1']),
+        allOf(
+          value(p.minimumTlsVersion).equals('TLS1_3'),
+          field('Microsoft.Storage/storageAccounts/minimumTlsVersion').equals('TLS1_2'),
+        ),
       ),
     ),
     then: deny(p.effect),

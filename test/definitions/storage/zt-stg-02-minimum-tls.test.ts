@@ -22,6 +22,10 @@ describe('ZT-STG-02 minimum TLS', () => {
     policy.toBeCompliant(storageAccount({ minimumTlsVersion: 'TLS1_2' }));
   });
 
+  it('treats the parameter as a floor: an account that requires TLS 1.3 meets a TLS 1.2 floor', () => {
+    policy.toBeCompliant(storageAccount({ minimumTlsVersion: 'TLS1_3' }));
+  });
+
   it('does not apply to other resource types, including the account\'s own file service', () => {
     policy.toBeNotApplicable(virtualMachine());
     policy.toBeNotApplicable(fileServices());
