@@ -1,142 +1,61 @@
 /**
- * A small parser for ARM template-language expressions as Azure Policy uses them ("[concat('a', field('b'))]").
- * It exists for validation only: counting function calls, nesting depth and arguments (the documented policy
- * rule limits) and finding parameters('x') references. Evaluation lives in the evaluator.
- *
- * Grammar (Learn "Template functions" / "Policy functions"): a string that starts with "[" and ends with "]" is
- * an expression, unless it starts with "[[" (an escaped literal). Inside: a function call
- * name(arg, ...), followed by any number of property accesses (.name) or indexers ([expr]); arguments are
- * expressions, 'single-quoted strings' ('' escapes a quote), integers, or nested calls.
+ * Template-expression statistics for validation: function-call counts, nesting depth and argument counts (the
+ * documented policy rule limits) and parameters('x') references. Parsing is the evaluator's
+ * (src/evaluator/expression-parser.ts), so validation and evaluation accept exactly the same syntax; this module
+ * only walks its AST and turns its syntax errors into ExpressionSyntaxError for the ZT3023 diagnostic.
  */
+import { isExpression, parseExpression as parseAny, type ExprNode } from '../evaluator/expression-parser.js';
+import { EvaluatorCode, PolicyDefinitionError } from '../evaluator/errors.js';
 
-export type ExprNode =
-  | { kind: 'string'; value: string }
-  | { kind: 'number'; value: number }
-  | { kind: 'call'; name: string; args: ExprNode[]; accessors: Accessor[] };
-export type Accessor = { kind: 'property'; name: string } | { kind: 'index'; expr: ExprNode };
+export { isExpression };
+export type { ExprNode };
 
+/**
+ * A syntax error without the expression text in its message (the diagnostic quotes the expression itself):
+ * "<what is wrong> at character <1-based position in the whole string, brackets included>".
+ */
 export class ExpressionSyntaxError extends Error {
   constructor(
     message: string,
+    /** 0-based offset in the whole string (the leading "[" is offset 0). */
     readonly offset: number,
   ) {
     super(message);
   }
 }
 
-/** True when the JSON string is a template expression (and not an escaped "[[" literal). */
-export function isExpression(s: string): boolean {
-  return s.length >= 2 && s.startsWith('[') && s.endsWith(']') && !s.startsWith('[[');
-}
-
-/** Parses the text of an expression string including its outer brackets. Throws ExpressionSyntaxError. */
+/**
+ * Parses an expression string including its outer brackets with the evaluator's parser. Unlike the evaluator
+ * (which reads a plain string as a literal), a string that is not an expression is an error here: the
+ * validators ask only about expressions. Throws ExpressionSyntaxError.
+ */
 export function parseExpression(text: string): ExprNode {
   if (!isExpression(text)) throw new ExpressionSyntaxError('not a template expression', 0);
-  const p = new Parser(text.slice(1, -1), 1);
-  p.ws();
-  const node = p.expr();
-  p.ws();
-  if (!p.done()) throw p.error(`unexpected "${p.peek()}"`);
-  return node;
+  try {
+    return parseAny(text);
+  } catch (e) {
+    if (e instanceof PolicyDefinitionError && e.code === EvaluatorCode.expressionSyntax) throw toSyntaxError(text, e.message);
+    throw e;
+  }
 }
 
-class Parser {
-  private i = 0;
-  constructor(
-    private readonly s: string,
-    private readonly base: number,
-  ) {}
-  done(): boolean {
-    return this.i >= this.s.length;
-  }
-  peek(): string {
-    return this.s[this.i] ?? '';
-  }
-  error(msg: string): ExpressionSyntaxError {
-    return new ExpressionSyntaxError(`${msg} at character ${this.i + this.base + 1}`, this.i + this.base);
-  }
-  ws(): void {
-    while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
-  }
-  expect(c: string): void {
-    this.ws();
-    if (this.s[this.i] !== c) throw this.error(this.done() ? `expected "${c}" before the end` : `expected "${c}" but found "${this.peek()}"`);
-    this.i++;
-  }
-  expr(): ExprNode {
-    this.ws();
-    const c = this.peek();
-    if (c === "'") return this.str();
-    if (/[-\d]/.test(c)) return this.num();
-    if (/[A-Za-z_]/.test(c)) return this.call();
-    throw this.error(this.done() ? 'expression ends too early' : `unexpected "${c}"`);
-  }
-  str(): ExprNode {
-    this.i++; // opening quote
-    let out = '';
-    for (;;) {
-      if (this.done()) throw this.error('unterminated string');
-      const c = this.s[this.i]!;
-      if (c === "'") {
-        if (this.s[this.i + 1] === "'") {
-          out += "'";
-          this.i += 2;
-          continue;
-        }
-        this.i++;
-        return { kind: 'string', value: out };
-      }
-      out += c;
-      this.i++;
-    }
-  }
-  num(): ExprNode {
-    const m = /^-?\d+(\.\d+)?/.exec(this.s.slice(this.i));
-    if (!m) throw this.error('bad number');
-    this.i += m[0].length;
-    return { kind: 'number', value: Number(m[0]) };
-  }
-  call(): ExprNode {
-    const m = /^[A-Za-z_][\w.]*/.exec(this.s.slice(this.i));
-    const name = m![0];
-    this.i += name.length;
-    this.expect('(');
-    const args: ExprNode[] = [];
-    this.ws();
-    if (this.peek() === ')') this.i++;
-    else {
-      for (;;) {
-        args.push(this.expr());
-        this.ws();
-        if (this.peek() === ',') {
-          this.i++;
-          continue;
-        }
-        this.expect(')');
-        break;
-      }
-    }
-    const accessors: Accessor[] = [];
-    for (;;) {
-      this.ws();
-      if (this.peek() === '.') {
-        this.i++;
-        const pm = /^[A-Za-z_$][\w$]*/.exec(this.s.slice(this.i));
-        if (!pm) throw this.error('expected a property name after "."');
-        this.i += pm[0].length;
-        accessors.push({ kind: 'property', name: pm[0] });
-      } else if (this.peek() === '[') {
-        this.i++;
-        accessors.push({ kind: 'index', expr: this.expr() });
-        this.expect(']');
-      } else break;
-    }
-    return { kind: 'call', name, args, accessors };
-  }
+/**
+ * The evaluator's message is `invalid template expression "<text>": <what> at offset <n>`; the validator's
+ * diagnostic already names and previews the expression, so keep only what is wrong and where, as a 1-based
+ * character (how editors count columns).
+ */
+function toSyntaxError(text: string, message: string): ExpressionSyntaxError {
+  const prefix = `invalid template expression ${JSON.stringify(text)}: `;
+  const rest = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  const m = /^([\s\S]*) at offset (\d+)$/.exec(rest);
+  if (!m) return new ExpressionSyntaxError(rest, 0);
+  const offset = Number(m[2]);
+  return new ExpressionSyntaxError(`${m[1]} at character ${offset + 1}`, offset);
 }
 
 export interface ExpressionStats {
   calls: number;
+  /** Deepest call nesting: a top-level call is depth 1; its arguments and indexer expressions are one deeper. */
   maxDepth: number;
   maxArgs: number;
   /** Names passed as the literal first argument of parameters(). */
@@ -148,15 +67,30 @@ export interface ExpressionStats {
 export function expressionStats(node: ExprNode): ExpressionStats {
   const stats: ExpressionStats = { calls: 0, maxDepth: 0, maxArgs: 0, parameters: [], functions: [] };
   const visit = (n: ExprNode, depth: number): void => {
-    if (n.kind !== 'call') return;
-    stats.calls++;
-    stats.functions.push(n.name.toLowerCase());
-    stats.maxDepth = Math.max(stats.maxDepth, depth);
-    stats.maxArgs = Math.max(stats.maxArgs, n.args.length);
-    const first = n.args[0];
-    if (n.name.toLowerCase() === 'parameters' && first?.kind === 'string') stats.parameters.push(first.value);
-    for (const a of n.args) visit(a, depth + 1);
-    for (const acc of n.accessors) if (acc.kind === 'index') visit(acc.expr, depth + 1);
+    switch (n.kind) {
+      case 'literal':
+        return;
+      case 'member':
+        // .name belongs to the value it reads: same depth.
+        visit(n.object, depth);
+        return;
+      case 'index':
+        // x[expr]: the indexer expression nests one level inside the indexed value.
+        visit(n.object, depth);
+        visit(n.index, depth + 1);
+        return;
+      case 'call': {
+        const lower = n.name.toLowerCase();
+        stats.calls++;
+        stats.functions.push(lower);
+        stats.maxDepth = Math.max(stats.maxDepth, depth);
+        stats.maxArgs = Math.max(stats.maxArgs, n.args.length);
+        const first = n.args[0];
+        if (lower === 'parameters' && first?.kind === 'literal' && typeof first.value === 'string') stats.parameters.push(first.value);
+        for (const a of n.args) visit(a, depth + 1);
+        return;
+      }
+    }
   };
   visit(node, 1);
   return stats;
