@@ -106,12 +106,22 @@ function tierError(tier: string, failures: Failure[], total: number, done: strin
   );
 }
 
-export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOptions): Promise<ApplyResult> {
-  if (plan.blockers.length > 0) {
-    throw new BadInputError('ZT5100', `publish refused before any write:\n${plan.blockers.map((b) => `  ${b.message}`).join('\n')}`, {
-      hint: 'rename the conflicting object in the sources, or change `owner` in the config if this repo really owns it',
-    });
+/**
+ * The refusal of a plan with blockers (exit 2): every blocker with its code and, in the hint, how to proceed.
+ * Thrown before any write, by the executor and by publish itself (even when the plan has nothing else to change).
+ */
+export function blockedError(plan: Plan): BadInputError {
+  const hints = [...new Set(plan.blockers.map((b) => b.hint).filter((h): h is string => h !== undefined))];
+  if (plan.blockers.some((b) => b.hint === undefined)) {
+    hints.push('for an object another owner marked: rename it in the sources, or change `owner` in the config if this repo really owns it');
   }
+  return new BadInputError('ZT5100', `publish refused before any write (nothing was written):\n${plan.blockers.map((b) => `  ${b.code} ${b.message}`).join('\n')}`, {
+    hint: hints.join('; '),
+  });
+}
+
+export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOptions): Promise<ApplyResult> {
+  if (plan.blockers.length > 0) throw blockedError(plan);
   const applied: PlanItem[] = [];
   const done: string[] = [];
   const progress = options.progress ?? (() => {});

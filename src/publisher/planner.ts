@@ -109,6 +109,8 @@ export interface PlanWarning {
   message: string;
   /** Object the warning is about (ARM id or name). */
   object?: string;
+  /** How to proceed (blockers): what the user can do to unblock the publish. */
+  hint?: string;
 }
 
 export interface Plan {
@@ -130,6 +132,22 @@ export interface PlanOptions {
   remediate?: boolean;
   /** Distinguishes this run's remediation task names (the executor passes a timestamp). */
   runId?: string;
+  /**
+   * `--adopt`: take over objects that carry ztpolicy's name but no ownership marker (update them and add the
+   * marker, which makes them prunable later). Without it such an object is a blocker: "never delete what ztpolicy
+   * does not own" means taking ownership must be an explicit decision, not a side effect of a name clash.
+   */
+  adopt?: boolean;
+}
+
+/** Blocker for an object with ztpolicy's name but no ownership marker (publish without --adopt refuses). */
+function unmarkedBlocker(what: string, name: string, mg: string, id: string): PlanWarning {
+  return {
+    code: 'ZT5106',
+    message: `${what} '${name}' already exists at management group '${mg}' without a ztpolicy ownership marker (metadata.${OWNER_KEY}); ztpolicy will not take it over unless told to`,
+    object: id,
+    hint: `rename it in the sources, delete the existing object yourself if it is obsolete, or re-run with --adopt to take it over (it is updated, marked as owned by this repo and becomes prunable)`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -381,6 +399,7 @@ function resolve(
   owner: string,
   warnings: PlanWarning[],
   blockers: PlanWarning[],
+  adopt: boolean,
 ): Resolved {
   const normalize = kind === 'policyDefinition' ? normalizeDefinition : normalizeSetDefinition;
   const idOf = kind === 'policyDefinition' ? customDefinitionId : customSetDefinitionId;
@@ -409,6 +428,14 @@ function resolve(
       kept.add(foreign.name.toLowerCase());
       continue;
     }
+    // Only the exact-name candidate can lack a marker (versioned names are matched by our marker).
+    const unmarked = candidates.find((c) => ownerOf(c.properties) === undefined);
+    if (unmarked && !adopt) {
+      blockers.push(unmarkedBlocker(kind === 'policyDefinition' ? 'policy definition' : 'policy set definition', unmarked.name, mg, idOf(unmarked.name, mg)));
+      names.set(d.name, unmarked.name);
+      kept.add(unmarked.name.toLowerCase());
+      continue;
+    }
     const desiredFor = (name: string) => withMarker(d.properties, owner, name.toLowerCase() === d.name.toLowerCase() ? undefined : d.name);
     const same = candidates.find((c) => jsonEqual(normalize(c.properties, desiredFor(c.name)), normalize(desiredFor(c.name))));
     if (same) {
@@ -435,7 +462,7 @@ function resolve(
         item.reason = 'adopted: it had no ownership marker';
         warnings.push({
           code: 'ZT5102',
-          message: `${kind} '${compatible.name}' exists without a ztpolicy ownership marker; publish takes it over (adds ${OWNER_KEY}: ${owner})`,
+          message: `${kind} '${compatible.name}' exists without a ztpolicy ownership marker; --adopt: publish takes it over (adds ${OWNER_KEY}: ${owner})`,
           object: item.id,
         });
       }
@@ -557,9 +584,10 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
 
   // 1. Definitions, then sets with custom member references pointing at the resolved (maybe versioned) names.
   const desiredDefs = content.definitions.map((d: PolicyDefinitionDocument) => ({ name: d.name, properties: d.properties as unknown as JsonObject }));
-  const defs = resolve('policyDefinition', desiredDefs, live.definitions, mg, owner, warnings, blockers);
+  const adopt = options.adopt === true;
+  const defs = resolve('policyDefinition', desiredDefs, live.definitions, mg, owner, warnings, blockers, adopt);
   const desiredSets = content.setDefinitions.map((s) => ({ name: s.name, properties: substituteSet(s, mg, defs.names) }));
-  const sets = resolve('policySetDefinition', desiredSets, live.setDefinitions, mg, owner, warnings, blockers);
+  const sets = resolve('policySetDefinition', desiredSets, live.setDefinitions, mg, owner, warnings, blockers, adopt);
   items.push(...defs.items, ...sets.items);
 
   // 2. Assignments.
@@ -654,6 +682,10 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
         });
         continue;
       }
+      if (foreign === undefined && !adopt) {
+        blockers.push(unmarkedBlocker('policy assignment', name, scopeMg, id));
+        continue;
+      }
       const liveShape = normalizeAssignment({
         identityType: existing.identity?.type ?? 'None',
         properties: existing.properties,
@@ -664,7 +696,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       if (existing.identity?.type === 'SystemAssigned' && needsIdentity && existing.identity.principalId) item.principalId = existing.identity.principalId;
       if (foreign === undefined) {
         item.reason = 'adopted: it had no ownership marker';
-        warnings.push({ code: 'ZT5102', message: `policy assignment '${name}' exists without a ztpolicy ownership marker; publish takes it over`, object: id });
+        warnings.push({ code: 'ZT5102', message: `policy assignment '${name}' exists without a ztpolicy ownership marker; --adopt: publish takes it over (adds ${OWNER_KEY}: ${owner})`, object: id });
       }
     } else {
       item.changes = diffFields(undefined, desiredShape);

@@ -67,7 +67,10 @@ export function renderText(plan: Plan): string {
   }
   if (plan.blockers.length > 0) {
     out.push('', 'Blocked (publish will refuse):');
-    for (const b of plan.blockers) out.push(`  x ${b.message}`);
+    for (const b of plan.blockers) {
+      out.push(`  x ${b.code} ${b.message}`);
+      if (b.hint) out.push(`      how to proceed: ${b.hint}`);
+    }
   }
   if (plan.warnings.length > 0) {
     out.push('', 'Warnings:');
@@ -100,7 +103,7 @@ export function renderMarkdown(plan: Plan): string {
   out.push(`| **Total** | **${s.create}** | **${s.update}** | **${s.delete}** | ${s['no-op']} |`, '');
   if (plan.blockers.length > 0) {
     out.push('> [!CAUTION]', '> Publish will refuse:');
-    for (const b of plan.blockers) out.push(`> - ${mdEscape(b.message)}`);
+    for (const b of plan.blockers) out.push(`> - **${b.code}** ${mdEscape(b.message)}${b.hint ? `. How to proceed: ${mdEscape(b.hint)}` : ''}`);
     out.push('');
   }
   if (plan.warnings.length > 0) {

@@ -21,6 +21,8 @@ export interface SessionOptions extends GatewayOptions {
   /** `--location`: overrides identityLocation. */
   location?: string;
   remediate?: boolean;
+  /** `--adopt`: take over same-named objects without an ownership marker (otherwise they block the plan). */
+  adopt?: boolean;
   /** Working directory for relative paths in messages. */
   cwd?: string;
 }
@@ -182,6 +184,7 @@ export async function planSession(session: Session, runId?: string): Promise<Pla
     options: {
       identityLocation: session.options.location ?? session.config.identityLocation,
       ...(session.options.remediate ? { remediate: true } : {}),
+      ...(session.options.adopt ? { adopt: true } : {}),
       ...(runId !== undefined ? { runId } : {}),
     },
   });

@@ -25,6 +25,9 @@ const BUILTINS = {
   },
 };
 
+// Security Admin, the role built-in 8e86a5b6 (a zt-vm member) declares.
+const VM_ROLE = 'fb1c8493-542b-48eb-b624-b4c8fea62acd';
+
 function empty(): LiveState {
   return {
     managementGroup: { name: 'root', tenantId: config.tenantId, descendantGroups: [], subscriptions: [] },
@@ -47,7 +50,7 @@ describe('planner', () => {
     expect(roles.every((r) => r.kind === 'roleAssignment' && r.principalId === undefined)).toBe(true);
   });
 
-  it('refuses to overwrite an object another owner marked, and adopts an unmarked one with a warning', () => {
+  it('refuses to overwrite an object another owner marked, and blocks on an unmarked same-named one without --adopt', () => {
     const live = empty();
     const def = content.definitions[0]!;
     const other = content.definitions[1]!;
@@ -56,12 +59,79 @@ describe('planner', () => {
       { id: 'y', name: other.name, properties: { ...(other.properties as any) } },
     );
     const p = plan(live);
-    expect(p.blockers.map((b) => b.code)).toEqual(['ZT5101']);
+    expect(p.blockers.map((b) => b.code)).toEqual(['ZT5101', 'ZT5106']);
     expect(p.blockers[0]!.message).toContain('fabrikam/other');
+    const unmarked = p.blockers[1]!;
+    expect(unmarked.message).toContain(`policy definition '${other.name}'`);
+    expect(unmarked.message).toContain('without a ztpolicy ownership marker');
+    expect(unmarked.object).toBe(`/providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policyDefinitions/${other.name}`);
+    expect(unmarked.hint).toMatch(/rename.*delete.*--adopt/);
+    // Neither object is touched: no item for either, no adoption warning.
+    expect(p.items.filter((i) => i.name === def.name || i.name === other.name)).toEqual([]);
+    expect(p.warnings.map((w) => w.code)).not.toContain('ZT5102');
+  });
+
+  it('with --adopt takes an unmarked object over (update adding the marker, warning) but still refuses another owner’s', () => {
+    const live = empty();
+    const def = content.definitions[0]!;
+    const other = content.definitions[1]!;
+    live.definitions.push(
+      { id: 'x', name: def.name, properties: { ...(def.properties as any), metadata: { ztpolicyOwner: 'fabrikam/other' } } },
+      { id: 'y', name: other.name, properties: { ...(other.properties as any) } },
+    );
+    const p = planPublish({ content, config: noDefender, live, options: { identityLocation: 'westeurope', adopt: true } });
+    expect(p.blockers.map((b) => b.code)).toEqual(['ZT5101']);
     const adopted = p.items.find((i) => i.name === other.name)!;
     expect(adopted.action).toBe('update');
-    expect(adopted.changes.map((c) => c.path)).toEqual(['$.metadata.ztpolicyOwner']);
+    expect(adopted.reason).toBe('adopted: it had no ownership marker');
+    expect(adopted.changes).toEqual([{ path: '$.metadata.ztpolicyOwner', after: config.owner }]);
     expect(p.warnings.map((w) => w.code)).toContain('ZT5102');
+  });
+
+  it('applies the same rule to sets and assignments: unmarked same-named ones block unless --adopt', () => {
+    const live = empty();
+    const set = content.setDefinitions[0]!;
+    // Same parameters, so --adopt can update it in place (a hand-made set without them would get a versioned name).
+    live.setDefinitions.push({ id: 's', name: set.name, properties: { ...(set.properties as any), displayName: 'hand-made', metadata: {} } });
+    const first = plan(empty());
+    const a = first.items.find((i) => i.kind === 'policyAssignment' && i.body)!;
+    if (a.kind !== 'policyAssignment' || !a.body) throw new Error('fixture: an assignment to create');
+    const { metadata: _m, ...unmarkedProps } = a.body.properties as Record<string, any>;
+    live.assignments.push({ id: a.id, name: a.name, managementGroupId: 'root', properties: unmarkedProps });
+    const blocked = plan(live);
+    expect(blocked.blockers.map((b) => `${b.code} ${b.object}`).sort()).toEqual([
+      `ZT5106 ${a.id}`,
+      `ZT5106 /providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policySetDefinitions/${set.name}`,
+    ]);
+    expect(blocked.items.some((i) => i.id === a.id)).toBe(false);
+    const adopted = planPublish({ content, config: noDefender, live, options: { identityLocation: 'westeurope', adopt: true } });
+    expect(adopted.blockers).toEqual([]);
+    expect(adopted.items.filter((i) => i.reason === 'adopted: it had no ownership marker').map((i) => `${i.kind} ${i.action} ${i.name}`).sort()).toEqual([
+      `policyAssignment update ${a.name}`,
+      `policySetDefinition update ${set.name}`,
+    ]);
+  });
+
+  it('never marks, adopts or prunes a role assignment without the marker, even one granting our identity a role', () => {
+    const live = empty();
+    const first = plan(live);
+    for (const a of first.items) {
+      if (a.kind !== 'policyAssignment' || !a.body) continue;
+      live.assignments.push({ id: a.id, name: a.name, managementGroupId: 'root', location: 'westeurope', identity: { type: 'SystemAssigned', principalId: `p-${a.name}` }, properties: a.body.properties });
+    }
+    const scope = '/providers/Microsoft.Management/managementGroups/root';
+    const role = VM_ROLE;
+    live.roleAssignments.push(
+      // Granted by hand to our identity: satisfies the need, stays as it is (no write that would mark it).
+      { id: `${scope}/providers/Microsoft.Authorization/roleAssignments/hand`, name: 'hand', scope, roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId: 'p-zt-vm' },
+      // Unmarked and not needed: never deleted.
+      { id: `${scope}/providers/Microsoft.Authorization/roleAssignments/other`, name: 'other', scope, roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7', principalId: 'someone' },
+    );
+    const p = plan(live);
+    expect(p.blockers).toEqual([]);
+    const hand = p.items.find((i) => i.name === 'hand')!;
+    expect(hand.action).toBe('no-op');
+    expect(p.items.some((i) => i.name === 'other')).toBe(false);
   });
 
   it('never prunes objects without this owner’s marker', () => {

@@ -1,7 +1,9 @@
 /**
  * `ztpolicy plan --mg ID`: read-only. Reads what exists at the management group, compares it with generated/ and
  * the config through the normalized diff, and prints the plan (text, `--json` or `--markdown` for a pull-request
- * comment). Exit 0 when there is nothing to change, 1 when there are changes (a CI gate), 2 bad input, 3 Azure.
+ * comment). Exit 0 when there is nothing to change, 1 when there are changes or blockers (a CI gate), 2 bad input,
+ * 3 Azure. A blocker is an object in the way that ztpolicy does not own: one another owner marked, or one with
+ * ztpolicy's name but no marker (taken over only with `--adopt`).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.js';
@@ -16,6 +18,7 @@ export interface PublisherArgs {
   location?: string;
   json?: boolean;
   verbose?: boolean;
+  adopt?: boolean;
 }
 
 /** Options plan and publish share. */
@@ -26,6 +29,12 @@ export function publisherOptions<T>(y: Argv<T>) {
     .option('config', { type: 'string', default: 'ztpolicy.config.json', describe: 'Publisher config file' })
     .option('location', { type: 'string', describe: 'Region for managed identities (default: identityLocation from the config)' })
     .option('json', { type: 'boolean', describe: 'Print the result as JSON' })
+    .option('adopt', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Take over objects that have ztpolicy\'s names but no ownership marker (update them and mark them as owned, so a later publish may prune them); without it they block the plan',
+    })
     .option('verbose', { type: 'boolean', default: false, describe: 'Log every ARM request (method, path, status; never tokens) on stderr' });
 }
 
@@ -35,6 +44,7 @@ export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<Se
     managementGroupId: argv.mg,
     ...(argv.endpoint !== undefined ? { endpoint: argv.endpoint } : {}),
     ...(argv.location !== undefined ? { location: argv.location } : {}),
+    ...(argv.adopt ? { adopt: true } : {}),
     ...(argv.verbose ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
     ...extra,
   };
@@ -49,7 +59,8 @@ export function planCommand(io: CliIo, result: CommandResult): CommandModule {
         .option('markdown', { type: 'boolean', describe: 'Print the plan as Markdown (pull-request comment)' })
         .conflicts('json', 'markdown')
         .example('$0 plan --mg contoso', 'plan against the configured management group')
-        .example('$0 plan --mg contoso --markdown > plan.md', 'plan as a pull-request comment'),
+        .example('$0 plan --mg contoso --markdown > plan.md', 'plan as a pull-request comment')
+        .example('$0 plan --mg contoso --adopt', 'plan taking over same-named objects that have no ownership marker'),
     handler: async (raw) => {
       const argv = raw as unknown as PublisherArgs & { markdown?: boolean };
       const session = await openSession(sessionOptions(argv, io));

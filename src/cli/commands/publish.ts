@@ -1,12 +1,14 @@
 /**
  * `ztpolicy publish --mg ID`: shows the plan, then applies it. Deletions need confirmation: `--yes`, or an
  * answer on a terminal; without a TTY and without --yes a plan with deletions is refused (exit 2) before any
- * write. `--dry-run` = plan. Progress on stderr; the plan (or with --json the plan and the result) on stdout.
+ * write. A plan with blockers (an object another owner marked, or a same-named object without ztpolicy's marker
+ * while `--adopt` is not given) is refused with exit 2 before any write. `--dry-run` = plan. Progress on stderr; the plan (or with --json the plan and the result) on stdout.
  */
 import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { canonicalJson } from '../../compiler/canonical-json.js';
 import { BadInputError, ExitCode } from '../../errors.js';
+import { blockedError } from '../../publisher/executor.js';
 import { renderText } from '../../publisher/render.js';
 import { applySession, openSession, planSession } from '../../publisher/session.js';
 import type { CliIo, CommandResult } from '../main.js';
@@ -41,7 +43,8 @@ export function publishCommand(io: CliIo, result: CommandResult): CommandModule 
         .option('yes', { type: 'boolean', default: false, describe: 'Confirm deletions without asking (required when not on a TTY)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Only show the plan (same as ztpolicy plan)' })
         .option('remediate', { type: 'boolean', default: false, describe: 'Also create remediation tasks for deployIfNotExists/modify members' })
-        .example('$0 publish --mg contoso --yes', 'publish from a pipeline'),
+        .example('$0 publish --mg contoso --yes', 'publish from a pipeline')
+        .example('$0 publish --mg contoso --adopt', 'take over same-named objects without an ownership marker (after reviewing the plan)'),
     handler: async (raw) => {
       const argv = raw as unknown as PublishArgs;
       const session = await openSession(sessionOptions(argv, io, argv.remediate ? { remediate: true } : {}));
@@ -49,6 +52,8 @@ export function publishCommand(io: CliIo, result: CommandResult): CommandModule 
       const { plan } = await planSession(session, runId());
       const readRequests = session.gateway.counter.requests;
       if (!argv.json) io.stdout(renderText(plan));
+      // Blockers refuse even a plan with nothing else to change: an unowned object in the way is never "success".
+      if (!argv.dryRun && plan.blockers.length > 0) throw blockedError(plan);
       if (argv.dryRun || !plan.hasChanges) {
         if (argv.json) io.stdout(canonicalJson({ plan, applied: false, writes: 0, requests: readRequests }));
         if (!plan.hasChanges && !argv.dryRun) io.stderr(`Nothing to publish (${readRequests} request(s), 0 writes).\n`);
