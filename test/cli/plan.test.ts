@@ -54,6 +54,31 @@ describe('ztpolicy plan', () => {
     expect(emu.requests).toHaveLength(0);
   });
 
+  it('shows a same-named object without an ownership marker as a blocker with how to proceed (exit 1, no write)', async () => {
+    const generated = ws.readJson('generated/policyDefinitions/vm/zt-vm-03-managed-disks.json');
+    const path = '/providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policyDefinitions/zt-vm-03-managed-disks?api-version=2024-05-01';
+    await emu.call('PUT', path, { properties: { ...generated.properties, metadata: {} } });
+    try {
+      emu.resetRequests();
+      const r = await plan();
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(
+        "  x ZT5106 policy definition 'zt-vm-03-managed-disks' already exists at management group 'root' without a ztpolicy ownership marker (metadata.ztpolicyOwner); ztpolicy will not take it over unless told to\n" +
+          '      how to proceed: rename it in the sources, delete the existing object yourself if it is obsolete, or re-run with --adopt to take it over',
+      );
+      expect(r.stdout).not.toMatch(/update zt-vm-03-managed-disks/);
+      const md = await plan('--markdown');
+      expect(md.stdout).toMatch(/> \[!CAUTION\]\n> Publish will refuse:\n> - \*\*ZT5106\*\* policy definition 'zt-vm-03-managed-disks'.*How to proceed: .*--adopt/);
+      // With --adopt the plan takes it over instead: an update adding the marker, with a warning.
+      const adopt = await plan('--adopt');
+      expect(adopt.stdout).toMatch(/~ update zt-vm-03-managed-disks {2}\[adopted: it had no ownership marker\](?:\n {6}.*)*\n {6}\$\.metadata\.ztpolicyOwner: \(absent\) -> "contoso\/platform-policies"/);
+      expect(adopt.stdout).not.toMatch(/Blocked/);
+      expect(emu.writes()).toHaveLength(0);
+    } finally {
+      await emu.call('DELETE', path);
+    }
+  });
+
   it('refuses a plain-http endpoint that is not loopback (exit 2)', async () => {
     const r = await runCli(['plan', '--mg', 'root', '--endpoint', 'http://management.example.com', '--config', ws.configFile], { env: emulatorChildEnv(emu) });
     expect(r.code).toBe(2);

@@ -71,6 +71,75 @@ describe('ztpolicy publish', () => {
   });
 });
 
+describe('ztpolicy publish and objects it does not own', () => {
+  const ROOT = '/providers/Microsoft.Management/managementGroups/root';
+  const DEF = 'zt-stg-02-minimum-tls';
+  const defPath = (name: string) => `${ROOT}/providers/Microsoft.Authorization/policyDefinitions/${name}?api-version=2024-05-01`;
+  const stored = (e: ArmEmulator, name: string) =>
+    [...e.state.policyDefinitions.values()].find((d) => d.name === name) as { properties: { displayName: string; metadata?: Record<string, unknown> } } | undefined;
+
+  it('refuses (exit 2, 0 writes) a same-named definition without a marker unless --adopt, then takes it over with the marker', async () => {
+    const emu2 = await emulator({ token: TOKEN });
+    const ws2 = workspace();
+    const cli2 = (...args: string[]) =>
+      runCli([...args, '--mg', 'root', '--endpoint', emu2.url, '--config', ws2.configFile], { env: emulatorChildEnv(emu2, TOKEN) });
+    try {
+      // Someone created a definition by hand under the name ztpolicy generates, with no ownership marker.
+      const generated = ws2.readJson(`generated/policyDefinitions/storage/${DEF}.json`);
+      const seeded = await emu2.call('PUT', defPath(DEF), { properties: { ...generated.properties, displayName: 'Hand-made TLS check', metadata: { category: 'Storage' } } });
+      expect(seeded.status).toBe(201);
+      emu2.resetRequests();
+
+      const refused = await cli2('publish', '--yes');
+      expect(refused.code).toBe(2);
+      // The plan on stdout names the object, says it has no marker and how to proceed.
+      expect(refused.stdout).toMatch(/Blocked \(publish will refuse\):\n\s+x ZT5106 policy definition 'zt-stg-02-minimum-tls' already exists at management group 'root' without a ztpolicy ownership marker/);
+      expect(refused.stdout).toMatch(/how to proceed: rename it in the sources, delete the existing object yourself .*, or re-run with --adopt/);
+      expect(refused.stderr).toMatch(/error ZT5100: publish refused before any write/);
+      expect(refused.stderr).toMatch(/--adopt/);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      expect(emu2.writes()).toHaveLength(0);
+      expect(stored(emu2, DEF)!.properties.metadata).not.toHaveProperty('ztpolicyOwner');
+
+      const adopted = await cli2('publish', '--yes', '--adopt');
+      expect(adopted.code).toBe(0);
+      expect(adopted.stdout).toMatch(/~ update zt-stg-02-minimum-tls {2}\[adopted: it had no ownership marker\]/);
+      expect(adopted.stdout).toMatch(/\$\.metadata\.ztpolicyOwner: \(absent\) -> "contoso\/platform-policies"/);
+      expect(adopted.stdout).toMatch(/ZT5102 policyDefinition 'zt-stg-02-minimum-tls' exists without a ztpolicy ownership marker; --adopt/);
+      const after = stored(emu2, DEF)!;
+      expect(after.properties.metadata?.ztpolicyOwner).toBe('contoso/platform-policies');
+      expect(after.properties.displayName).toBe(generated.properties.displayName);
+
+      // Owned now: a plain re-run has nothing to do.
+      const again = await cli2('plan');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/No changes/);
+    } finally {
+      await emu2.close();
+      ws2.remove();
+    }
+  });
+
+  it('still refuses a definition another owner marked, --adopt included (exit 2, 0 writes)', async () => {
+    const emu2 = await emulator({ token: TOKEN });
+    const ws2 = workspace();
+    try {
+      const generated = ws2.readJson(`generated/policyDefinitions/storage/${DEF}.json`);
+      await emu2.call('PUT', defPath(DEF), { properties: { ...generated.properties, metadata: { ztpolicyOwner: 'fabrikam/other-repo' } } });
+      emu2.resetRequests();
+      const r = await runCli(['publish', '--yes', '--adopt', '--mg', 'root', '--endpoint', emu2.url, '--config', ws2.configFile], { env: emulatorChildEnv(emu2, TOKEN) });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/x ZT5101 policyDefinition 'zt-stg-02-minimum-tls' at management group 'root' belongs to owner 'fabrikam\/other-repo'/);
+      expect(r.stderr).toMatch(/error ZT5100: publish refused before any write/);
+      expect(emu2.writes()).toHaveLength(0);
+      expect(stored(emu2, DEF)!.properties.metadata?.ztpolicyOwner).toBe('fabrikam/other-repo');
+    } finally {
+      await emu2.close();
+      ws2.remove();
+    }
+  });
+});
+
 describe('ztpolicy publish killed mid-run', () => {
   it('converges on re-run with no duplicate role assignments', async () => {
     const { spawn } = await import('node:child_process');
