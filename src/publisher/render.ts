@@ -37,8 +37,48 @@ function label(item: PlanItem): string {
   }
 }
 
-function changeLine(c: FieldChange): string {
-  return `${c.path}: ${short(c.before)} -> ${short(c.after)}`;
+const MEMBER_KEY = 'policyDefinitionReferenceId';
+
+type Member = Record<string, unknown>;
+
+function members(v: unknown): Map<string, Member> | undefined {
+  if (v === undefined) return new Map();
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'object' && x !== null && typeof (x as Member)[MEMBER_KEY] === 'string')) return undefined;
+  return new Map(v.map((x) => [(x as Member)[MEMBER_KEY] as string, x as Member]));
+}
+
+const same = (a: unknown, b: unknown) => a === b || (a !== undefined && b !== undefined && canonicalJson(a as never) === canonicalJson(b as never));
+
+/**
+ * An initiative's member list changes as a whole array in the normalized diff; printed as one before -> after line
+ * it is unreadable (both sides truncate to the same first member). Per member, by policyDefinitionReferenceId, a
+ * reviewer sees which control was added, removed or re-parameterized.
+ */
+function memberLines(c: FieldChange): { path: string; before?: unknown; after?: unknown; note?: string }[] | undefined {
+  const before = members(c.before);
+  const after = members(c.after);
+  if (!before || !after || (c.before === undefined && c.after === undefined)) return undefined;
+  const out: { path: string; before?: unknown; after?: unknown; note?: string }[] = [];
+  for (const [id, b] of before) {
+    const a = after.get(id);
+    const at = `${c.path}['${id}']`;
+    if (!a) {
+      out.push({ path: at, note: 'member removed' });
+      continue;
+    }
+    for (const k of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
+      if (!same(b[k], a[k])) out.push({ path: `${at}.${k}`, before: b[k], after: a[k] });
+    }
+  }
+  for (const [id, a] of after) if (!before.has(id)) out.push({ path: `${c.path}['${id}']`, note: `member added: ${short(a.policyDefinitionId)}` });
+  if (out.length === 0) out.push({ path: c.path, note: 'members reordered' });
+  return out;
+}
+
+function changeLines(c: FieldChange): string[] {
+  const m = memberLines(c);
+  if (!m) return [`${c.path}: ${short(c.before)} -> ${short(c.after)}`];
+  return m.map((x) => (x.note !== undefined ? `${x.path}: ${x.note}` : `${x.path}: ${short(x.before)} -> ${short(x.after)}`));
 }
 
 export function summaryLine(plan: Plan): string {
@@ -60,7 +100,7 @@ export function renderText(plan: Plan): string {
       if (i.action === 'no-op') continue;
       out.push(`  ${SYMBOL[i.action]} ${i.action} ${label(i)}${i.reason ? `  [${i.reason}]` : ''}`);
       if (i.action === 'update' || (i.action === 'create' && (kind === 'pricing' || kind === 'roleAssignment'))) {
-        for (const c of i.changes) out.push(`      ${changeLine(c)}`);
+        for (const c of i.changes) for (const line of changeLines(c)) out.push(`      ${line}`);
       }
     }
     if (unchanged > 0) out.push(`  = ${unchanged} unchanged`);
@@ -120,6 +160,17 @@ export function renderMarkdown(plan: Plan): string {
       if (i.action === 'update' || (i.action === 'create' && (kind === 'pricing' || kind === 'roleAssignment'))) {
         out.push('  ```diff');
         for (const c of i.changes) {
+          const m = memberLines(c);
+          if (m) {
+            for (const x of m) {
+              if (x.note !== undefined) out.push(`  ${x.note.startsWith('member removed') ? '-' : x.note.startsWith('member added') ? '+' : ' '} ${x.path}: ${x.note}`);
+              else {
+                if (x.before !== undefined) out.push(`  - ${x.path}: ${short(x.before, 160)}`);
+                if (x.after !== undefined) out.push(`  + ${x.path}: ${short(x.after, 160)}`);
+              }
+            }
+            continue;
+          }
           if (c.before !== undefined) out.push(`  - ${c.path}: ${short(c.before, 160)}`);
           if (c.after !== undefined) out.push(`  + ${c.path}: ${short(c.after, 160)}`);
         }

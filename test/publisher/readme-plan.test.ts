@@ -1,0 +1,89 @@
+/**
+ * The plan a reviewer sees, made for real: the repo's own generated/ and ztpolicy.config.json published to the ARM
+ * emulator through the real SDK clients, then a realistic pull request (Defender for Servers moved from P2 to P1
+ * for cost, and control ZT-VM-13 retired from the sources), planned and rendered with the real renderer. The
+ * README shows this output; set README_PLAN=1 to print it.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/io/paths.js';
+import { renderText } from '../../src/publisher/render.js';
+import { applySession, planSession } from '../../src/publisher/session.js';
+import type { ArmEmulator } from '../emulator/index.js';
+import { emulator, session, type Workspace } from './helpers.js';
+
+const RETIRED = 'zt-vm-13-no-public-ip-on-nic';
+
+function repoWorkspace(): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), 'ztpolicy-readme-'));
+  cpSync(join(packageRoot(), 'generated'), join(dir, 'generated'), { recursive: true });
+  cpSync(join(packageRoot(), 'ztpolicy.config.json'), join(dir, 'ztpolicy.config.json'));
+  const ws: Workspace = {
+    dir,
+    configFile: join(dir, 'ztpolicy.config.json'),
+    readJson: (rel) => JSON.parse(readFileSync(join(dir, rel), 'utf8')),
+    writeJson: (rel, value) => writeFileSync(join(dir, rel), `${JSON.stringify(value, null, 2)}\n`),
+    editJson: (rel, edit) => {
+      const v = ws.readJson(rel);
+      edit(v);
+      ws.writeJson(rel, v);
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  return ws;
+}
+
+let emu: ArmEmulator;
+let ws: Workspace;
+beforeAll(async () => {
+  emu = await emulator();
+  ws = repoWorkspace();
+});
+afterAll(async () => {
+  await emu.close();
+  ws.remove();
+});
+
+describe('the README plan', () => {
+  it('publishes the repo content, then plans a realistic change as a reviewer sees it', async () => {
+    const first = await session(emu, ws);
+    const { plan: initial } = await planSession(first, 'readme1');
+    expect(initial.blockers).toEqual([]);
+    await applySession(first, initial);
+    expect((await planSession(await session(emu, ws))).plan.hasChanges).toBe(false);
+
+    // The pull request: Servers P2 -> P1, and ZT-VM-13 removed from the sources (as `npm run build` would emit it).
+    ws.editJson('ztpolicy.config.json', (c) => {
+      c.defender.plans.VirtualMachines.subPlan = 'P1';
+    });
+    ws.editJson('generated/manifest.json', (m) => {
+      m.definitions = m.definitions.filter((d: { name: string }) => d.name !== RETIRED);
+    });
+    for (const set of ['zt-vm', 'zt-zero-trust']) {
+      ws.editJson(`generated/policySetDefinitions/${set}.json`, (s) => {
+        s.properties.policyDefinitions = s.properties.policyDefinitions.filter((r: { policyDefinitionReferenceId: string }) => r.policyDefinitionReferenceId !== RETIRED);
+      });
+    }
+    emu.resetRequests();
+    const { plan } = await planSession(await session(emu, ws));
+    expect(emu.writes()).toHaveLength(0);
+    const text = renderText(plan);
+    if (process.env.README_PLAN) process.stdout.write(`\n----- README plan -----\n${text}----- end -----\n`);
+
+    // What the reviewer must be able to read off the plan (independent of the renderer: the edits above).
+    expect(text).toMatch(/^Plan for management group 'root' \(tenant 00000000-0000-4000-8000-0000000a2e00\), owner 'contoso\/platform-policies'\n/);
+    expect(text).toContain(`  - delete ${RETIRED}  [owned by this repo and no longer generated (or replaced by a new version)]`);
+    // The set diff names the retired member instead of two truncated arrays.
+    for (const set of ['zt-vm', 'zt-zero-trust']) {
+      expect(text).toMatch(new RegExp(`~ update ${set}\\n(?: {6}.*\\n)* {6}\\$\\.policyDefinitions\\['${RETIRED}'\\]: member removed\\n`));
+    }
+    expect(text).not.toMatch(/\$\.policyDefinitions: \[/);
+    const subs = [...new Set(plan.items.flatMap((i) => (i.kind === 'pricing' ? [i.subscriptionId] : [])))];
+    expect(subs.length).toBeGreaterThan(0);
+    for (const sub of subs) expect(text).toContain(`  ~ update VirtualMachines on subscription ${sub}\n      $.subPlan: "P2" -> "P1"\n`);
+    expect(plan.summary).toMatchObject({ create: 0, update: 2 + subs.length, delete: 1 });
+    expect(text).toMatch(/\nPlan: 0 to create, \d+ to update, 1 to delete, \d+ unchanged\.\n$/);
+  });
+});
