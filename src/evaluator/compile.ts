@@ -15,7 +15,7 @@ import {
   type AliasSource,
   type EvaluatorResourceType,
 } from './aliases.js';
-import { EvaluationError, EvaluatorCode, PolicyDefinitionError } from './errors.js';
+import { EvaluationError, EvaluatorCode, ParameterValueError, PolicyDefinitionError } from './errors.js';
 import { checkFunctions, isExpression, parseExpression, type ExprNode } from './expression-parser.js';
 import {
   collect,
@@ -58,6 +58,7 @@ export interface ResolvedOptions extends OperatorOptions {
   readonly defaultMode: 'all' | 'indexed';
   readonly modifyAddExisting: 'skip' | 'deny';
   readonly opaqueHashFunctions: boolean;
+  readonly strictParameters: boolean;
   readonly trace: boolean;
   readonly now: () => Date;
 }
@@ -76,6 +77,7 @@ export function resolveOptions(o: EvaluatorOptions = {}): ResolvedOptions {
     defaultMode: o.defaultMode ?? 'all',
     modifyAddExisting: o.modifyAddExisting ?? 'skip',
     opaqueHashFunctions: o.opaqueHashFunctions ?? false,
+    strictParameters: o.strictParameters ?? true,
     trace: o.trace ?? true,
     now: typeof now === 'function' ? now : now instanceof Date ? () => now : () => new Date(),
   };
@@ -444,8 +446,9 @@ function paramValue(s: State, key: string, name: string): unknown {
     });
   }
   if ('missing' in p) {
-    throw new PolicyDefinitionError(EvaluatorCode.parameter, `parameter '${p.name}' has no value and no defaultValue`, {
-      hint: `pass parameters: { ${p.name}: ... }`,
+    // Only reachable with strictParameters: false (strict mode refuses the parameters object up front).
+    throw new ParameterValueError(EvaluatorCode.parameterMissing, `parameter '${p.name}' has no value and no defaultValue`, [p.name], {
+      hint: `pass parameters: { ${p.name}: ... } or declare a defaultValue`,
     });
   }
   return p.value;
@@ -1157,6 +1160,16 @@ export class CompiledPolicy {
     this.resourceTypes = requiredTypes(rule[ifKey]);
   }
 
+  /**
+   * Checks assignment parameter values against the declared parameters the way Azure checks an assignment
+   * (required value, allowedValues, type) and throws ParameterValueError (ZT5007/ZT5008/ZT5009) when Azure would
+   * refuse it. Cached per parameters object, so calling it before a loop costs nothing in the loop.
+   */
+  checkParameters(values?: Record<string, unknown>): void {
+    this.paramsFor(values);
+  }
+
+  /** Resolved values; built (and checked) once per parameters object: a WeakMap keeps the hot path a lookup. */
   private paramsFor(values: Record<string, unknown> | undefined): Run['params'] {
     if (!values) return (this.emptyParams ??= this.buildParams(undefined));
     let p = this.paramCache.get(values);
@@ -1172,15 +1185,33 @@ export class CompiledPolicy {
       for (const [k, v] of given) out.set(k, { value: v });
       return out;
     }
+    const strict = this.options.strictParameters;
+    const missing: string[] = [];
     for (const [k, { name, decl }] of this.declared) {
       if (given.has(k)) {
         let v = given.get(k);
         // ARM parameter files wrap values: { "p": { "value": ... } }.
         if (isObject(v) && Object.keys(v).length === 1 && 'value' in v && fold(decl.type ?? '') !== 'object') v = v['value'];
+        if (strict) checkType(name, decl, v);
         checkAllowed(name, decl, v);
         out.set(k, { value: v });
       } else if (decl.defaultValue !== undefined) out.set(k, { value: decl.defaultValue });
-      else out.set(k, { missing: true, name });
+      else {
+        out.set(k, { missing: true, name });
+        missing.push(name);
+      }
+    }
+    // Semantics note §2 (evaluator contract): assignment value -> defaultValue -> error. Azure refuses to create
+    // an assignment that leaves a parameter without defaultValue unset, whether or not the rule would read it
+    // for a given resource (e.g. only inside an existenceCondition), so strict mode reports it up front.
+    if (strict && missing.length > 0) {
+      const list = missing.map((m) => `'${m}'`).join(', ');
+      throw new ParameterValueError(
+        EvaluatorCode.parameterMissing,
+        `${missing.length === 1 ? 'parameter' : 'parameters'} ${list} ${missing.length === 1 ? 'has' : 'have'} no value and no defaultValue; Azure refuses such an assignment`,
+        missing,
+        { hint: `pass a value in parameters (e.g. { ${missing.map((m) => `"${m}": ...`).join(', ')} }) or declare a defaultValue in the definition` },
+      );
     }
     return out;
   }
@@ -1204,6 +1235,9 @@ export class CompiledPolicy {
     const warnings: string[] = [];
     // Results share one frozen empty array when there is nothing to report (keeps the hot path allocation-free).
     const base: Out = { trace, warnings };
+    // Parameters first (cached per parameters object): an assignment Azure would refuse has no results at all,
+    // not even NotApplicable ones.
+    const params = this.paramsFor(run.parameters);
 
     // Mode (Learn, definition basics): Indexed evaluates only types supporting tags and location.
     if (opts.applicability && (!modeApplies(this.mode, typeStr, doc, tctx) || (this.hasLocationCondition && tctx.typeLower === 'microsoft.resources/subscriptions'))) {
@@ -1212,7 +1246,7 @@ export class CompiledPolicy {
     }
 
     const runState: Run = {
-      params: this.paramsFor(run.parameters),
+      params,
       ctxCache: undefined,
       ctxInput: { doc, run: apiVersion === run.apiVersion ? run : { ...run, apiVersion }, name: this.name },
       env: contextClock(run.context, opts),
@@ -1395,11 +1429,54 @@ function checkAllowed(name: string, decl: DefinitionParameter, value: unknown): 
   const isArrayParam = fold(decl.type ?? '') === 'array';
   const items = isArrayParam && Array.isArray(value) && !allowed.some((a) => Array.isArray(a)) ? value : [value];
   for (const item of items) {
+    // Case-sensitive JSON deep equality: semantics note §2 ([PAR] DOC: "allowedValues is checked
+    // case-sensitively at assignment time"), so 'deny' is refused when only 'Deny' is allowed.
     if (!allowed.some((a) => deepEqual(a, item))) {
-      throw new PolicyDefinitionError(EvaluatorCode.parameter, `parameter '${name}': ${preview(item)} is not one of its allowedValues ${preview(allowed)}`, {
-        hint: 'Azure rejects such an assignment; allowedValues are compared case-sensitively',
+      throw new ParameterValueError(EvaluatorCode.parameterNotAllowed, `parameter '${name}': ${preview(item)} is not one of its allowedValues ${preview(allowed)}`, [name], {
+        hint: `Azure refuses such an assignment; pass one of ${preview(allowed)} (compared case-sensitively)`,
       });
     }
+  }
+}
+
+/**
+ * Semantics note §2 ([PAR]): parameter types are string, array, object, boolean, integer, float, dateTime, written
+ * in any case. Azure validates an assignment value against the declared type; this is the cheap JSON-level check
+ * (a dateTime is a string Date.parse reads; a float accepts any JSON number, an integer only whole numbers).
+ * null and unknown type names are not checked (what ARM does with them is not documented).
+ */
+function checkType(name: string, decl: DefinitionParameter, value: unknown): void {
+  if (value === null || value === undefined || typeof decl.type !== 'string') return;
+  let ok: boolean;
+  switch (fold(decl.type)) {
+    case 'string':
+      ok = typeof value === 'string';
+      break;
+    case 'integer':
+      ok = typeof value === 'number' && Number.isInteger(value);
+      break;
+    case 'float':
+      ok = typeof value === 'number' && Number.isFinite(value);
+      break;
+    case 'boolean':
+      ok = typeof value === 'boolean';
+      break;
+    case 'array':
+      ok = Array.isArray(value);
+      break;
+    case 'object':
+      ok = isObject(value);
+      break;
+    case 'datetime':
+      ok = typeof value === 'string' && !Number.isNaN(Date.parse(value));
+      break;
+    default:
+      return;
+  }
+  if (!ok) {
+    throw new ParameterValueError(EvaluatorCode.parameterType, `parameter '${name}' is declared ${decl.type} but its value ${preview(value)} is ${typeName(value)}`, [name], {
+      hint: `Azure refuses such an assignment; pass a ${decl.type} value for '${name}'`,
+    });
   }
 }
 

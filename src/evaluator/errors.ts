@@ -19,6 +19,15 @@ export const EvaluatorCode = {
   unsupportedMode: 'ZT5005',
   /** Alias catalog input is malformed. */
   aliasCatalog: 'ZT5006',
+  /**
+   * A declared parameter has neither an assignment value nor a defaultValue. Azure refuses such an assignment
+   * (the PUT fails: a required parameter needs a value), so it is reported before any resource is evaluated.
+   */
+  parameterMissing: 'ZT5007',
+  /** An assignment value is not one of the parameter's allowedValues (Azure refuses the assignment). */
+  parameterNotAllowed: 'ZT5008',
+  /** An assignment value does not have the parameter's declared type (Azure refuses the assignment). */
+  parameterType: 'ZT5009',
   /** Runtime: a template function failed (bad argument, out of range…). */
   functionFailed: 'ZT5101',
   /** Runtime: ordering operator over incompatible types, or a null right operand. */
@@ -34,6 +43,21 @@ export class PolicyDefinitionError extends BadInputError {
   constructor(code: string, message: string, options: { hint?: string; jsonPath?: string; file?: string } = {}) {
     super(code, message, options);
     this.name = 'PolicyDefinitionError';
+  }
+}
+
+/**
+ * The assignment's parameter values do not fit the definition's declared parameters (no value for a required
+ * parameter, a value outside allowedValues, a value of the wrong type): Azure would refuse the assignment, so
+ * there is nothing to evaluate. A PolicyDefinitionError (bad input, exit 2) with code ZT5007/ZT5008/ZT5009;
+ * `parameters` names the offending parameters as the definition declares them.
+ */
+export class ParameterValueError extends PolicyDefinitionError {
+  readonly parameters: readonly string[];
+  constructor(code: string, message: string, parameters: readonly string[], options: { hint?: string; jsonPath?: string; file?: string } = {}) {
+    super(code, message, options);
+    this.name = 'ParameterValueError';
+    this.parameters = parameters;
   }
 }
 

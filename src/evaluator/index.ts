@@ -22,7 +22,7 @@ export type { ExprNode, LiteralValue } from './expression-parser.js';
 export { aliasSourceFromJson, layeredAliasSource } from './aliases.js';
 export type { AliasSource, EvaluatorAlias, EvaluatorResourceType } from './aliases.js';
 export { FUNCTIONS } from './functions.js';
-export { EvaluatorCode, PolicyDefinitionError, EvaluationError } from './errors.js';
+export { EvaluatorCode, PolicyDefinitionError, ParameterValueError, EvaluationError } from './errors.js';
 export type * from './types.js';
 export { applyMutations } from './mutate.js';
 export type { MutationOutcome } from './mutate.js';

@@ -125,6 +125,13 @@ export interface EvaluatorOptions {
   now?: Date | (() => Date);
   /** Use the alias catalog vendored with ztpolicy underneath the given one (default true). */
   bundledAliases?: boolean;
+  /**
+   * Check the assignment's parameter values up front, as Azure does when the assignment is created (default
+   * true): every declared parameter without defaultValue needs a value (ZT5007) and a value must have the
+   * declared type (ZT5009). false: a parameter without value is an error only when the rule reads it (the
+   * lenient behaviour of rule-only tools). allowedValues (ZT5008) are checked either way.
+   */
+  strictParameters?: boolean;
 }
 
 export interface DefinitionParameter {

@@ -3,7 +3,7 @@
  * (Learn pages cited in shared/design/policy-semantics.md) or the ambiguity-register default it names.
  */
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, evaluatePolicy } from '../../src/evaluator/index.js';
+import { compilePolicy, evaluatePolicy, ParameterValueError, PolicyDefinitionError } from '../../src/evaluator/index.js';
 import type { EvaluateInput, EvaluationResult } from '../../src/evaluator/types.js';
 import { ZtError } from '../../src/errors.js';
 
@@ -320,7 +320,7 @@ describe('malformed rules throw coded errors', () => {
   it('an undeclared parameter is rejected; a declared one without value or default is a parameter error', () => {
     const def = (params: Record<string, { type?: string }>) => ({ properties: { mode: 'All', parameters: params, policyRule: deny({ field: 'location', notIn: "[parameters('allowed')]" }) } });
     expect(codeOf(() => evaluatePolicy({ definition: def({}), resource: {} }))).toBe('ZT5004');
-    expect(codeOf(() => evaluatePolicy({ definition: def({ allowed: { type: 'Array' } }), resource: { location: 'x' } }))).toBe('ZT5004');
+    expect(codeOf(() => evaluatePolicy({ definition: def({ allowed: { type: 'Array' } }), resource: { location: 'x' } }))).toBe('ZT5007');
   });
   it('an assignment value outside allowedValues is rejected (case-sensitive; array parameters per element)', () => {
     const def = {
@@ -329,8 +329,8 @@ describe('malformed rules throw coded errors', () => {
         policyRule: { if: { field: 'location', notIn: "[parameters('locs')]" }, then: { effect: "[parameters('effect')]" } },
       },
     };
-    expect(codeOf(() => evaluatePolicy({ definition: def, resource: {}, parameters: { effect: 'deny' } }))).toBe('ZT5004');
-    expect(codeOf(() => evaluatePolicy({ definition: def, resource: {}, parameters: { effect: 'Deny', locs: ['eastus', 'northeurope'] } }))).toBe('ZT5004');
+    expect(codeOf(() => evaluatePolicy({ definition: def, resource: {}, parameters: { effect: 'deny' } }))).toBe('ZT5008');
+    expect(codeOf(() => evaluatePolicy({ definition: def, resource: {}, parameters: { effect: 'Deny', locs: ['eastus', 'northeurope'] } }))).toBe('ZT5008');
     expect(evaluatePolicy({ definition: def, resource: { location: 'x' }, parameters: { effect: 'Deny', locs: ['westus'] } }).effect).toBe('deny');
   });
   it('parameters: assignment value, ARM { value } wrapper, declared default', () => {
@@ -497,5 +497,144 @@ describe('compilePolicy', () => {
   });
   it('a resource that is not an object is bad input', () => {
     expect(codeOf(() => ev(deny({ field: 'name', equals: 'x' }), 'nope'))).toBe('ZT5003');
+  });
+});
+
+/**
+ * Semantics note §2 (Parameters, evaluator contract): assignment value -> defaultValue -> error, checked the way
+ * Azure checks an assignment (it refuses one that leaves a required parameter unset, passes a value outside
+ * allowedValues, or a value of the wrong type), so the error comes before, and regardless of, any resource.
+ */
+describe('assignment parameters are checked up front, as Azure checks the assignment', () => {
+  const workspace = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-mgmt/providers/Microsoft.OperationalInsights/workspaces/law';
+  // Shaped like ZT-MON-01: the required parameter is read only inside the existenceCondition.
+  const aine = {
+    properties: {
+      mode: 'All',
+      parameters: {
+        logAnalytics: { type: 'String' },
+        effect: { type: 'String', defaultValue: 'AuditIfNotExists', allowedValues: ['AuditIfNotExists', 'Disabled'] },
+      },
+      policyRule: {
+        if: { field: 'type', equals: 'Microsoft.Resources/subscriptions' },
+        then: {
+          effect: "[parameters('effect')]",
+          details: {
+            type: 'Microsoft.Insights/diagnosticSettings',
+            existenceCondition: { field: 'Microsoft.Insights/diagnosticSettings/workspaceId', equals: "[parameters('logAnalytics')]" },
+          },
+        },
+      },
+    },
+  };
+  const sub = { id: '/subscriptions/00000000-0000-0000-0000-000000000001', type: 'Microsoft.Resources/subscriptions', name: '00000000-0000-0000-0000-000000000001' };
+  const caught = (f: () => unknown): ParameterValueError => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof ParameterValueError) return e;
+      throw e;
+    }
+    throw new Error('expected a ParameterValueError, nothing was thrown');
+  };
+
+  it('a required parameter without value is ZT5007 even when no related resource makes the rule read it', () => {
+    const e = caught(() => evaluatePolicy({ definition: aine, resource: sub, related: () => [] }));
+    expect(e.code).toBe('ZT5007');
+    expect(e).toBeInstanceOf(PolicyDefinitionError);
+    expect(e.exitCode).toBe(2);
+    expect(e.parameters).toEqual(['logAnalytics']);
+    expect(e.message).toMatch(/'logAnalytics'/);
+    expect(e.hint).toMatch(/parameters/);
+    expect(e.hint).toMatch(/defaultValue/);
+    // A resource the rule does not apply to does not hide it either: the assignment itself is refused.
+    expect(codeOf(() => evaluatePolicy({ definition: aine, resource: { type: 'Microsoft.Compute/virtualMachines', name: 'vm' } }))).toBe('ZT5007');
+    // compiled.checkParameters reports it without any resource.
+    expect(codeOf(() => compilePolicy(aine).checkParameters({}))).toBe('ZT5007');
+  });
+
+  it('names every parameter that is missing', () => {
+    const def = { properties: { parameters: { a: { type: 'String' }, b: { type: 'Array' }, c: { type: 'String', defaultValue: 'x' } }, policyRule: { if: { field: 'name', equals: "[parameters('a')]" }, then: { effect: 'audit' } } } };
+    expect(caught(() => evaluatePolicy({ definition: def, resource: { name: 'n' } })).parameters).toEqual(['a', 'b']);
+    expect(caught(() => evaluatePolicy({ definition: def, resource: { name: 'n' }, parameters: { A: 'n' } })).parameters).toEqual(['b']);
+  });
+
+  it('with the value supplied (plain or ARM { value } wrapper, any name case) the rule runs', () => {
+    const related = () => [{ type: 'Microsoft.Insights/diagnosticSettings', name: 'd', properties: { workspaceId: workspace } }];
+    expect(evaluatePolicy({ definition: aine, resource: sub, parameters: { logAnalytics: workspace }, related }).compliance).toBe('Compliant');
+    expect(evaluatePolicy({ definition: aine, resource: sub, parameters: { LOGANALYTICS: { value: workspace } }, related: () => [] })).toMatchObject({ effect: 'auditifnotexists', compliance: 'NonCompliant' });
+  });
+
+  it('the declared defaultValue is used when no value is given', () => {
+    // effect has a default and is not passed: the assignment is valid and the default decides the effect.
+    const r = evaluatePolicy({ definition: aine, resource: sub, parameters: { logAnalytics: workspace }, related: () => [] });
+    expect(r.effectAsWritten).toBe('AuditIfNotExists');
+    const def = { properties: { parameters: { tagName: { type: 'String', defaultValue: 'owner' } }, policyRule: { if: { field: "[concat('tags[', parameters('tagName'), ']')]", exists: false }, then: { effect: 'deny' } } } };
+    expect(evaluatePolicy({ definition: def, resource: { name: 'x', tags: {} } }).effect).toBe('deny');
+    expect(evaluatePolicy({ definition: def, resource: { name: 'x', tags: { owner: 'me' } } }).effect).toBeUndefined();
+  });
+
+  it('a value outside allowedValues is ZT5008, compared case-sensitively as Azure does at assignment time', () => {
+    const e = caught(() => evaluatePolicy({ definition: aine, resource: sub, parameters: { logAnalytics: workspace, effect: 'Deny' } }));
+    expect([e.code, e.parameters]).toEqual(['ZT5008', ['effect']]);
+    expect(e.hint).toMatch(/AuditIfNotExists/);
+    expect(codeOf(() => evaluatePolicy({ definition: aine, resource: sub, parameters: { logAnalytics: workspace, effect: 'disabled' } }))).toBe('ZT5008');
+    expect(codeOf(() => evaluatePolicy({ definition: aine, resource: sub, parameters: { logAnalytics: workspace, effect: 'Disabled' }, related: () => [] }))).toBeUndefined();
+  });
+
+  it.each([
+    ['String', 42],
+    ['String', ['a']],
+    ['Integer', '5'],
+    ['Integer', 1.5],
+    ['Float', 'x'],
+    ['Boolean', 'true'],
+    ['Array', 'eastus'],
+    ['Object', ['a']],
+    ['object', 'x'],
+    ['DateTime', 'not a date'],
+    ['DateTime', 20260101],
+  ])('a %s parameter given %j is ZT5009', (type, value) => {
+    const def = { properties: { parameters: { p: { type } }, policyRule: { if: { field: 'name', equals: 'x' }, then: { effect: 'audit' } } } };
+    const e = caught(() => evaluatePolicy({ definition: def, resource: { name: 'x' }, parameters: { p: value } }));
+    expect([e.code, e.parameters]).toEqual(['ZT5009', ['p']]);
+    expect(e.message).toContain(type);
+  });
+
+  it.each([
+    ['String', 'x'],
+    ['Integer', 5],
+    ['Float', 1.5],
+    ['Float', 2],
+    ['Boolean', false],
+    ['Array', []],
+    ['Object', { a: 1 }],
+    ['DateTime', '2026-01-01T00:00:00.0000000Z'],
+  ])('a %s parameter accepts %j', (type, value) => {
+    const def = { properties: { parameters: { p: { type } }, policyRule: { if: { field: 'name', equals: 'x' }, then: { effect: 'audit' } } } };
+    expect(evaluatePolicy({ definition: def, resource: { name: 'x' }, parameters: { p: value } }).effect).toBe('audit');
+  });
+
+  it('strictParameters: false keeps the lenient behaviour (an error only where the rule reads the parameter)', () => {
+    const options = { strictParameters: false };
+    expect(evaluatePolicy({ definition: aine, resource: sub, related: () => [], options }).effect).toBe('auditifnotexists');
+    const related = () => [{ type: 'Microsoft.Insights/diagnosticSettings', name: 'd', properties: { workspaceId: workspace } }];
+    expect(codeOf(() => evaluatePolicy({ definition: aine, resource: sub, related, options }))).toBe('ZT5007');
+    // allowedValues stay checked: they are part of the definition, not of strictness.
+    expect(codeOf(() => evaluatePolicy({ definition: aine, resource: sub, parameters: { effect: 'Deny' }, options }))).toBe('ZT5008');
+  });
+
+  it('the check runs once per parameters object, not per resource', () => {
+    const policy = compilePolicy(aine, { trace: false });
+    const params = { logAnalytics: workspace };
+    // A getter counts how often the parameters object is read: a reused object is resolved once.
+    let reads = 0;
+    const counted = Object.defineProperty({}, 'logAnalytics', { enumerable: true, get: () => (reads++, params.logAnalytics) }) as Record<string, unknown>;
+    for (let i = 0; i < 5; i++) policy.evaluate(sub, { parameters: counted, related: () => [] });
+    expect(reads).toBe(1);
+    // A refused object is refused every time (errors are not cached as values).
+    const bad = {};
+    expect(codeOf(() => policy.evaluate(sub, { parameters: bad }))).toBe('ZT5007');
+    expect(codeOf(() => policy.evaluate(sub, { parameters: bad }))).toBe('ZT5007');
   });
 });
