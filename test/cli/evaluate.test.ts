@@ -248,7 +248,10 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
   });
 
   it('evaluates every generated definition on a folder of single ARM documents (test/fixtures/resources)', async () => {
-    const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--json']);
+    // ZT-MON-01 declares logAnalytics without a default: Azure refuses an assignment without it, so pass one.
+    const defParams = join(tmp, 'definition-params.json');
+    writeFileSync(defParams, JSON.stringify({ logAnalytics: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central` } }));
+    const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--parameters', defParams, '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
     const denied = (name: string) =>
       report.policies
@@ -264,6 +267,20 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     expect(denied('zt-hub-01-firewall-premium')).toEqual(['Microsoft.Network/azureFirewalls/standard.json']);
     const allDenied = report.policies.flatMap((p) => p.members.flatMap((m) => m.findings.filter((f) => f.outcome === 'denied').map((f) => f.file)));
     expect(allDenied.filter((f) => f.endsWith('/compliant.json'))).toEqual([]);
+    expect(run.code).toBe(1);
+  });
+
+  it('reports a definition whose required parameter has no value as a per-policy problem (ZT5007), even with no candidate resource', async () => {
+    // Azure refuses an assignment that leaves a parameter without defaultValue unset (semantics note §2); the
+    // fixtures hold no subscription, so no resource would ever have made the rule read logAnalytics.
+    const mon01 = join(generated, 'policyDefinitions/monitoring/zt-mon-01-activity-log-to-workspace.json');
+    const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--json']);
+    const report = JSON.parse(run.stdout) as EvaluateReport;
+    expect(report.problems.map((p) => [p.file, p.code, p.severity])).toEqual([[mon01, 'ZT5007', 'error']]);
+    expect(report.problems[0]?.message).toMatch(/zt-mon-01-activity-log-to-workspace.*'logAnalytics'/);
+    expect(report.problems[0]?.hint).toMatch(/defaultValue/);
+    // The other policies still run: the denies decide the exit code.
+    expect(report.summary.denied).toBeGreaterThan(0);
     expect(run.code).toBe(1);
   });
 

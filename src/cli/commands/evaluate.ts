@@ -285,6 +285,10 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
       try {
         // Compile once per member (rule -> closures), evaluate against every candidate resource.
         compiled = compilePolicy(member.definition.document as PolicyDefinitionInput, { trace: false });
+        // The member's parameter values as Azure checks an assignment (ZT5007 required parameter without value,
+        // ZT5008 outside allowedValues, ZT5009 wrong type): reported per policy even when no resource is a
+        // candidate; cached per parameters object, so the evaluations below do not repeat it.
+        compiled.checkParameters(member.parameters);
       } catch (error) {
         // A malformed definition (PolicyDefinitionError) is bad input: report it, go on. Anything else is a bug.
         if (!isZtError(error)) throw error;

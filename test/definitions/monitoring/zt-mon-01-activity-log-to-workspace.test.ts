@@ -40,5 +40,8 @@ describe('ZT-MON-01 activity log to the central workspace', () => {
   it('needs the workspace: evaluating without logAnalytics is an error, not a silent pass', () => {
     // Azure refuses an assignment that leaves a parameter without default unset (MissingPolicyParameter).
     expect(() => expectPolicy(control).evaluate(sub, { related: [diagnosticSetting(sub.id, { workspaceId: central })] })).toThrow(/logAnalytics/);
+    // Also when no diagnostic setting exists (the rule would never read the parameter): ZT5007, not a silent
+    // auditIfNotExists from an assignment Azure would not create.
+    expect(() => expectPolicy(control).evaluate(sub, { related: [] })).toThrow(expect.objectContaining({ code: 'ZT5007', parameters: ['logAnalytics'] }));
   });
 });
