@@ -48,6 +48,7 @@ export {
   POLICY_FUNCTIONS,
   EvaluatorCode,
   PolicyDefinitionError,
+  ParameterValueError,
   EvaluationError,
 } from './evaluator/index.js';
 export type { PolicyIndex, IndexedResult, MutationOutcome } from './evaluator/index.js';
