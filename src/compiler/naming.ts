@@ -18,7 +18,8 @@ const FORBIDDEN = /[<>*%&:\\?.+/\u0000-\u001f]/;
  */
 export const NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-function shortHash(text: string, length: number): string {
+/** First `length` hex characters of the SHA-256 of `text`: the stable suffix of every shortened name. */
+export function shortHash(text: string, length: number): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, length);
 }
 

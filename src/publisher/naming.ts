@@ -3,6 +3,8 @@
  * versioned definition names for parameter changes Azure rejects in place.
  */
 import { createHash } from 'node:crypto';
+// Name limits and the short hash live with the other naming rules in the compiler (house style rule 1).
+import { DEFINITION_NAME_MAX, shortHash } from '../compiler/naming.js';
 
 /** Namespace for ztpolicy's name-based UUIDs (a random v4 UUID fixed once; changing it renames every role assignment). */
 const ZTPOLICY_NAMESPACE = '5c6f1d2e-8b0a-4f53-9a39-0f6e2d7b4c11';
@@ -29,13 +31,6 @@ export function uuidV5(name: string, namespace: string = ZTPOLICY_NAMESPACE): st
 export function roleAssignmentName(scope: string, principalId: string, roleDefinitionGuid: string): string {
   return uuidV5(`${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleDefinitionGuid.toLowerCase()}`);
 }
-
-function shortHash(text: string, length: number): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
-}
-
-/** Definition and set names: ARM's limit is 64 (400 InvalidPolicyDefinitionName). */
-export const DEFINITION_NAME_MAX = 64;
 
 /**
  * Name of version `n` (>= 2) of a definition or set whose parameters changed incompatibly:
