@@ -17,6 +17,7 @@ import type { AssignmentConfig, DefenderPlanConfig, DefenderPlanName, PublisherC
 import { DEFENDER_PLAN_NAMES } from './config.js';
 import type { Content } from './content.js';
 import { assignmentName } from '../compiler/naming.js';
+import { roleDefinitionId } from '../dsl/effects.js';
 import { remediationName, roleAssignmentName, versionedName, versionOf } from './naming.js';
 import {
   diffFields,
@@ -164,10 +165,6 @@ function lastSegment(id: string): string {
 /** Role GUID of a role definition id in any of its forms (tenant, subscription or MG scoped). */
 export function roleGuid(roleDefinitionId: string): string {
   return lastSegment(roleDefinitionId).toLowerCase();
-}
-
-export function roleDefinitionIdOf(guid: string): string {
-  return `/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 }
 
 const REMEDIATING_EFFECTS = new Set(['deployifnotexists', 'modify']);
@@ -740,7 +737,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
         : undefined;
       if (existing) {
         wanted.add(existing.id.toLowerCase());
-        items.push({ kind: 'roleAssignment', action: 'no-op', name: existing.name, id: existing.id, scope, assignmentName: ai.name, roleDefinitionId: roleDefinitionIdOf(role), principalId: existing.principalId, changes: [] });
+        items.push({ kind: 'roleAssignment', action: 'no-op', name: existing.name, id: existing.id, scope, assignmentName: ai.name, roleDefinitionId: roleDefinitionId(role), principalId: existing.principalId, changes: [] });
         continue;
       }
       const item: RoleAssignmentItem = {
@@ -750,9 +747,9 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
         id: '',
         scope,
         assignmentName: ai.name,
-        roleDefinitionId: roleDefinitionIdOf(role),
+        roleDefinitionId: roleDefinitionId(role),
         changes: [
-          { path: '$.roleDefinitionId', after: roleDefinitionIdOf(role) },
+          { path: '$.roleDefinitionId', after: roleDefinitionId(role) },
           { path: '$.principalId', after: principal ?? `(identity of policy assignment ${ai.name})` },
           { path: '$.principalType', after: 'ServicePrincipal' },
         ],
