@@ -35,6 +35,12 @@ function outcomeOf(id: string, run: () => Outcome): Outcome {
 }
 
 describe('conformance suite (../shared/conformance)', () => {
+  it('loads the whole suite (an empty or partial load would make every per-case check vacuous)', () => {
+    // ../shared/conformance/README.md lists ~700 rule-semantics cases; builtins and normalization must not be empty.
+    expect(cases.filter((c) => c.suite === 'azure_policy').length).toBeGreaterThan(600);
+    for (const suite of ['builtins', 'normalization'] as const) expect(cases.filter((c) => c.suite === suite).length, suite).toBeGreaterThan(20);
+  });
+
   it('deviations.yaml is well-formed and names existing cases', () => {
     const ids = new Set(cases.map((c) => c.id));
     for (const d of deviations) {

@@ -14,7 +14,11 @@ describe('built-in definitions', () => {
     let rpModes = 0;
     for (const [, p] of builtinPolicies()) {
       const d = getBuiltinDefinitionJson(p.name);
-      if (!d) continue;
+      if (!d) {
+        // Every catalog entry must have its JSON; skipping it would hide a broken catalog.
+        failures.push(`${p.name} ${p.displayName}: no definition JSON in the catalog`);
+        continue;
+      }
       try {
         compilePolicy(d as never, { trace: false, opaqueHashFunctions: true });
         compiled++;

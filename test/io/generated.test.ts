@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diffTree, isCurrent, readTree, writeGeneratedAtomically } from '../../src/io/generated.js';
@@ -42,7 +42,15 @@ describe('generated/ writer', () => {
 
   it('does not touch the folder when it is already current', () => {
     const files = new Map([['keep.json', '1\n'], ['old/orphan.json', '{}\n']]);
+    // "Untouched" means the same folder and files, not an identical copy swapped in: compare inodes and mtimes.
+    const stamp = (p: string) => {
+      const st = statSync(join(dir, 'generated', p), { bigint: true });
+      return `${st.ino}/${st.mtimeNs}`;
+    };
+    const before = ['.', 'keep.json', 'old', 'old/orphan.json'].map(stamp);
     const d = writeGeneratedAtomically(dir, files);
     expect(isCurrent(d)).toBe(true);
+    expect(['.', 'keep.json', 'old', 'old/orphan.json'].map(stamp)).toEqual(before);
+    expect(readdirSync(dir)).toEqual(['generated']);
   });
 });
