@@ -7,6 +7,16 @@ export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/**
+ * `$.a` + key -> the JSON path of that child, as diagnostics and plans print it: a number is an index (`[0]`), an
+ * identifier-like key is dotted (`.effect`), any other key is bracket-quoted (`["not-an-id"]`) so the path stays
+ * unambiguous.
+ */
+export function jsonPathChild(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
 function sortValue(value: unknown, path: string): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {

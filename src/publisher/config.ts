@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { z } from 'zod';
 import { BadInputError, DiagnosticsError, type Diagnostic } from '../errors.js';
+import { jsonPathChild } from '../compiler/canonical-json.js';
 
 /** ARM management group ids: 1-90 chars of letters, digits, - _ ( ) . and not ending in a period. */
 const MG_ID = /^[A-Za-z0-9\-_().]{0,89}[A-Za-z0-9\-_()]$/;
@@ -136,13 +137,7 @@ export type AssignmentConfig = PublisherConfig['assignments'][number];
 export type DefenderPlanConfig = z.output<(typeof DEFENDER_PLANS)[DefenderPlanName]>;
 
 function jsonPathOf(path: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else if (typeof p === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(p)) out += `.${p}`;
-    else out += `[${JSON.stringify(String(p))}]`;
-  }
-  return out;
+  return path.reduce<string>((out, p) => jsonPathChild(out, typeof p === 'number' ? p : String(p)), '$');
 }
 
 function hintFor(issue: z.core.$ZodIssue): string {

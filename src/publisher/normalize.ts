@@ -4,7 +4,7 @@
  * removed or canonicalized before two documents are compared, so a policy that did not change never shows as a
  * change (the false-positive diffs of anchors.md pain point 3).
  */
-import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+import { jsonPathChild, type JsonObject, type JsonValue } from '../compiler/canonical-json.js';
 
 /** Metadata keys ARM writes itself (assignment-structure / definition-structure docs; ARG adds lastSyncedToArgOn). */
 const SERVER_METADATA_KEYS = new Set(['createdby', 'createdon', 'updatedby', 'updatedon', 'lastsyncedtoargon', 'assignedby']);
@@ -144,11 +144,6 @@ export interface FieldChange {
   after?: JsonValue;
 }
 
-function childPath(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
-
 /**
  * Field-level differences between two normalized documents: objects are walked key by key; arrays of equal length
  * element by element; anything else is one change at that path.
@@ -157,10 +152,10 @@ export function diffFields(before: JsonValue | undefined, after: JsonValue | und
   if (jsonEqual(before, after)) return [];
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => diffFields(before[k], after[k], childPath(path, k)));
+    return keys.flatMap((k) => diffFields(before[k], after[k], jsonPathChild(path, k)));
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((v, i) => diffFields(v, after[i], childPath(path, i)));
+    return before.flatMap((v, i) => diffFields(v, after[i], jsonPathChild(path, i)));
   }
   const change: FieldChange = { path };
   if (before !== undefined) change.before = before;

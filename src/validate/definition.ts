@@ -3,6 +3,7 @@
  * limits, the official rule schema, template expressions, parameters and effects. Pure; returns every finding.
  */
 import type { Diagnostic } from '../errors.js';
+import { jsonPathChild } from '../compiler/canonical-json.js';
 import { diagnostic } from './codes.js';
 import { expressionStats, ExpressionSyntaxError, isExpression, parseExpression } from './expressions.js';
 import { LIMITS, nameProblems } from './limits.js';
@@ -375,7 +376,7 @@ export function walkStrings(node: unknown, path: string, fn: (s: string, path: s
   }
   if (!isObj(node)) return;
   for (const [k, v] of Object.entries(node)) {
-    const child = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
+    const child = jsonPathChild(path, k);
     if (k === 'template' && path.endsWith('.deployment.properties')) continue;
     walkStrings(v, child, fn);
   }

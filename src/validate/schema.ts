@@ -13,6 +13,7 @@ import AjvDraft04Module from 'ajv-draft-04';
 import type { ErrorObject, ValidateFunction } from 'ajv-draft-04';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic } from '../errors.js';
+import { jsonPathChild } from '../compiler/canonical-json.js';
 import { diagnostic } from './codes.js';
 
 /** The `id` URLs of the schema documents, as their absolute `$ref`s spell them. */
@@ -226,7 +227,8 @@ export function pointerToJsonPath(pointer: string, base: string): string {
   let out = base;
   for (const raw of pointer.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    out += /^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`;
+    // A JSON Pointer does not say whether a segment is an array index; all-digit segments are (no policy key is).
+    out = /^\d+$/.test(seg) ? `${out}[${seg}]` : jsonPathChild(out, seg);
   }
   return out;
 }
