@@ -3,6 +3,7 @@
  * limits, the official rule schema, template expressions, parameters and effects. Pure; returns every finding.
  */
 import type { Diagnostic } from '../errors.js';
+import { EFFECT_NAMES, type EffectName } from '../dsl/parameters.js';
 import { jsonPathChild } from '../compiler/canonical-json.js';
 import { diagnostic } from './codes.js';
 import { expressionStats, ExpressionSyntaxError, isExpression, parseExpression } from './expressions.js';
@@ -19,18 +20,11 @@ export interface ValidateContext {
   schema?: RuleValidator;
 }
 
-/** Effects Azure Policy knows (Learn "effect basics"), lower-case. addToNetworkGroup/mutate are RP-mode only. */
-export const KNOWN_EFFECTS = [
-  'append',
-  'audit',
-  'auditifnotexists',
-  'deny',
-  'denyaction',
-  'deployifnotexists',
-  'disabled',
-  'manual',
-  'modify',
-] as const;
+/**
+ * Effects Azure Policy knows (Learn "effect basics"), lower-case: the DSL's EFFECT_NAMES, since Azure compares
+ * effect names case-insensitively. addToNetworkGroup/mutate are RP-mode only.
+ */
+export const KNOWN_EFFECTS: readonly Lowercase<EffectName>[] = EFFECT_NAMES.map((e) => e.toLowerCase() as Lowercase<EffectName>);
 
 export function validateDefinition(doc: unknown, ctx: ValidateContext = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
