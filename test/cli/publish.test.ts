@@ -148,18 +148,25 @@ describe('ztpolicy publish killed mid-run', () => {
     const emu2 = await emulator({ token: TOKEN });
     const ws2 = workspace();
     try {
-      // Role assignment PUTs hang for a while: the process is killed after the assignments exist, before any role.
-      emu2.faults.add({ match: { method: 'PUT', pathIncludes: '/roleAssignments/' }, kind: 'latency', extraMs: 5000 });
+      // Role assignment PUTs are dropped (connection reset before ARM handles them, so nothing is stored and nothing
+      // is left in flight): the process is killed once the assignments exist and a role PUT has been tried.
+      // (A latency fault would not do: the emulator records a request only when it answers, by which time the
+      // roles exist, and the kill would happen after the fact.)
+      emu2.faults.add({ match: { method: 'PUT', pathIncludes: '/roleAssignments/' }, kind: 'reset' });
       const args = ['--import', 'tsx', join(repoRoot, 'src/cli/bin.ts'), 'publish', '--yes', '--mg', 'root', '--endpoint', emu2.url, '--config', ws2.configFile];
       const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...emulatorChildEnv(emu2, TOKEN) }, stdio: 'ignore' });
       const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-      for (let i = 0; i < 1200 && !emu2.requests.some((r) => r.method === 'PUT' && r.path.includes('/roleAssignments/')); i++) {
+      const rolePutTried = () => emu2.requests.some((r) => r.method === 'PUT' && r.path.includes('/roleAssignments/'));
+      for (let i = 0; i < 1200 && !rolePutTried(); i++) {
         await new Promise((r) => setTimeout(r, 50));
       }
       child.kill('SIGKILL');
       await exited;
       emu2.faults.clear();
+      // The interrupted state this test is about: assignments made, no role granted yet.
+      expect(rolePutTried()).toBe(true);
       expect([...emu2.state.policyAssignments.values()]).toHaveLength(2);
+      expect(emu2.state.roleAssignments.size).toBe(0);
 
       const again = await runCli(['publish', '--yes', '--mg', 'root', '--endpoint', emu2.url, '--config', ws2.configFile], { env: emulatorChildEnv(emu2, TOKEN) });
       expect(again.code).toBe(0);

@@ -12,7 +12,8 @@ const v = loadRuleValidator(vendored);
 
 describe('vendored schema files', () => {
   it('are byte-identical to the reference copies in ../shared (upstream, not reformatted)', () => {
-    if (!existsSync(shared)) return; // ../shared is present in CI and dev; the packaged tool does not need it
+    // ../shared is present in CI and dev (the packaged tool does not need it): its absence fails, never skips.
+    expect(existsSync(shared), `${shared} (the upstream reference copy)`).toBe(true);
     for (const f of SCHEMA_FILES) expect(readFileSync(join(vendored, f)).equals(readFileSync(join(shared, f))), f).toBe(true);
   });
 
@@ -54,7 +55,7 @@ describe('official policy rule schema (with documented overlays)', () => {
 
   it('accepts nearly all Resource Manager mode built-ins written in canonical key casing', () => {
     const root = join(repoRoot, '..', 'shared', 'azure', 'builtins', 'built-in-policies', 'policyDefinitions');
-    if (!existsSync(root)) return;
+    expect(existsSync(root), `${root} (the built-in reference copy)`).toBe(true);
     const files: string[] = [];
     const walk = (d: string) => {
       for (const e of readdirSync(d)) {
