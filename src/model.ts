@@ -101,6 +101,17 @@ export function builtinDefinitionId(guid: string): string {
   return `/providers/Microsoft.Authorization/policyDefinitions/${guid}`;
 }
 
+/** The last segment of a policy definition id: the name custom members are resolved by (see above). */
+export function definitionNameFromId(id: string): string {
+  const parts = id.split('/').filter(Boolean);
+  return parts[parts.length - 1] ?? id;
+}
+
+/** True for `/providers/Microsoft.Authorization/policyDefinitions/<name>` (tenant-independent: a built-in). */
+export function isBuiltinDefinitionId(id: string): boolean {
+  return /^\/providers\/Microsoft\.Authorization\/policyDefinitions\/[^/]+$/i.test(id);
+}
+
 /** generated/manifest.json: the index the publisher and `check` read. */
 export interface Manifest {
   /** Format version of this manifest. */

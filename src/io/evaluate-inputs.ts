@@ -8,6 +8,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+import { definitionNameFromId, isBuiltinDefinitionId } from '../model.js';
+// Re-exported: callers of this module resolve member ids with the same helpers (they live with the id builders).
+export { definitionNameFromId, isBuiltinDefinitionId };
 
 export const InputCode = {
   unreadable: 'ZT7001',
@@ -235,17 +238,6 @@ function collectPolicies(value: unknown, file: string, into: LoadedPolicies, ori
     else into.definitions.push({ kind: 'definition', name, document, file: displayPath(file), jsonPath, origin });
   };
   visit(value, '$', true);
-}
-
-/** The last segment of a policy definition id: the name custom members are resolved by (see src/model.ts). */
-export function definitionNameFromId(id: string): string {
-  const parts = id.split('/').filter(Boolean);
-  return parts[parts.length - 1] ?? id;
-}
-
-/** True for `/providers/Microsoft.Authorization/policyDefinitions/<name>` (tenant-independent: a built-in). */
-export function isBuiltinDefinitionId(id: string): boolean {
-  return /^\/providers\/Microsoft\.Authorization\/policyDefinitions\/[^/]+$/i.test(id);
 }
 
 export interface ResolvedMember {

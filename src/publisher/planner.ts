@@ -9,6 +9,7 @@ import { DiagnosticsError, type Diagnostic } from '../errors.js';
 import {
   customDefinitionId,
   customSetDefinitionId,
+  definitionNameFromId,
   MANAGEMENT_GROUP_PLACEHOLDER,
   type PolicyDefinitionDocument,
   type PolicySetDefinitionDocument,
@@ -330,7 +331,7 @@ function membersOf(set: PolicySetDefinitionDocument): SetMembers {
   const custom: string[] = [];
   const builtin: string[] = [];
   for (const r of set.properties.policyDefinitions) {
-    if (r.policyDefinitionId.includes('/managementGroups/')) custom.push(lastSegment(r.policyDefinitionId));
+    if (r.policyDefinitionId.includes('/managementGroups/')) custom.push(definitionNameFromId(r.policyDefinitionId));
     else builtin.push(r.policyDefinitionId);
   }
   return { custom, builtin };
@@ -498,7 +499,7 @@ function substituteSet(set: PolicySetDefinitionDocument, mg: string, defNames: M
   const refs = (set.properties.policyDefinitions ?? []).map((r) => {
     const ref = plain(r) as JsonObject;
     if (r.policyDefinitionId.includes(MANAGEMENT_GROUP_PLACEHOLDER) || r.policyDefinitionId.includes('/managementGroups/')) {
-      const base = lastSegment(r.policyDefinitionId);
+      const base = definitionNameFromId(r.policyDefinitionId);
       ref.policyDefinitionId = customDefinitionId(defNames.get(base) ?? base, mg);
     }
     return ref;
@@ -859,7 +860,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
         const isCustom = r.policyDefinitionId.includes('/managementGroups/');
         const info = isCustom
           ? (() => {
-              const doc = customByName.get(lastSegment(r.policyDefinitionId));
+              const doc = customByName.get(definitionNameFromId(r.policyDefinitionId));
               return doc ? analyzeDefinition(doc.name, doc.properties as unknown as JsonObject) : undefined;
             })()
           : live.builtins[r.policyDefinitionId.toLowerCase()];
