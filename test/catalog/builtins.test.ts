@@ -109,7 +109,8 @@ describe('full built-in definition documents', () => {
 
   it('answers by id as well, and undefined for unknown GUIDs', () => {
     const doc = getBuiltinDefinitionJson('/providers/Microsoft.Authorization/policyDefinitions/8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54');
-    expect(doc?.properties.policyRule).toBeDefined();
+    // The same document the upstream file holds (Built-in 8c6a50c6: storage accounts should prevent shared key access).
+    expect(doc).toEqual(readBuiltinJson('Storage/StorageAccountAllowSharedKeyAccess_Audit.json'));
     expect(getBuiltinDefinitionJson('nope')).toBeUndefined();
   });
 });

@@ -253,7 +253,8 @@ describe('ARM emulator: token-bucket throttling', () => {
       await Promise.all(names.map((n) => c.policy.policyDefinitions.createOrUpdateAtManagementGroup('root', n, { policyRule: RULE })));
       const puts = emu.requests.filter((r) => r.method === 'PUT');
       const throttled = puts.filter((r) => r.status === 429);
-      expect(throttled.length).toBeGreaterThan(0);
+      // 5 simultaneous writes against a bucket of 2: at least 3 first attempts must be refused.
+      expect(throttled.length).toBeGreaterThanOrEqual(3);
       expect(throttled.every((r) => r.errorCode === 'TenantRequestsThrottled' && r.injected === 'throttled')).toBe(true);
       expect(puts.filter((r) => r.status === 201)).toHaveLength(5);
       // the subscription write bucket is untouched by tenant writes

@@ -39,7 +39,10 @@ describe('alias catalogs (Get-AzPolicyAlias JSON)', () => {
     expect(src.findAlias('MICROSOFT.STORAGE/storageAccounts/minimumTlsVersion')!.modifiable).toBe(true);
   });
   it('accepts the REST { value: [...] } envelope and rejects other shapes with a coded error', () => {
-    expect(aliasSourceFromJson({ value: dump }).getType('Microsoft.Storage/storageAccounts')).toBeDefined();
+    // The envelope gives the same answers as the bare array it wraps.
+    const wrapped = aliasSourceFromJson({ value: dump });
+    expect(wrapped.findAlias('Microsoft.Storage/storageAccounts/minimumTlsVersion')?.defaultPath).toBe('properties.minimumTlsVersion');
+    expect(wrapped.getType('Microsoft.Storage/storageAccounts')?.aliases.size).toBe(aliasSourceFromJson(dump).getType('Microsoft.Storage/storageAccounts')?.aliases.size);
     for (const bad of [{}, [{ namespace: 'X' }], [{ namespace: 'X', resourceTypes: [{ aliases: [] }] }]]) {
       let err: unknown;
       try {
