@@ -28,12 +28,19 @@ describe('normalized comparison', () => {
     const d = { displayName: 's', metadata: {}, policyDefinitions: [{ policyDefinitionId: id, policyDefinitionReferenceId: 'a' }] };
     const l = { ...d, policyDefinitions: [{ policyDefinitionId: id.toLowerCase(), policyDefinitionReferenceId: 'a', definitionVersion: '1.*.*', parameters: {}, groupNames: [] }], policyDefinitionGroups: [] };
     expect(normalizeSetDefinition(l, d)).toEqual(normalizeSetDefinition(d));
+    // ...but not a different member (guards against a normalization that erases everything).
+    const other = { ...d, policyDefinitions: [{ policyDefinitionId: id.replace(/zt-a$/, 'zt-b'), policyDefinitionReferenceId: 'a' }] };
+    expect(normalizeSetDefinition(other)).not.toEqual(normalizeSetDefinition(d));
   });
 
   it('treats ARM’s assignment defaults (notScopes [], enforcementMode Default, assignedBy) as unchanged', () => {
     const props = { displayName: 'a', policyDefinitionId: '/X', metadata: { ztpolicyOwner: 'o' } };
     const live = { ...props, notScopes: [], enforcementMode: 'Default', scope: '/providers/x', metadata: { ztpolicyOwner: 'o', assignedBy: 'me', createdOn: 'now' } };
     expect(normalizeAssignment({ identityType: 'SystemAssigned', location: 'West Europe', properties: live })).toEqual(
+      normalizeAssignment({ identityType: 'SystemAssigned', location: 'westeurope', properties: props }),
+    );
+    // ...while a real non-default value still differs (DoNotEnforce is not the Default enforcement mode).
+    expect(normalizeAssignment({ identityType: 'SystemAssigned', location: 'westeurope', properties: { ...props, enforcementMode: 'DoNotEnforce' } })).not.toEqual(
       normalizeAssignment({ identityType: 'SystemAssigned', location: 'westeurope', properties: props }),
     );
   });
