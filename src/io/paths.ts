@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let cachedRoot: string | undefined;
@@ -26,4 +26,9 @@ export function packageRoot(): string {
 /** Absolute path of a file shipped with the package, e.g. packagePath('src/catalog/data/aliases.json'). */
 export function packagePath(...segments: string[]): string {
   return join(packageRoot(), ...segments);
+}
+
+/** A path as messages show it: relative to `cwd`, forward slashes on every OS (the path itself when it is cwd). */
+export function shownPath(path: string, cwd: string = process.cwd()): string {
+  return relative(cwd, path).replace(/\\/g, '/') || path;
 }

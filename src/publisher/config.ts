@@ -4,10 +4,10 @@
  * wrong and how to fix it.
  */
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { z } from 'zod';
 import { BadInputError, DiagnosticsError, type Diagnostic } from '../errors.js';
 import { jsonPathChild } from '../compiler/canonical-json.js';
+import { shownPath } from '../io/paths.js';
 
 /** ARM management group ids: 1-90 chars of letters, digits, - _ ( ) . and not ending in a period. */
 const MG_ID = /^[A-Za-z0-9\-_().]{0,89}[A-Za-z0-9\-_()]$/;
@@ -174,7 +174,7 @@ export function parseConfig(value: unknown, file: string): PublisherConfig {
 
 /** Reads and validates the config file. */
 export function loadConfig(path: string, cwd: string = process.cwd()): PublisherConfig {
-  const shown = relative(cwd, path).replace(/\\/g, '/') || path;
+  const shown = shownPath(path, cwd);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -4,8 +4,9 @@
  * parses, so a stale or hand-edited tree is a clear error before any call to Azure.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { BadInputError } from '../errors.js';
+import { shownPath } from '../io/paths.js';
 import type { Manifest, PolicyDefinitionDocument, PolicySetDefinitionDocument } from '../model.js';
 
 export interface Content {
@@ -35,7 +36,7 @@ function readJson<T>(file: string, shown: string): T {
 }
 
 export function loadContent(generatedDir: string, cwd: string = process.cwd()): Content {
-  const show = (p: string) => relative(cwd, p).replace(/\\/g, '/') || p;
+  const show = (p: string) => shownPath(p, cwd);
   const manifestFile = join(generatedDir, 'manifest.json');
   if (!existsSync(manifestFile)) {
     throw new BadInputError('ZT4012', `${show(manifestFile)} not found`, {
