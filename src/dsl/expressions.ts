@@ -52,10 +52,6 @@ type LiteralOf<K extends ExprKind> = K extends 'string'
           ? { readonly [key: string]: JsonValue }
           : JsonValue;
 
-export function isExpr(x: unknown): x is Expr {
-  return x instanceof Expr;
-}
-
 /** Lifts a literal or expression into an expression node (arrays -> createArray, objects -> createObject). */
 export function toNode(value: unknown): ExprNode {
   if (value instanceof Expr) return value.node;

@@ -1630,8 +1630,6 @@ function resolveContext(doc: Record<string, unknown>, run: RunInput, definitionN
   return { resourceGroup, subscription, policy, requestContext };
 }
 
-export const NO_ALIASES = EMPTY_ALIAS_SOURCE;
-
 /**
  * Calls one template function on already-evaluated arguments (outside any resource), through the same code
  * path the compiled rules use. For tests and tooling; context functions (field, parameters, current …) are not
