@@ -20,10 +20,11 @@ export interface Workspace {
   remove(): void;
 }
 
-export function workspace(): Workspace {
+/** A temporary copy of `source`'s generated/ and ztpolicy.config.json (default: the publisher test fixtures). */
+export function workspace(source: string = fixturesDir): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'ztpolicy-pub-'));
-  cpSync(join(fixturesDir, 'generated'), join(dir, 'generated'), { recursive: true });
-  cpSync(join(fixturesDir, 'ztpolicy.config.json'), join(dir, 'ztpolicy.config.json'));
+  cpSync(join(source, 'generated'), join(dir, 'generated'), { recursive: true });
+  cpSync(join(source, 'ztpolicy.config.json'), join(dir, 'ztpolicy.config.json'));
   const ws: Workspace = {
     dir,
     configFile: join(dir, 'ztpolicy.config.json'),

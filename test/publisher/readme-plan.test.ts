@@ -4,42 +4,20 @@
  * for cost, and control ZT-VM-13 retired from the sources), planned and rendered with the real renderer. The
  * README shows this output; set README_PLAN=1 to print it.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/io/paths.js';
 import { renderText } from '../../src/publisher/render.js';
 import { applySession, planSession } from '../../src/publisher/session.js';
 import type { ArmEmulator } from '../emulator/index.js';
-import { emulator, session, type Workspace } from './helpers.js';
+import { emulator, session, workspace, type Workspace } from './helpers.js';
 
 const RETIRED = 'zt-vm-13-no-public-ip-on-nic';
-
-function repoWorkspace(): Workspace {
-  const dir = mkdtempSync(join(tmpdir(), 'ztpolicy-readme-'));
-  cpSync(join(packageRoot(), 'generated'), join(dir, 'generated'), { recursive: true });
-  cpSync(join(packageRoot(), 'ztpolicy.config.json'), join(dir, 'ztpolicy.config.json'));
-  const ws: Workspace = {
-    dir,
-    configFile: join(dir, 'ztpolicy.config.json'),
-    readJson: (rel) => JSON.parse(readFileSync(join(dir, rel), 'utf8')),
-    writeJson: (rel, value) => writeFileSync(join(dir, rel), `${JSON.stringify(value, null, 2)}\n`),
-    editJson: (rel, edit) => {
-      const v = ws.readJson(rel);
-      edit(v);
-      ws.writeJson(rel, v);
-    },
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
-  return ws;
-}
 
 let emu: ArmEmulator;
 let ws: Workspace;
 beforeAll(async () => {
   emu = await emulator();
-  ws = repoWorkspace();
+  ws = workspace(packageRoot());
 });
 afterAll(async () => {
   await emu.close();
