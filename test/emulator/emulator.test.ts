@@ -10,6 +10,7 @@ import { isRestError } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorClients, type EmulatorClients } from './clients.js';
 import { DEFAULT_SUBSCRIPTIONS, DEFAULT_TENANT_ID, startArmEmulator, staticTokenCredential, type ArmEmulator } from './index.js';
+import { rejection } from './test-helpers.js';
 
 const RULE = { if: { field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, then: { effect: 'audit' } };
 
@@ -23,15 +24,6 @@ function raw(emu: ArmEmulator, method: string, path: string, headers: Record<str
     req.on('error', reject);
     req.end();
   });
-}
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('ARM emulator: transport, auth and recording', () => {

@@ -11,6 +11,7 @@ import type { PolicyDefinition, PolicyDefinitionReference, PolicySetDefinition }
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorClients, type EmulatorClients } from './clients.js';
 import { DEFAULT_SUBSCRIPTIONS, DEFAULT_TENANT_ID, startArmEmulator, type ArmEmulator } from './index.js';
+import { rejection, all } from './test-helpers.js';
 
 const SHARED_BUILTINS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'azure', 'builtins', 'built-in-policies');
 /** "Configure Azure Defender for servers to be enabled" (publisher-mechanics §4): DINE, Security Admin. */
@@ -46,21 +47,6 @@ const dineDef = (): PolicyDefinition => ({
     },
   },
 });
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 describe('policy definitions', () => {
   let emu: ArmEmulator;

@@ -7,27 +7,13 @@ import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipel
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorClients, type EmulatorClients } from './clients.js';
 import { DEFAULT_SUBSCRIPTIONS, startArmEmulator, type ArmEmulator } from './index.js';
+import { rejection, all } from './test-helpers.js';
 
 const MG = (name: string): string => `providers/Microsoft.Management/managementGroups/${name}`;
 const ROLE = (guid: string): string => `/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 const SECURITY_ADMIN = 'fb1c8493-542b-48eb-b624-b4c8fea62acd';
 const DEFENDER_SERVERS = '8e86a5b6-b9bd-49d1-8e21-4bb8a0862222';
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 /** Creates a Defender-for-servers (DINE) assignment at root and returns its managed identity. */
 async function assignWithIdentity(c: EmulatorClients, name: string): Promise<string> {
