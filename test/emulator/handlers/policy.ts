@@ -611,15 +611,14 @@ async function putDefinition(ctx: RequestContext, scope: Scope, name: string, ke
   const now = nowIso();
   const caller = ctx.options.callerObjectId;
   const prevProps = existing ? props(existing) : undefined;
-  const version = typeof p.version === 'string' ? p.version : typeof prevProps?.version === 'string' ? prevProps.version : '1.0.0';
-  const prevVersions = Array.isArray(prevProps?.versions) ? (prevProps.versions as string[]) : [];
+  const { version, versions } = serverVersions(p, prevProps);
   const out: JsonObject = {
     ...clone(p),
     policyType: 'Custom',
     mode: typeof p.mode === 'string' ? p.mode : 'Indexed',
     metadata: withServerMetadata(p.metadata, prevProps, caller, now),
     version,
-    versions: [...new Set([version, ...prevVersions])],
+    versions,
   };
   const res: ArmResource = {
     id: resourceId(scope, 'policyDefinitions', name),
@@ -718,15 +717,14 @@ async function putSetDefinition(ctx: RequestContext, scope: Scope, name: string,
   const now = nowIso();
   const caller = ctx.options.callerObjectId;
   const prevProps = existing ? props(existing) : undefined;
-  const version = typeof p.version === 'string' ? p.version : typeof prevProps?.version === 'string' ? prevProps.version : '1.0.0';
-  const prevVersions = Array.isArray(prevProps?.versions) ? (prevProps.versions as string[]) : [];
+  const { version, versions } = serverVersions(p, prevProps);
   const out: JsonObject = {
     ...clone(p),
     policyType: 'Custom',
     policyDefinitions: outMembers,
     metadata: withServerMetadata(p.metadata, prevProps, caller, now),
     version,
-    versions: [...new Set([version, ...prevVersions])],
+    versions,
   };
   const res: ArmResource = {
     id: resourceId(scope, 'policySetDefinitions', name),
@@ -1020,4 +1018,14 @@ function deleteResource(ctx: RequestContext, kind: PolicyKind, key: string, name
   }
   if (kind === 'policyExemptions') return ok(existing, 200);
   return { status: 200 };
+}
+
+/**
+ * The server-side version fields of a definition or set (api-version 2024-05-01): `version` is what the PUT
+ * gave, else the previous version, else 1.0.0; `versions` lists every version the object has had, newest first.
+ */
+function serverVersions(p: JsonObject, prevProps: JsonObject | undefined): { version: string; versions: string[] } {
+  const version = typeof p.version === 'string' ? p.version : typeof prevProps?.version === 'string' ? prevProps.version : '1.0.0';
+  const prevVersions = Array.isArray(prevProps?.versions) ? (prevProps.versions as string[]) : [];
+  return { version, versions: [...new Set([version, ...prevVersions])] };
 }
