@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+import type { RelatedQuery } from '../evaluator/types.js';
 import { definitionNameFromId, isBuiltinDefinitionId } from '../model.js';
 // Re-exported: callers of this module resolve member ids with the same helpers (they live with the id builders).
 export { definitionNameFromId, isBuiltinDefinitionId };
@@ -445,14 +446,7 @@ function checkResource(value: unknown): string | undefined {
 }
 
 /** The part of the evaluator's existence question (RelatedQuery) that a lookup over documents needs. */
-export interface RelatedQueryLike {
-  type: string;
-  name?: string;
-  scope: 'resource' | 'resourceGroup' | 'subscription';
-  resourceGroupName?: string;
-  subscriptionId?: string;
-  resourceId?: string;
-}
+export type RelatedQueryLike = Omit<RelatedQuery, 'resource'>;
 
 function idScope(id: unknown): { subscription?: string; resourceGroup?: string } {
   if (typeof id !== 'string') return {};
