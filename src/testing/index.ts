@@ -177,25 +177,62 @@ export class PolicyExpectation {
     });
   }
 
+  /**
+   * Runs the evaluator and throws when `ok` does not hold. An evaluation error fails every assertion except
+   * toDenyOnEvaluationError: Azure turns a failed evaluation into an implicit deny (errors.ts), so without this
+   * a rule that merely errors would pass toDeny, and a broken control would look like a working guardrail.
+   */
   private check(expectation: string, resource: object, ok: (r: EvaluationResult) => boolean, overrides?: PolicyTestOptions): EvaluationResult {
     const result = this.evaluate(resource, overrides);
+    if (result.error) {
+      throw new Error(
+        `${explain(expectation, this.definition, resource, result)}
+` +
+          'the rule failed to evaluate, so no effect assertion holds (Azure would deny the request implicitly); ' +
+          'fix the rule or the resource, or assert the failure with toDenyOnEvaluationError',
+      );
+    }
     if (!ok(result)) throw new Error(explain(expectation, this.definition, resource, result));
     return result;
   }
 
-  /** The request would be denied (deny effect, or an evaluation error, which Azure treats as deny). */
+  /** The request would be denied by the rule's deny effect (an evaluation error fails this; see toDenyOnEvaluationError). */
   toDeny(resource: object, options?: PolicyTestOptions): EvaluationResult {
     return this.check('to deny', resource, (r) => r.effect === 'deny', options);
   }
 
-  /** The request would go through: the effect is anything but deny (audit, modify and not applicable included). */
-  toAllow(resource: object, options?: PolicyTestOptions): EvaluationResult {
-    return this.check('to allow', resource, (r) => r.effect !== 'deny' && !r.error, options);
+  /**
+   * The evaluation fails (a template function error, a type mismatch) and Azure therefore denies the request
+   * implicitly (Learn, definition structure: "a failed evaluation is an implicit deny"). `code` (e.g. 'ZT5101')
+   * pins which failure.
+   */
+  toDenyOnEvaluationError(resource: object, code?: string, options?: PolicyTestOptions): EvaluationResult {
+    const expectation = `to fail evaluating${code ? ` with ${code}` : ''} (implicit deny)`;
+    const result = this.evaluate(resource, options);
+    if (!result.error || result.effect !== 'deny' || (code !== undefined && result.error.code !== code)) {
+      throw new Error(explain(expectation, this.definition, resource, result));
+    }
+    return result;
+  }
+
+  /**
+   * The request would go through: the policy applies and its effect is anything but deny (audit, modify and a
+   * compliant resource included). A resource the policy does not apply to fails this unless
+   * `orNotApplicable: true` is given, so a typo in a type condition cannot pass for an allowed request.
+   */
+  toAllow(resource: object, options?: PolicyTestOptions & { orNotApplicable?: boolean }): EvaluationResult {
+    const { orNotApplicable = false, ...rest } = options ?? {};
+    return this.check(
+      orNotApplicable ? 'to allow (or not apply to)' : 'to allow',
+      resource,
+      (r) => r.effect !== 'deny' && (r.applicable || orNotApplicable),
+      rest,
+    );
   }
 
   /** The resource is applicable and compliant (the rule does not match, or the existence check is satisfied). */
   toBeCompliant(resource: object, options?: PolicyTestOptions): EvaluationResult {
-    return this.check('to find compliant', resource, (r) => r.compliance === 'Compliant' && !r.error, options);
+    return this.check('to find compliant', resource, (r) => r.compliance === 'Compliant', options);
   }
 
   /** The resource is applicable and non-compliant, whatever the effect (useful with effect parameters). */

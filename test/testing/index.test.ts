@@ -106,7 +106,14 @@ describe('expectPolicy on definition JSON', () => {
     tls.toBeCompliant(storageAccount());
     tls.toAllow(storageAccount());
     tls.toBeNotApplicable(virtualMachine());
-    tls.toAllow(virtualMachine());
+    tls.toAllow(virtualMachine(), { orNotApplicable: true });
+  });
+
+  it('toAllow fails on a resource the policy does not apply to unless orNotApplicable is given', () => {
+    expect(() => tls.toAllow(virtualMachine())).toThrow(/to allow Microsoft\.Compute\/virtualMachines[^\n]*\n.*applicable=false/);
+    // A rule whose type condition has a typo applies to nothing: toAllow must not read that as "allowed".
+    const typo = mergeJson(minimumTls, { properties: { policyRule: { if: { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAcounts' }, minimumTls.properties.policyRule.if.allOf[1]!] } } } });
+    expect(() => expectPolicy(typo).toAllow(storageAccount())).toThrow(/compliance=NotApplicable/);
   });
 
   it('parameters switch the effect', () => {
@@ -150,6 +157,72 @@ describe('expectPolicy on definition JSON', () => {
     // An extension of another VM does not count.
     login.withRelated([vmExtension({}, { parent: 'vm-other' })]).toAuditIfNotExists(vm);
     login.toBeNotApplicable(networkInterface());
+  });
+});
+
+describe('an evaluation error fails every effect assertion', () => {
+  // Learn (definition structure, policy rule): a failed evaluation is an implicit deny, so the evaluator reports
+  // effect deny with an error. These rules fail at run time: split() of a number (ZT5101) and an ordering
+  // comparison between a string and a number (ZT5102).
+  const failing = {
+    name: 'test-failing-rule',
+    properties: {
+      mode: 'All',
+      parameters: { effect: { type: 'String', defaultValue: 'Deny' } },
+      policyRule: {
+        if: {
+          allOf: [
+            { field: 'type', equals: 'Microsoft.Storage/storageAccounts' },
+            { value: "[split(field('Microsoft.Storage/storageAccounts/minimumTlsVersion'), '_')[5]]", equals: 'x' },
+          ],
+        },
+        then: { effect: "[parameters('effect')]" },
+      },
+    },
+  };
+  const policy = expectPolicy(failing);
+  const account = storageAccount();
+
+  it('toDeny fails and names the error instead of passing on the implicit deny', () => {
+    expect(policy.evaluate(account)).toMatchObject({ effect: 'deny', error: { code: 'ZT5101' } });
+    expect(() => policy.toDeny(account)).toThrow(/to deny[\s\S]*evaluation error ZT5101: index 5 is out of range[\s\S]*the rule failed to evaluate/);
+  });
+
+  it('every other assertion fails on the error too', () => {
+    const audit = policy.withParameters({ effect: 'Audit' });
+    const assertions: [string, () => unknown][] = [
+      ['toAllow', () => policy.toAllow(account, { orNotApplicable: true })],
+      ['toBeCompliant', () => policy.toBeCompliant(account)],
+      ['toBeNonCompliant', () => policy.toBeNonCompliant(account)],
+      ['toBeNotApplicable', () => policy.toBeNotApplicable(account)],
+      ['toAudit', () => audit.toAudit(account)],
+      ['toHaveEffect', () => policy.toHaveEffect('Deny', account)],
+      ['toModify', () => policy.toModify(account)],
+      ['toAppend', () => policy.toAppend(account)],
+      ['toAuditIfNotExists', () => policy.toAuditIfNotExists(account)],
+      ['toDeployIfNotExists', () => policy.toDeployIfNotExists(account)],
+      ['toDenyAction', () => policy.toDenyAction(account)],
+    ];
+    const passed = assertions.filter(([, f]) => {
+      try {
+        f();
+        return true;
+      } catch (e) {
+        expect((e as Error).message).toContain('evaluation error ZT5101');
+        return false;
+      }
+    });
+    expect(passed.map(([n]) => n)).toEqual([]);
+  });
+
+  it('toDenyOnEvaluationError asserts the implicit deny, optionally its code', () => {
+    const r = policy.toDenyOnEvaluationError(account);
+    expect(r.error?.message).toMatch(/out of range/);
+    policy.toDenyOnEvaluationError(account, 'ZT5101');
+    expect(() => policy.toDenyOnEvaluationError(account, 'ZT5102')).toThrow(/to fail evaluating with ZT5102/);
+    // A rule that evaluates cleanly fails it, whether it denies or not.
+    expect(() => expectPolicy(minimumTls).toDenyOnEvaluationError(storageAccount({ minimumTlsVersion: 'TLS1_0' }))).toThrow(/effect=deny[^\n]*\n/);
+    expect(() => expectPolicy(minimumTls).toDenyOnEvaluationError(storageAccount())).toThrow(/compliance=Compliant/);
   });
 });
 
