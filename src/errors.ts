@@ -15,6 +15,19 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/**
+ * Each module owns one range of codes, so a code means one thing wherever it is printed (README "Error codes";
+ * test/errors.test.ts pins that every code in src lies in the range of the module that reports it and is listed
+ * in that module's catalog). ZT0000 is the wrapper of a list of diagnostics, each with its own code.
+ */
+export const CODE_RANGES: readonly { readonly first: string; readonly last: string; readonly module: string; readonly catalog: string }[] = [
+  { first: 'ZT1000', last: 'ZT4999', module: 'project checks: sources, schema, Azure limits, parameters and effects (build, check)', catalog: 'src/validate/codes.ts' },
+  { first: 'ZT5000', last: 'ZT5999', module: 'evaluator: ZT50xx the definition or its parameter values, ZT51xx evaluating one resource', catalog: 'src/evaluator/errors.ts' },
+  { first: 'ZT6000', last: 'ZT6999', module: 'compiler: DSL to Azure Policy JSON', catalog: 'src/compiler/codes.ts' },
+  { first: 'ZT7000', last: 'ZT7999', module: 'evaluate inputs: policy, resource and parameter files of `ztpolicy evaluate`', catalog: 'src/io/evaluate-inputs.ts' },
+  { first: 'ZT8000', last: 'ZT8999', module: 'publisher: ZT80xx config and content, ZT81xx plan findings, ZT82xx Azure failures', catalog: 'src/publisher/codes.ts' },
+];
+
 /** A finding: data, never thrown on its own. Validation returns every diagnostic at once. */
 export interface Diagnostic {
   /** Stable id, e.g. ZT1001. Listed in src/validate/codes.ts. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { BadInputError, DiagnosticsError, type Diagnostic } from '../errors.js';
 import { jsonPathChild } from '../compiler/canonical-json.js';
 import { shownPath } from '../io/paths.js';
+import { PublisherCode } from './codes.js';
 
 /** ARM management group ids: 1-90 chars of letters, digits, - _ ( ) . and not ending in a period. */
 const MG_ID = /^[A-Za-z0-9\-_().]{0,89}[A-Za-z0-9\-_()]$/;
@@ -162,7 +163,7 @@ export function parseConfig(value: unknown, file: string): PublisherConfig {
   const result = configSchema.safeParse(value);
   if (result.success) return result.data;
   const diagnostics: Diagnostic[] = result.error.issues.map((issue) => ({
-    code: 'ZT4001',
+    code: PublisherCode.configInvalid,
     severity: 'error',
     message: issue.message,
     file,
@@ -179,7 +180,7 @@ export function loadConfig(path: string, cwd: string = process.cwd()): Publisher
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new BadInputError('ZT4000', `config file ${shown} not found`, {
+    throw new BadInputError(PublisherCode.configNotFound, `config file ${shown} not found`, {
       file: shown,
       hint: 'create ztpolicy.config.json at the repository root (see the README) or pass --config FILE',
     });
@@ -188,7 +189,7 @@ export function loadConfig(path: string, cwd: string = process.cwd()): Publisher
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new BadInputError('ZT4002', `config file ${shown} is not valid JSON: ${(e as Error).message}`, {
+    throw new BadInputError(PublisherCode.configNotJson, `config file ${shown} is not valid JSON: ${(e as Error).message}`, {
       file: shown,
       jsonPath: '$',
       hint: 'fix the JSON syntax (no comments or trailing commas)',

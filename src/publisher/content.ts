@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { BadInputError } from '../errors.js';
 import { shownPath } from '../io/paths.js';
 import type { Manifest, PolicyDefinitionDocument, PolicySetDefinitionDocument } from '../model.js';
+import { PublisherCode } from './codes.js';
 
 export interface Content {
   manifest: Manifest;
@@ -20,7 +21,7 @@ function readJson<T>(file: string, shown: string): T {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new BadInputError('ZT4010', `${shown} is listed in generated/manifest.json but does not exist`, {
+    throw new BadInputError(PublisherCode.contentFileMissing, `${shown} is listed in generated/manifest.json but does not exist`, {
       file: shown,
       hint: 'run `npm run build` to regenerate generated/',
     });
@@ -28,7 +29,7 @@ function readJson<T>(file: string, shown: string): T {
   try {
     return JSON.parse(text) as T;
   } catch (e) {
-    throw new BadInputError('ZT4011', `${shown} is not valid JSON: ${(e as Error).message}`, {
+    throw new BadInputError(PublisherCode.contentNotJson, `${shown} is not valid JSON: ${(e as Error).message}`, {
       file: shown,
       hint: 'generated/ is build output: run `npm run build` instead of editing it',
     });
@@ -39,14 +40,14 @@ export function loadContent(generatedDir: string, cwd: string = process.cwd()): 
   const show = (p: string) => shownPath(p, cwd);
   const manifestFile = join(generatedDir, 'manifest.json');
   if (!existsSync(manifestFile)) {
-    throw new BadInputError('ZT4012', `${show(manifestFile)} not found`, {
+    throw new BadInputError(PublisherCode.manifestNotFound, `${show(manifestFile)} not found`, {
       file: show(manifestFile),
       hint: 'run `npm run build` first (publish reads the build output in generated/), or set generatedDir in the config',
     });
   }
   const manifest = readJson<Manifest>(manifestFile, show(manifestFile));
   if (!Array.isArray(manifest.definitions) || !Array.isArray(manifest.initiatives)) {
-    throw new BadInputError('ZT4013', `${show(manifestFile)} has no definitions/initiatives arrays`, {
+    throw new BadInputError(PublisherCode.manifestShape, `${show(manifestFile)} has no definitions/initiatives arrays`, {
       file: show(manifestFile),
       jsonPath: '$',
       hint: 'run `npm run build` to regenerate generated/',
@@ -61,7 +62,7 @@ export function loadContent(generatedDir: string, cwd: string = process.cwd()): 
   for (const [i, doc] of [...definitions, ...setDefinitions].entries()) {
     if (typeof doc?.name !== 'string' || typeof doc.properties !== 'object' || doc.properties === null) {
       const entry = i < definitions.length ? manifest.definitions[i]! : manifest.initiatives[i - definitions.length]!;
-      throw new BadInputError('ZT4014', `${show(join(generatedDir, entry.file))} is not a { name, properties } document`, {
+      throw new BadInputError(PublisherCode.contentNotADocument, `${show(join(generatedDir, entry.file))} is not a { name, properties } document`, {
         file: show(join(generatedDir, entry.file)),
         jsonPath: '$',
         hint: 'run `npm run build` to regenerate generated/',

@@ -20,6 +20,7 @@ import {
   type RemediationItem,
   type RoleAssignmentItem,
 } from './planner.js';
+import { PublisherCode } from './codes.js';
 
 export type Gateway = Pick<
   AzureGateway,
@@ -100,7 +101,7 @@ function tierError(tier: string, failures: Failure[], total: number, done: strin
   };
   if (first.status !== undefined) opts.statusCode = first.status;
   return new AzureError(
-    'ZT5001',
+    PublisherCode.writesFailed,
     `${failures.length} of ${total} writes in tier '${tier}' failed; later tiers were not applied${done.length ? ` (completed tiers: ${done.join(', ')})` : ''}:\n${lines.join('\n')}`,
     opts,
   );
@@ -115,7 +116,7 @@ export function blockedError(plan: Plan): BadInputError {
   if (plan.blockers.some((b) => b.hint === undefined)) {
     hints.push('for an object another owner marked: rename it in the sources, or change `owner` in the config if this repo really owns it');
   }
-  return new BadInputError('ZT5100', `publish refused before any write (nothing was written):\n${plan.blockers.map((b) => `  ${b.code} ${b.message}`).join('\n')}`, {
+  return new BadInputError(PublisherCode.publishRefused, `publish refused before any write (nothing was written):\n${plan.blockers.map((b) => `  ${b.code} ${b.message}`).join('\n')}`, {
     hint: hints.join('; '),
   });
 }
@@ -200,7 +201,7 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
     const errors = failed.map((f) => f.reason as Error);
     const first = errors[0]!;
     if (first instanceof AzureError) {
-      throw new AzureError('ZT5001', errors.map((e) => e.message).join('\n'), {
+      throw new AzureError(PublisherCode.writesFailed, errors.map((e) => e.message).join('\n'), {
         ...(first.armCode !== undefined ? { armCode: first.armCode } : {}),
         ...(first.hint !== undefined ? { hint: first.hint } : {}),
       });

@@ -31,6 +31,7 @@ import type {
   ManagementGroupInfo,
   PricingExtension,
 } from './types.js';
+import { PublisherCode } from './codes.js';
 
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
@@ -79,11 +80,11 @@ export function checkEndpoint(endpoint: string): URL {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new BadInputError('ZT4040', `--endpoint '${endpoint}' is not a URL`, { hint: 'give the ARM base URL, e.g. https://management.azure.com' });
+    throw new BadInputError(PublisherCode.endpointNotUrl, `--endpoint '${endpoint}' is not a URL`, { hint: 'give the ARM base URL, e.g. https://management.azure.com' });
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;
-  throw new BadInputError('ZT4041', `refusing ${url.protocol}//${url.host}: ztpolicy talks to ARM over https only (plain http is allowed for loopback emulators)`, {
+  throw new BadInputError(PublisherCode.endpointNotHttps, `refusing ${url.protocol}//${url.host}: ztpolicy talks to ARM over https only (plain http is allowed for loopback emulators)`, {
     hint: 'use an https:// endpoint',
   });
 }

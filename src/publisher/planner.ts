@@ -39,6 +39,7 @@ import type {
   LiveState,
   PricingExtension,
 } from './types.js';
+import { PublisherCode } from './codes.js';
 
 /** metadata key holding the ownership marker (EPAC calls its equivalent pacOwnerId). */
 export const OWNER_KEY = 'ztpolicyOwner';
@@ -145,7 +146,7 @@ export interface PlanOptions {
 /** Blocker for an object with ztpolicy's name but no ownership marker (publish without --adopt refuses). */
 function unmarkedBlocker(what: string, name: string, mg: string, id: string): PlanWarning {
   return {
-    code: 'ZT5106',
+    code: PublisherCode.unmarkedExisting,
     message: `${what} '${name}' already exists at management group '${mg}' without a ztpolicy ownership marker (metadata.${OWNER_KEY}); ztpolicy will not take it over unless told to`,
     object: id,
     hint: `rename it in the sources, delete the existing object yourself if it is obsolete, or re-run with --adopt to take it over (it is updated, marked as owned by this repo and becomes prunable)`,
@@ -247,7 +248,7 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
     const set = sets.get(a.initiative);
     if (!set) {
       diagnostics.push({
-        code: 'ZT4020',
+        code: PublisherCode.assignmentInitiativeUnknown,
         severity: 'error',
         message: `initiative '${a.initiative}' is not in generated/policySetDefinitions`,
         file: configFile,
@@ -259,7 +260,7 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
     const key = `${(a.managementGroupId ?? config.managementGroupId).toLowerCase()}/${assignmentNameFor(a).toLowerCase()}`;
     if (names.has(key)) {
       diagnostics.push({
-        code: 'ZT4023',
+        code: PublisherCode.assignmentNameTwice,
         severity: 'error',
         message: `assignment name '${assignmentNameFor(a)}' is used twice at the same management group`,
         file: configFile,
@@ -273,7 +274,7 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
     for (const p of Object.keys(a.parameters)) {
       if (!declaredLower.has(p.toLowerCase())) {
         diagnostics.push({
-          code: 'ZT4021',
+          code: PublisherCode.assignmentParameterUndeclared,
           severity: 'error',
           message: `parameter '${p}' is not declared by initiative '${a.initiative}' (Azure would answer UndefinedPolicyParameter)`,
           file: configFile,
@@ -286,7 +287,7 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
     for (const [name, decl] of Object.entries(declared)) {
       if (decl.defaultValue === undefined && !given.has(name.toLowerCase())) {
         diagnostics.push({
-          code: 'ZT4022',
+          code: PublisherCode.assignmentParameterMissing,
           severity: 'error',
           message: `initiative '${a.initiative}' requires parameter '${name}' (no default; Azure would answer MissingPolicyParameter)`,
           file: configFile,
@@ -299,7 +300,7 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
     a.nonComplianceMessages.forEach((m, j) => {
       if (m.policyDefinitionReferenceId !== undefined && !refs.has(m.policyDefinitionReferenceId)) {
         diagnostics.push({
-          code: 'ZT4024',
+          code: PublisherCode.assignmentReferenceUnknown,
           severity: 'error',
           message: `policyDefinitionReferenceId '${m.policyDefinitionReferenceId}' is not a member of initiative '${a.initiative}'`,
           file: configFile,
@@ -418,7 +419,7 @@ function resolve(
     });
     if (foreign) {
       blockers.push({
-        code: 'ZT5101',
+        code: PublisherCode.foreignOwner,
         message: `${kind} '${foreign.name}' at management group '${mg}' belongs to owner '${ownerOf(foreign.properties)}', not '${owner}'; ztpolicy will not overwrite it`,
         object: foreign.id,
       });
@@ -459,7 +460,7 @@ function resolve(
       if (ownerOf(compatible.properties) === undefined) {
         item.reason = 'adopted: it had no ownership marker';
         warnings.push({
-          code: 'ZT5102',
+          code: PublisherCode.adopted,
           message: `${kind} '${compatible.name}' exists without a ztpolicy ownership marker; --adopt: publish takes it over (adds ${OWNER_KEY}: ${owner})`,
           object: item.id,
         });
@@ -474,7 +475,7 @@ function resolve(
       const problems = incompatibleParameterChanges(top.properties.parameters, d.properties.parameters);
       name = versionedName(d.name, (versionOf(top.name, d.name) ?? 1) + 1);
       reason = `parameters changed in a way Azure rejects in place (${armCode}: ${problems.join('; ')}); published as '${name}' with references re-pointed, '${top.name}' pruned once unreferenced`;
-      warnings.push({ code: 'ZT5103', message: `${kind} '${d.name}': ${reason}`, object: idOf(top.name, mg) });
+      warnings.push({ code: PublisherCode.versionedForParameters, message: `${kind} '${d.name}': ${reason}`, object: idOf(top.name, mg) });
     }
     const props = desiredFor(name);
     names.set(d.name, name);
@@ -648,7 +649,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       location = options.identityLocation;
       if (existing?.identity?.type === 'SystemAssigned' && existing.location && existing.location.toLowerCase() !== location.toLowerCase()) {
         warnings.push({
-          code: 'ZT5104',
+          code: PublisherCode.identityLocationKept,
           message: `assignment '${name}' keeps its identity in '${existing.location}': Azure cannot move it to '${location}' in place (InvalidLocationUpdate), and recreating it would replace its identity and roles`,
           object: existing.id,
         });
@@ -674,7 +675,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       const foreign = ownerOf(existing.properties);
       if (foreign !== undefined && foreign !== owner) {
         blockers.push({
-          code: 'ZT5101',
+          code: PublisherCode.foreignOwner,
           message: `policy assignment '${name}' at management group '${scopeMg}' belongs to owner '${foreign}', not '${owner}'; ztpolicy will not overwrite it`,
           object: existing.id,
         });
@@ -694,7 +695,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       if (existing.identity?.type === 'SystemAssigned' && needsIdentity && existing.identity.principalId) item.principalId = existing.identity.principalId;
       if (foreign === undefined) {
         item.reason = 'adopted: it had no ownership marker';
-        warnings.push({ code: 'ZT5102', message: `policy assignment '${name}' exists without a ztpolicy ownership marker; --adopt: publish takes it over (adds ${OWNER_KEY}: ${owner})`, object: id });
+        warnings.push({ code: PublisherCode.adopted, message: `policy assignment '${name}' exists without a ztpolicy ownership marker; --adopt: publish takes it over (adds ${OWNER_KEY}: ${owner})`, object: id });
       }
     } else {
       item.changes = diffFields(undefined, desiredShape);
@@ -793,7 +794,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
     });
     if (referencedBy) {
       warnings.push({
-        code: 'ZT5105',
+        code: PublisherCode.deleteSkippedReferenced,
         message: `policy set definition '${s.name}' is no longer published but assignment '${referencedBy.name}' still references it; delete skipped (Azure would answer InvalidDeletePolicySetDefinitionRequest)`,
         object: id,
       });
@@ -823,7 +824,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
     const skippedSetStillReferences = ref !== undefined && !deletedSets.some((s) => s.name === ref);
     if (skippedSetStillReferences) {
       warnings.push({
-        code: 'ZT5105',
+        code: PublisherCode.deleteSkippedReferenced,
         message: `policy definition '${d.name}' is no longer published but set '${ref}' still references it; delete skipped (Azure would answer InvalidDeletePolicyDefinitionRequest)`,
         object: id,
       });

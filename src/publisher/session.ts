@@ -12,6 +12,7 @@ import { applyPlan, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
 import { analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
 import type { BuiltinInfo, LiveState } from './types.js';
+import { PublisherCode } from './codes.js';
 
 export interface SessionOptions extends GatewayOptions {
   /** Path of ztpolicy.config.json. */
@@ -37,7 +38,7 @@ export interface Session {
 function azureErrorFrom(what: string, error: unknown): never {
   // @azure/identity's CredentialUnavailableError / AuthenticationError: no usable sign-in (not a bug: exit 3).
   if (error instanceof Error && /Credential|Authentication/.test(error.name)) {
-    throw new AzureError('ZT5003', `${what} failed: no access token: ${error.message.split('\n')[0]}`, {
+    throw new AzureError(PublisherCode.noAccessToken, `${what} failed: no access token: ${error.message.split('\n')[0]}`, {
       armCode: error.name,
       hint: 'sign in (az login, managed or workload identity) or set ZTPOLICY_ACCESS_TOKEN to a token for the ARM endpoint',
     });
@@ -48,7 +49,7 @@ function azureErrorFrom(what: string, error: unknown): never {
       error.statusCode === 401 || error.statusCode === 403
         ? 'check the signed-in identity (az login / workload identity / ZTPOLICY_ACCESS_TOKEN) and its roles at the management group'
         : 'check the endpoint and the target, then run again';
-    throw new AzureError('ZT5002', `${what} failed: ${code}: ${error.message.split('\n')[0]}`, {
+    throw new AzureError(PublisherCode.azureRequestFailed, `${what} failed: ${code}: ${error.message.split('\n')[0]}`, {
       armCode: code,
       ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
       hint,
@@ -64,13 +65,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const config = loadConfig(configFile, cwd);
   if (options.managementGroupId.toLowerCase() !== config.managementGroupId.toLowerCase()) {
     throw new BadInputError(
-      'ZT4050',
+      PublisherCode.targetMismatch,
       `--mg ${options.managementGroupId} is not the management group this config targets (${config.managementGroupId}); refusing to run against another target`,
       { file: options.configFile, jsonPath: '$.managementGroupId', hint: `run with --mg ${config.managementGroupId}, or change managementGroupId in the config` },
     );
   }
   if (options.location !== undefined && !/^[a-z0-9]+$/.test(options.location)) {
-    throw new BadInputError('ZT4051', `--location '${options.location}' is not an Azure region name`, { hint: "use a name like 'westeurope'" });
+    throw new BadInputError(PublisherCode.locationInvalid, `--location '${options.location}' is not an Azure region name`, { hint: "use a name like 'westeurope'" });
   }
   const content = loadContent(resolve(dirname(configFile), config.generatedDir), cwd);
   checkConfigAgainstContent(content, config, options.configFile);
@@ -78,7 +79,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const token = env.ZTPOLICY_ACCESS_TOKEN;
   const tid = token ? tokenTenant(token) : undefined;
   if (tid !== undefined && tid.toLowerCase() !== config.tenantId.toLowerCase()) {
-    throw new BadInputError('ZT4052', `ZTPOLICY_ACCESS_TOKEN was issued for tenant ${tid}, not the configured tenant ${config.tenantId}; refusing to run`, {
+    throw new BadInputError(PublisherCode.tokenTenant, `ZTPOLICY_ACCESS_TOKEN was issued for tenant ${tid}, not the configured tenant ${config.tenantId}; refusing to run`, {
       file: options.configFile,
       jsonPath: '$.tenantId',
       hint: 'mint the token for the configured tenant',
@@ -110,7 +111,7 @@ export async function readLiveState(session: Session): Promise<LiveState> {
   );
   const tenantChecked = mgP.then((g) => {
     if (g.tenantId.toLowerCase() !== config.tenantId.toLowerCase()) {
-      throw new BadInputError('ZT4053', `management group '${mg}' belongs to tenant ${g.tenantId}, not the configured tenant ${config.tenantId}; refusing to run`, {
+      throw new BadInputError(PublisherCode.managementGroupTenant, `management group '${mg}' belongs to tenant ${g.tenantId}, not the configured tenant ${config.tenantId}; refusing to run`, {
         file: session.options.configFile,
         jsonPath: '$.tenantId',
         hint: 'sign in to the configured tenant, or fix tenantId in the config',
@@ -118,7 +119,7 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     }
     for (const s of scopes) {
       if (s.toLowerCase() !== mg.toLowerCase() && !g.descendantGroups.some((d) => d.toLowerCase() === s.toLowerCase())) {
-        throw new BadInputError('ZT4054', `management group '${s}' named by an assignment is not under '${mg}'`, {
+        throw new BadInputError(PublisherCode.scopeOutsideTarget, `management group '${s}' named by an assignment is not under '${mg}'`, {
           file: session.options.configFile,
           hint: `assign at '${mg}' or a management group below it`,
         });

@@ -48,7 +48,7 @@ describe('ztpolicy plan', () => {
       c.defender.plans.VirtualMachines.subPlan = 'P2';
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/ztpolicy\.config\.json: error ZT4001: .* \(at \$\.defender\.plans\.VirtualMachines\.subPlan\)/);
+    expect(r.stderr).toMatch(/ztpolicy\.config\.json: error ZT8001: .* \(at \$\.defender\.plans\.VirtualMachines\.subPlan\)/);
     expect(r.stderr).toMatch(/fix: use one of: "P1", "P2"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(emu.requests).toHaveLength(0);
@@ -63,12 +63,12 @@ describe('ztpolicy plan', () => {
       const r = await plan();
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
-        "  x ZT5106 policy definition 'zt-vm-03-managed-disks' already exists at management group 'root' without a ztpolicy ownership marker (metadata.ztpolicyOwner); ztpolicy will not take it over unless told to\n" +
+        "  x ZT8106 policy definition 'zt-vm-03-managed-disks' already exists at management group 'root' without a ztpolicy ownership marker (metadata.ztpolicyOwner); ztpolicy will not take it over unless told to\n" +
           '      how to proceed: rename it in the sources, delete the existing object yourself if it is obsolete, or re-run with --adopt to take it over',
       );
       expect(r.stdout).not.toMatch(/update zt-vm-03-managed-disks/);
       const md = await plan('--markdown');
-      expect(md.stdout).toMatch(/> \[!CAUTION\]\n> Publish will refuse:\n> - \*\*ZT5106\*\* policy definition 'zt-vm-03-managed-disks'.*How to proceed: .*--adopt/);
+      expect(md.stdout).toMatch(/> \[!CAUTION\]\n> Publish will refuse:\n> - \*\*ZT8106\*\* policy definition 'zt-vm-03-managed-disks'.*How to proceed: .*--adopt/);
       // With --adopt the plan takes it over instead: an update adding the marker, with a warning.
       const adopt = await plan('--adopt');
       expect(adopt.stdout).toMatch(/~ update zt-vm-03-managed-disks {2}\[adopted: it had no ownership marker\](?:\n {6}.*)*\n {6}\$\.metadata\.ztpolicyOwner: \(absent\) -> "contoso\/platform-policies"/);

@@ -64,7 +64,7 @@ describe('ztpolicy publish', () => {
     const r = await cli('publish', '--yes', '--verbose');
     emu.faults.clear();
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/error ZT5001: .*tier 'deletes: assignments and their roles'/);
+    expect(r.stderr).toMatch(/error ZT8201: .*tier 'deletes: assignments and their roles'/);
     expect(r.stderr).toMatch(/delete policyAssignment 'zt-vm': AuthorizationFailed \(HTTP 403\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
@@ -93,9 +93,9 @@ describe('ztpolicy publish and objects it does not own', () => {
       const refused = await cli2('publish', '--yes');
       expect(refused.code).toBe(2);
       // The plan on stdout names the object, says it has no marker and how to proceed.
-      expect(refused.stdout).toMatch(/Blocked \(publish will refuse\):\n\s+x ZT5106 policy definition 'zt-stg-02-minimum-tls' already exists at management group 'root' without a ztpolicy ownership marker/);
+      expect(refused.stdout).toMatch(/Blocked \(publish will refuse\):\n\s+x ZT8106 policy definition 'zt-stg-02-minimum-tls' already exists at management group 'root' without a ztpolicy ownership marker/);
       expect(refused.stdout).toMatch(/how to proceed: rename it in the sources, delete the existing object yourself .*, or re-run with --adopt/);
-      expect(refused.stderr).toMatch(/error ZT5100: publish refused before any write/);
+      expect(refused.stderr).toMatch(/error ZT8100: publish refused before any write/);
       expect(refused.stderr).toMatch(/--adopt/);
       expect(refused.stderr).not.toMatch(/\n\s+at /);
       expect(emu2.writes()).toHaveLength(0);
@@ -105,7 +105,7 @@ describe('ztpolicy publish and objects it does not own', () => {
       expect(adopted.code).toBe(0);
       expect(adopted.stdout).toMatch(/~ update zt-stg-02-minimum-tls {2}\[adopted: it had no ownership marker\]/);
       expect(adopted.stdout).toMatch(/\$\.metadata\.ztpolicyOwner: \(absent\) -> "contoso\/platform-policies"/);
-      expect(adopted.stdout).toMatch(/ZT5102 policyDefinition 'zt-stg-02-minimum-tls' exists without a ztpolicy ownership marker; --adopt/);
+      expect(adopted.stdout).toMatch(/ZT8102 policyDefinition 'zt-stg-02-minimum-tls' exists without a ztpolicy ownership marker; --adopt/);
       const after = stored(emu2, DEF)!;
       expect(after.properties.metadata?.ztpolicyOwner).toBe('contoso/platform-policies');
       expect(after.properties.displayName).toBe(generated.properties.displayName);
@@ -129,8 +129,8 @@ describe('ztpolicy publish and objects it does not own', () => {
       emu2.resetRequests();
       const r = await runCli(['publish', '--yes', '--adopt', '--mg', 'root', '--endpoint', emu2.url, '--config', ws2.configFile], { env: emulatorChildEnv(emu2, TOKEN) });
       expect(r.code).toBe(2);
-      expect(r.stdout).toMatch(/x ZT5101 policyDefinition 'zt-stg-02-minimum-tls' at management group 'root' belongs to owner 'fabrikam\/other-repo'/);
-      expect(r.stderr).toMatch(/error ZT5100: publish refused before any write/);
+      expect(r.stdout).toMatch(/x ZT8101 policyDefinition 'zt-stg-02-minimum-tls' at management group 'root' belongs to owner 'fabrikam\/other-repo'/);
+      expect(r.stderr).toMatch(/error ZT8100: publish refused before any write/);
       expect(emu2.writes()).toHaveLength(0);
       expect(stored(emu2, DEF)!.properties.metadata?.ztpolicyOwner).toBe('fabrikam/other-repo');
     } finally {

@@ -72,7 +72,7 @@ describe('publisher config', () => {
       throw new Error('not rejected');
     } catch (e) {
       expect(e).toBeInstanceOf(BadInputError);
-      expect((e as BadInputError).code).toBe('ZT4002');
+      expect((e as BadInputError).code).toBe('ZT8002');
       expect((e as BadInputError).file).toBe('bad.json');
     }
   });

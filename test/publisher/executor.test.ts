@@ -206,7 +206,7 @@ describe('changes', () => {
     expect(JSON.stringify(inPlace.body)).toContain('InvalidPolicyParameterUpdate');
 
     const p = await plan();
-    expect(p.warnings.map((w) => w.code)).toContain('ZT5103');
+    expect(p.warnings.map((w) => w.code)).toContain('ZT8103');
     expect(p.items.filter((i) => i.action !== 'no-op').map((i) => `${i.action} ${i.kind} ${i.name}`).sort()).toEqual([
       'create policyDefinition zt-stg-02-minimum-tls-v2',
       'delete policyDefinition zt-stg-02-minimum-tls',
@@ -234,7 +234,7 @@ describe('changes', () => {
       'delete policySetDefinition zt-storage',
       'update policyAssignment zt-storage',
     ]);
-    expect(p.warnings.find((w) => w.code === 'ZT5103')!.message).toContain('InvalidPolicySetParameterUpdate');
+    expect(p.warnings.find((w) => w.code === 'ZT8103')!.message).toContain('InvalidPolicySetParameterUpdate');
     await publish();
     expect(props(assignment('zt-storage')!).policyDefinitionId).toMatch(/policySetDefinitions\/zt-storage-v2$/);
     expect(assignment('zt-storage')!.identity.principalId).toBe(principal);
@@ -249,7 +249,7 @@ describe('changes', () => {
       return (await planSession(s)).plan;
     })();
     expect(p.hasChanges).toBe(false);
-    expect(p.warnings.map((w) => w.code)).toContain('ZT5104');
+    expect(p.warnings.map((w) => w.code)).toContain('ZT8104');
   });
 });
 

@@ -59,7 +59,7 @@ describe('planner', () => {
       { id: 'y', name: other.name, properties: { ...(other.properties as any) } },
     );
     const p = plan(live);
-    expect(p.blockers.map((b) => b.code)).toEqual(['ZT5101', 'ZT5106']);
+    expect(p.blockers.map((b) => b.code)).toEqual(['ZT8101', 'ZT8106']);
     expect(p.blockers[0]!.message).toContain('fabrikam/other');
     const unmarked = p.blockers[1]!;
     expect(unmarked.message).toContain(`policy definition '${other.name}'`);
@@ -68,7 +68,7 @@ describe('planner', () => {
     expect(unmarked.hint).toMatch(/rename.*delete.*--adopt/);
     // Neither object is touched: no item for either, no adoption warning.
     expect(p.items.filter((i) => i.name === def.name || i.name === other.name)).toEqual([]);
-    expect(p.warnings.map((w) => w.code)).not.toContain('ZT5102');
+    expect(p.warnings.map((w) => w.code)).not.toContain('ZT8102');
   });
 
   it('with --adopt takes an unmarked object over (update adding the marker, warning) but still refuses another owner’s', () => {
@@ -80,12 +80,12 @@ describe('planner', () => {
       { id: 'y', name: other.name, properties: { ...(other.properties as any) } },
     );
     const p = planPublish({ content, config: noDefender, live, options: { identityLocation: 'westeurope', adopt: true } });
-    expect(p.blockers.map((b) => b.code)).toEqual(['ZT5101']);
+    expect(p.blockers.map((b) => b.code)).toEqual(['ZT8101']);
     const adopted = p.items.find((i) => i.name === other.name)!;
     expect(adopted.action).toBe('update');
     expect(adopted.reason).toBe('adopted: it had no ownership marker');
     expect(adopted.changes).toEqual([{ path: '$.metadata.ztpolicyOwner', after: config.owner }]);
-    expect(p.warnings.map((w) => w.code)).toContain('ZT5102');
+    expect(p.warnings.map((w) => w.code)).toContain('ZT8102');
   });
 
   it('applies the same rule to sets and assignments: unmarked same-named ones block unless --adopt', () => {
@@ -100,8 +100,8 @@ describe('planner', () => {
     live.assignments.push({ id: a.id, name: a.name, managementGroupId: 'root', properties: unmarkedProps });
     const blocked = plan(live);
     expect(blocked.blockers.map((b) => `${b.code} ${b.object}`).sort()).toEqual([
-      `ZT5106 ${a.id}`,
-      `ZT5106 /providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policySetDefinitions/${set.name}`,
+      `ZT8106 ${a.id}`,
+      `ZT8106 /providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policySetDefinitions/${set.name}`,
     ]);
     expect(blocked.items.some((i) => i.id === a.id)).toBe(false);
     const adopted = planPublish({ content, config: noDefender, live, options: { identityLocation: 'westeurope', adopt: true } });
@@ -152,7 +152,7 @@ describe('planner', () => {
     live.setDefinitions.push({ id: 's', name: 'their-set', properties: { displayName: 't', metadata: { ztpolicyOwner: 'fabrikam/other' }, policyDefinitions: [{ policyDefinitionId: id }] } });
     const p = plan(live);
     expect(p.items.filter((i) => i.action === 'delete')).toEqual([]);
-    const w = p.warnings.find((x) => x.code === 'ZT5105')!;
+    const w = p.warnings.find((x) => x.code === 'ZT8105')!;
     expect(w.message).toContain("set 'their-set' still references it");
     expect(w.message).toContain('InvalidDeletePolicyDefinitionRequest');
   });

@@ -12,7 +12,7 @@ function planWith(before: JsonValue, after: JsonValue): Plan {
     target: { tenantId: 't', managementGroupId: 'root', owner: 'o' },
     items: [{ kind: 'policySetDefinition', action: 'update', name: 'zt-vm', id: 'x', managementGroupId: 'root', changes: [{ path: '$.policyDefinitions', before, after }] }],
     warnings: [],
-    blockers: [{ code: 'ZT5106', message: "policy definition 'd' already exists", object: 'd', hint: 're-run with --adopt' }],
+    blockers: [{ code: 'ZT8106', message: "policy definition 'd' already exists", object: 'd', hint: 're-run with --adopt' }],
     summary: { create: 0, update: 1, delete: 0, 'no-op': 0 },
     hasChanges: true,
     hasDeletes: false,
@@ -32,7 +32,7 @@ describe('renderText', () => {
         `      $.policyDefinitions['c']: member added: "/providers/Microsoft.Authorization/policyDefinitions/c-guid"`,
       ].join('\n'),
     );
-    expect(text).toContain('  x ZT5106 policy definition \'d\' already exists\n      how to proceed: re-run with --adopt\n');
+    expect(text).toContain('  x ZT8106 policy definition \'d\' already exists\n      how to proceed: re-run with --adopt\n');
   });
 
   it('says when only the order changed, and keeps the plain line for arrays that are not member lists', () => {
@@ -46,6 +46,6 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(planWith([ref('a')], [ref('c')]));
     expect(md).toContain("  - $.policyDefinitions['a']: member removed\n");
     expect(md).toContain("  + $.policyDefinitions['c']: member added: ");
-    expect(md).toContain("> - **ZT5106** policy definition 'd' already exists. How to proceed: re-run with --adopt\n");
+    expect(md).toContain("> - **ZT8106** policy definition 'd' already exists. How to proceed: re-run with --adopt\n");
   });
 });

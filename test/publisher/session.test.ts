@@ -17,7 +17,7 @@ afterEach(async () => {
 
 describe('refusing the wrong target', () => {
   it('refuses --mg other than the configured management group before any request', async () => {
-    await expect(session(emu, ws, { managementGroupId: 'landing-zones' })).rejects.toMatchObject({ code: 'ZT4050', exitCode: 2 });
+    await expect(session(emu, ws, { managementGroupId: 'landing-zones' })).rejects.toMatchObject({ code: 'ZT8050', exitCode: 2 });
     expect(emu.requests).toHaveLength(0);
   });
 
@@ -26,7 +26,7 @@ describe('refusing the wrong target', () => {
       c.tenantId = 'aaaaaaaa-0000-4000-8000-000000000001';
     });
     const s = await session(emu, ws);
-    await expect(planSession(s)).rejects.toMatchObject({ code: 'ZT4053', exitCode: 2 });
+    await expect(planSession(s)).rejects.toMatchObject({ code: 'ZT8053', exitCode: 2 });
     expect(emu.writes()).toHaveLength(0);
   });
 
@@ -41,7 +41,7 @@ describe('refusing the wrong target', () => {
       c.assignments[1].managementGroupId = 'sandbox';
     });
     const s = await session(emu, ws);
-    await expect(planSession(s)).rejects.toMatchObject({ code: 'ZT4054' });
+    await expect(planSession(s)).rejects.toMatchObject({ code: 'ZT8054' });
     expect(emu.writes()).toHaveLength(0);
   });
 });
@@ -58,7 +58,7 @@ describe('sign-in failures', () => {
         },
       },
     });
-    await expect(planSession(s)).rejects.toMatchObject({ code: 'ZT5003', exitCode: 3, hint: expect.stringContaining('ZTPOLICY_ACCESS_TOKEN') });
+    await expect(planSession(s)).rejects.toMatchObject({ code: 'ZT8203', exitCode: 3, hint: expect.stringContaining('ZTPOLICY_ACCESS_TOKEN') });
     expect(emu.requests).toHaveLength(0);
   });
 });
@@ -74,12 +74,12 @@ describe('config checked against generated/ before any call', () => {
     const d = (error as DiagnosticsError).diagnostics;
     expect(d.map((x) => [x.code, x.jsonPath])).toEqual(
       expect.arrayContaining([
-        ['ZT4021', '$.assignments[0].parameters.logAnalyticsWorkspaceID2'],
-        ['ZT4022', '$.assignments[0].parameters'],
-        ['ZT4020', '$.assignments[1].initiative'],
+        ['ZT8021', '$.assignments[0].parameters.logAnalyticsWorkspaceID2'],
+        ['ZT8022', '$.assignments[0].parameters'],
+        ['ZT8020', '$.assignments[1].initiative'],
       ]),
     );
-    expect(d.find((x) => x.code === 'ZT4020')!.hint).toContain('zt-vm');
+    expect(d.find((x) => x.code === 'ZT8020')!.hint).toContain('zt-vm');
     expect(emu.requests).toHaveLength(0);
   });
 
@@ -87,6 +87,6 @@ describe('config checked against generated/ before any call', () => {
     ws.editJson('ztpolicy.config.json', (c) => {
       c.generatedDir = 'nowhere';
     });
-    await expect(session(emu, ws)).rejects.toMatchObject({ code: 'ZT4012', hint: expect.stringContaining('npm run build') });
+    await expect(session(emu, ws)).rejects.toMatchObject({ code: 'ZT8012', hint: expect.stringContaining('npm run build') });
   });
 });

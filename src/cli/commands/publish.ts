@@ -13,6 +13,7 @@ import { renderText } from '../../publisher/render.js';
 import { applySession, openSession, planSession } from '../../publisher/session.js';
 import type { CliIo, CommandResult } from '../main.js';
 import { publisherOptions, sessionOptions, type PublisherArgs } from './plan.js';
+import { PublisherCode } from '../../publisher/codes.js';
 
 interface PublishArgs extends PublisherArgs {
   yes?: boolean;
@@ -63,12 +64,12 @@ export function publishCommand(io: CliIo, result: CommandResult): CommandModule 
       if (plan.hasDeletes && !argv.yes && plan.blockers.length === 0) {
         const n = plan.summary.delete;
         if (!process.stdin.isTTY) {
-          throw new BadInputError('ZT4060', `the plan deletes ${n} object(s); refusing without confirmation (nothing was written)`, {
+          throw new BadInputError(PublisherCode.deletionsUnconfirmed, `the plan deletes ${n} object(s); refusing without confirmation (nothing was written)`, {
             hint: 'review the plan, then run again with --yes (required when not on a terminal)',
           });
         }
         if (!(await confirmOnTty(`The plan deletes ${n} object(s). Apply it? [y/N] `))) {
-          throw new BadInputError('ZT4061', 'publish cancelled: deletions not confirmed (nothing was written)');
+          throw new BadInputError(PublisherCode.deletionsCancelled, 'publish cancelled: deletions not confirmed (nothing was written)');
         }
       }
       const started = Date.now();

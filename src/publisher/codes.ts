@@ -1,0 +1,72 @@
+/**
+ * Codes of the publisher: ZT8xxx (README "Error codes": each module owns one range, a code is never reused for
+ * another meaning; test/errors.test.ts pins it). ZT80xx: bad input found before any request (config, generated
+ * content, command line; exit 2). ZT81xx: plan findings (blockers refuse the publish, warnings are shown).
+ * ZT82xx: Azure refused or failed (exit 3).
+ */
+export const PublisherCode = {
+  /** The config file does not exist. */
+  configNotFound: 'ZT8000',
+  /** A config value does not match the config schema (one diagnostic per problem). */
+  configInvalid: 'ZT8001',
+  /** The config file is not JSON. */
+  configNotJson: 'ZT8002',
+  /** A file listed in generated/manifest.json is missing. */
+  contentFileMissing: 'ZT8010',
+  /** A generated file is not JSON. */
+  contentNotJson: 'ZT8011',
+  /** generated/manifest.json is missing. */
+  manifestNotFound: 'ZT8012',
+  /** generated/manifest.json has no definitions/initiatives arrays. */
+  manifestShape: 'ZT8013',
+  /** A generated file is not a { name, properties } document. */
+  contentNotADocument: 'ZT8014',
+  /** An assignment names an initiative that is not in generated/. */
+  assignmentInitiativeUnknown: 'ZT8020',
+  /** An assignment passes a parameter the initiative does not declare (UndefinedPolicyParameter). */
+  assignmentParameterUndeclared: 'ZT8021',
+  /** An assignment leaves a required initiative parameter without value (MissingPolicyParameter). */
+  assignmentParameterMissing: 'ZT8022',
+  /** Two assignments get the same name at the same management group. */
+  assignmentNameTwice: 'ZT8023',
+  /** A non-compliance message names a policyDefinitionReferenceId the initiative does not have. */
+  assignmentReferenceUnknown: 'ZT8024',
+  /** --endpoint is not a URL. */
+  endpointNotUrl: 'ZT8040',
+  /** --endpoint is plain http on a non-loopback host. */
+  endpointNotHttps: 'ZT8041',
+  /** --mg is not the management group the config targets. */
+  targetMismatch: 'ZT8050',
+  /** --location is not a region name. */
+  locationInvalid: 'ZT8051',
+  /** ZTPOLICY_ACCESS_TOKEN was issued for another tenant. */
+  tokenTenant: 'ZT8052',
+  /** The target management group belongs to another tenant. */
+  managementGroupTenant: 'ZT8053',
+  /** An assignment scope is not under the target management group. */
+  scopeOutsideTarget: 'ZT8054',
+  /** The plan deletes objects and no confirmation was given. */
+  deletionsUnconfirmed: 'ZT8060',
+  /** The user declined the deletions at the prompt. */
+  deletionsCancelled: 'ZT8061',
+  /** Publish refused before any write because the plan has blockers. */
+  publishRefused: 'ZT8100',
+  /** Blocker: the object is marked as owned by another owner. */
+  foreignOwner: 'ZT8101',
+  /** Warning: --adopt takes over an object without ownership marker. */
+  adopted: 'ZT8102',
+  /** Warning: a parameter change Azure rejects in place is published as a new versioned name. */
+  versionedForParameters: 'ZT8103',
+  /** Warning: an assignment's identity stays in its old location (InvalidLocationUpdate). */
+  identityLocationKept: 'ZT8104',
+  /** Warning: a delete is skipped because the object is still referenced. */
+  deleteSkippedReferenced: 'ZT8105',
+  /** Blocker: a same-named object without ownership marker exists (re-run with --adopt to take it over). */
+  unmarkedExisting: 'ZT8106',
+  /** Writes of a tier failed; later tiers were not applied. */
+  writesFailed: 'ZT8201',
+  /** An Azure request failed (after retries). */
+  azureRequestFailed: 'ZT8202',
+  /** No access token could be obtained. */
+  noAccessToken: 'ZT8203',
+} as const;
