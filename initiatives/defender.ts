@@ -23,19 +23,19 @@ export default defineInitiative({
     // ZT-MDC-04: Key Vault plan (custom).
     member(defenderKeyVault, { parameters: { effect: p.defenderEffect } }),
     // ZT-MDC-01: Defender CSPM.
-    member(builtin.configureMicrosoftDefenderCspmPlan, { principle: 'assume-breach', parameters: { effect: p.defenderEffect } }),
+    member(builtin.configureMicrosoftDefenderCspmPlan, { controlId: 'ZT-MDC-01', principle: 'assume-breach', parameters: { effect: p.defenderEffect } }),
     // ZT-MDC-02: Defender for Servers P2 (JIT, vulnerability assessment, MDE).
-    member(builtin.configureMicrosoftDefenderForServersPlan, {
+    member(builtin.configureMicrosoftDefenderForServersPlan, { controlId: 'ZT-MDC-02',
       principle: 'verify-explicitly',
       parameters: { effect: p.defenderEffect, subPlan: 'P2' },
     }),
     // ZT-MDC-03: Defender for Storage (V2, malware scanning on upload).
-    member(builtin.configureMicrosoftDefenderForStorageToBeEnabled, {
+    member(builtin.configureMicrosoftDefenderForStorageToBeEnabled, { controlId: 'ZT-MDC-03',
       principle: 'assume-breach',
       parameters: { effect: p.defenderEffect, isOnUploadMalwareScanningEnabled: 'true' },
     }),
     // ZT-MDC-05: Defender for Resource Manager.
-    member(builtin.configureAzureDefenderForResourceManagerToBeEnabled, {
+    member(builtin.configureAzureDefenderForResourceManagerToBeEnabled, { controlId: 'ZT-MDC-05',
       principle: 'verify-explicitly',
       parameters: { effect: p.defenderEffect },
     }),

@@ -19,6 +19,7 @@ export default defineInitiative({
     member(firewallPremium, { parameters: { effect: p.hubEffect } }),
     // ZT-HUB-02: rules live in a Firewall Policy, not in classic rule collections.
     member(builtin.azureFirewallClassicRulesShouldBeMigratedToFirewallPolicy, {
+      controlId: 'ZT-HUB-02',
       principle: 'verify-explicitly',
       parameters: { effect: p.hubEffect },
     }),

@@ -22,6 +22,7 @@ export default defineInitiative({
     member(activityLog, { parameters: { logAnalytics: p.logAnalyticsWorkspaceId } }),
     // ZT-MON-01 enforcement: deploys the subscription diagnostic setting.
     member(builtin.configureAzureActivityLogsToStreamToSpecifiedLogAnalyticsWorkspace, {
+      controlId: 'ZT-MON-01',
       principle: 'assume-breach',
       parameters: { logAnalytics: p.logAnalyticsWorkspaceId, effect: 'DeployIfNotExists' },
     }),

@@ -19,10 +19,11 @@ export default defineInitiative({
     member(subnetNsg, { parameters: { effect: p.spokeEffect } }),
     // ZT-SPK-02 audit companion (MCSB).
     member(builtin.subnetsShouldBeAssociatedWithANetworkSecurityGroup, {
+      controlId: 'ZT-SPK-02',
       principle: 'least-privilege',
       parameters: { effect: 'AuditIfNotExists' },
     }),
     // ZT-SPK-02 guard: GatewaySubnet must not get an NSG (fixed deny, no parameters).
-    member(builtin.gatewaySubnetsShouldNotBeConfiguredWithANetworkSecurityGroup, { principle: 'assume-breach' }),
+    member(builtin.gatewaySubnetsShouldNotBeConfiguredWithANetworkSecurityGroup, { controlId: 'ZT-SPK-02', principle: 'assume-breach' }),
   ],
 });

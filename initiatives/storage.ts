@@ -19,11 +19,13 @@ export default defineInitiative({
     member(minimumTls, { parameters: { effect: p.storageEffect } }),
     // ZT-STG-01: secure transfer required.
     member(builtin.secureTransferToStorageAccountsShouldBeEnabled, {
+      controlId: 'ZT-STG-01',
       principle: 'assume-breach',
       parameters: { effect: p.storageEffect },
     }),
     // ZT-STG-06: Entra-only data access (no Shared Key).
     member(builtin.storageAccountsShouldPreventSharedKeyAccess, {
+      controlId: 'ZT-STG-06',
       principle: 'verify-explicitly',
       parameters: { effect: p.storageEffect },
     }),

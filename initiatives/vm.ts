@@ -19,11 +19,13 @@ export default defineInitiative({
     member(noPublicIp, { parameters: { effect: p.vmEffect } }),
     // ZT-VM-10: encryption at host.
     member(builtin.virtualMachinesAndVirtualMachineScaleSetsShouldHaveEncryptionAtHostEnabled, {
+      controlId: 'ZT-VM-10',
       principle: 'assume-breach',
       parameters: { effect: p.vmEffect },
     }),
     // ZT-VM-14: management ports behind just-in-time access (needs Defender for Servers P2).
     member(builtin.managementPortsOfVirtualMachinesShouldBeProtectedWithJustInTimeNetworkAccessControl, {
+      controlId: 'ZT-VM-14',
       principle: 'least-privilege',
       parameters: { effect: 'AuditIfNotExists' },
     }),

@@ -1,3 +1,4 @@
+import zeroTrustCatalog from '../src/catalog/zero-trust-controls.js';
 import { defineInitiative } from '../src/dsl/index.js';
 import defender from './defender.js';
 import hubVnet from './hub-vnet.js';
@@ -19,4 +20,6 @@ export default defineInitiative({
   category: 'Zero Trust',
   include: [storage, vm, spokeVnet, hubVnet, defender, monitoring],
   groupBy: ['principle', 'unit'],
+  // Every catalog id must be implemented by a member or carry a status: generated/summaries/coverage.md.
+  catalog: zeroTrustCatalog,
 });

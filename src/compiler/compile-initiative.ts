@@ -46,12 +46,13 @@ export function isInitiative(x: unknown): x is Initiative {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'initiative';
 }
 
-const PRINCIPLE_DISPLAY: Record<Principle, string> = {
+/** Display names of the principle and unit groups (also used by the generated docs). */
+export const PRINCIPLE_DISPLAY: Record<Principle, string> = {
   'verify-explicitly': 'Verify explicitly',
   'least-privilege': 'Use least privilege access',
   'assume-breach': 'Assume breach',
 };
-const UNIT_DISPLAY: Record<Unit, string> = {
+export const UNIT_DISPLAY: Record<Unit, string> = {
   storage: 'Azure Storage',
   vm: 'Virtual machines',
   'spoke-vnet': 'Spoke virtual networks',
@@ -148,7 +149,7 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
     const ref: PolicyDefinitionReference = {
       policyDefinitionId: isControl ? customDefinitionId(target.name) : target.id,
       policyDefinitionReferenceId:
-        m.referenceId ?? (isControl ? controlReferenceId(target.name) : builtinReferenceId(target.displayName, target.name)),
+        m.referenceId ?? (isControl ? controlReferenceId(target.name) : builtinReferenceId(target.displayName, target.name, m.controlId)),
     };
     const seen = refIds.get(ref.policyDefinitionReferenceId.toLowerCase());
     if (seen !== undefined) {

@@ -89,14 +89,16 @@ export function controlReferenceId(controlName: string): string {
 }
 
 /**
- * policyDefinitionReferenceId of a built-in member: a slug of its display name plus the first 8 characters of
- * its GUID ("storage-accounts-should-prevent-shared-key-access-8c6a50c6"), readable in compliance views and
- * stable as long as the GUID is. At most 64 characters.
+ * policyDefinitionReferenceId of a built-in member: the control id it implements (when given), a slug of its
+ * display name and the first 8 characters of its GUID
+ * ("zt-stg-06-storage-accounts-should-prevent-shared-key-access-8c6a50c6"), so compliance views name the control,
+ * and the id stays stable as long as the control and the GUID do. At most 64 characters.
  */
-export function builtinReferenceId(displayName: string, guid: string): string {
+export function builtinReferenceId(displayName: string, guid: string, controlId?: string): string {
   const tail = guid.toLowerCase().slice(0, 8);
-  const head = slug(displayName, DEFINITION_NAME_MAX - tail.length - 1);
-  return head.length > 0 ? `${head}-${tail}` : `builtin-${tail}`;
+  const prefix = controlId === undefined ? '' : `${controlNamePrefix(controlId)}-`;
+  const head = slug(displayName, DEFINITION_NAME_MAX - prefix.length - tail.length - 1);
+  return head.length > 0 ? `${prefix}${head}-${tail}` : `${prefix}builtin-${tail}`;
 }
 
 /** Group names of policyDefinitionGroups. */

@@ -5,6 +5,8 @@
 export { defineControl, POLICY_MODES } from './control.js';
 export type { Control, ControlSpec, PolicyMode, PolicyRule, RuleContext } from './control.js';
 export { defineInitiative, member } from './initiative.js';
+export { defineControlCatalog } from './control-catalog.js';
+export type { CatalogControl, ControlCatalog, NotPolicyItem, NotPolicyStatus, PendingStatus } from './control-catalog.js';
 export type {
   BuiltinMemberOptions,
   BuiltinMemberParameters,

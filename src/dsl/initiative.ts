@@ -10,6 +10,7 @@ import type { JsonValue } from '../compiler/canonical-json.js';
 import type { BuiltinParameter, BuiltinParameterValue, BuiltinPolicy } from '../catalog/types.js';
 import type { Principle, Unit } from '../model.js';
 import type { Control } from './control.js';
+import type { ControlCatalog } from './control-catalog.js';
 import type { ExprKind } from './expressions.js';
 import { paramRefs, type ParamRef, type ParamRefs, type ParamValue, type ParameterSpec, type ParameterSpecs } from './parameters.js';
 
@@ -44,6 +45,11 @@ export interface ControlMemberOptions<P extends ParameterSpecs> extends MemberOp
 }
 
 export interface BuiltinMemberOptions<P extends Readonly<Record<string, BuiltinParameter>>> extends MemberOptionsBase {
+  /**
+   * The catalog control this built-in implements ('ZT-STG-01'; controls carry their own). It prefixes the
+   * reference id and counts the control as covered in coverage.md.
+   */
+  readonly controlId: string;
   /** The Zero Trust principle this built-in serves in the initiative (controls carry their own). */
   readonly principle: Principle;
   readonly parameters?: BuiltinMemberParameters<P>;
@@ -56,6 +62,8 @@ export interface Member {
   readonly target: Control | BuiltinPolicy;
   readonly parameters: { readonly [name: string]: MemberParameterValue };
   readonly principle: Principle;
+  /** The catalog control the member implements: the control's own id, or the one given for a built-in. */
+  readonly controlId: string;
   /** Set when the member comes from a unit initiative (or is a control); built-ins get the initiative's unit. */
   readonly unit?: Unit;
   readonly referenceId?: string;
@@ -78,13 +86,17 @@ export function member(
   options?: ControlMemberOptions<ParameterSpecs> | BuiltinMemberOptions<Readonly<Record<string, BuiltinParameter>>>,
 ): Member {
   const isControl = target.kind === 'control';
-  const principle = isControl ? target.principle : (options as BuiltinMemberOptions<Readonly<Record<string, BuiltinParameter>>> | undefined)?.principle;
+  const builtinOptions = isControl ? undefined : (options as BuiltinMemberOptions<Readonly<Record<string, BuiltinParameter>>> | undefined);
+  const principle = isControl ? target.principle : builtinOptions?.principle;
   if (principle === undefined) throw new TypeError(`built-in member ${target.name} needs a principle`);
+  const controlId = isControl ? target.controlId : builtinOptions?.controlId;
+  if (controlId === undefined) throw new TypeError(`built-in member ${target.name} needs the controlId it implements`);
   const m: Member = {
     kind: 'member',
     target,
     parameters: freezeParams(options?.parameters),
     principle,
+    controlId,
     ...(isControl ? { unit: target.unit } : {}),
     ...(options?.referenceId === undefined ? {} : { referenceId: options.referenceId }),
     ...(options?.groups === undefined ? {} : { groups: Object.freeze([...options.groups]) }),
@@ -113,6 +125,11 @@ export interface InitiativeSpec<P extends ParameterSpecs> {
   readonly include?: readonly Initiative[];
   /** Default ['principle'] (+ 'unit' when members come from more than one unit). */
   readonly groupBy?: readonly GroupBy[];
+  /**
+   * The control catalog this initiative (the umbrella) answers for: the build writes summaries/coverage.md and
+   * fails when a catalog id is neither implemented by a member nor given a status (src/dsl/control-catalog.ts).
+   */
+  readonly catalog?: ControlCatalog;
 }
 
 export interface Initiative<P extends ParameterSpecs = ParameterSpecs> {
@@ -129,6 +146,7 @@ export interface Initiative<P extends ParameterSpecs = ParameterSpecs> {
   readonly members: readonly Member[];
   readonly include: readonly Initiative[];
   readonly groupBy?: readonly GroupBy[];
+  readonly catalog?: ControlCatalog;
 }
 
 export function defineInitiative<const P extends ParameterSpecs = {}>(spec: InitiativeSpec<P>): Initiative<P> {
@@ -149,6 +167,7 @@ export function defineInitiative<const P extends ParameterSpecs = {}>(spec: Init
     members: Object.freeze(members),
     include: Object.freeze([...(spec.include ?? [])]),
     ...(spec.groupBy === undefined ? {} : { groupBy: Object.freeze([...spec.groupBy]) }),
+    ...(spec.catalog === undefined ? {} : { catalog: spec.catalog }),
   };
   return Object.freeze(initiative);
 }

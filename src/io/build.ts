@@ -13,6 +13,8 @@ import { UNITS } from '../model.js';
 import { ALL_CODES, diagnostic } from '../validate/codes.js';
 import { validateDefinition } from '../validate/definition.js';
 import { validateInitiative } from '../validate/initiative.js';
+import { computeCoverage, type CoverageReport, type Implementation } from '../validate/coverage.js';
+import type { ControlCatalog } from '../dsl/control-catalog.js';
 import type { PolicyDefinitionDocument } from '../model.js';
 import { discoverSources, type SourceFile } from './discover.js';
 import { renderGenerated, type BuiltinSummaryInfo, type EmittedDefinition, type EmittedInitiative } from './emit.js';
@@ -69,6 +71,38 @@ function collectBuiltins(initiative: unknown, seen = new Set<unknown>()): Map<st
   }
   for (const inc of Array.isArray(initiative['include']) ? initiative['include'] : []) {
     for (const [k, v] of collectBuiltins(inc, seen)) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+
+/**
+ * What an initiative object (own members and included initiatives, recursively) implements, per control id: custom
+ * members by their definition file, built-in members by the initiative file that declares them.
+ */
+function collectImplementations(
+  initiative: unknown,
+  initiativeFile: ReadonlyMap<unknown, string>,
+  definitionFile: ReadonlyMap<string, string>,
+  seen = new Set<unknown>(),
+): Implementation[] {
+  const out: Implementation[] = [];
+  if (!isObj(initiative) || seen.has(initiative)) return out;
+  seen.add(initiative);
+  const file = initiativeFile.get(initiative) ?? '?';
+  for (const m of Array.isArray(initiative['members']) ? initiative['members'] : []) {
+    if (!isObj(m) || !isObj(m['target'])) continue;
+    const t = m['target'];
+    const controlId = typeof m['controlId'] === 'string' ? m['controlId'] : typeof t['controlId'] === 'string' ? t['controlId'] : undefined;
+    if (controlId === undefined) continue;
+    if (t['kind'] === 'control') {
+      const name = String(t['name']);
+      out.push({ controlId, kind: 'custom', file: definitionFile.get(name) ?? file, label: name });
+    } else if (t['kind'] === 'builtin-policy') {
+      out.push({ controlId, kind: 'built-in', file, label: `${String(t['displayName'])} (${String(t['name']).slice(0, 8)})` });
+    }
+  }
+  for (const inc of Array.isArray(initiative['include']) ? initiative['include'] : []) {
+    out.push(...collectImplementations(inc, initiativeFile, definitionFile, seen));
   }
   return out;
 }
@@ -254,12 +288,29 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       diagnostics.push(...validateInitiative(i.document, { file: rel, schema, definitions: defsByName, builtins, assignmentName: compiler.assignmentName }));
       emittedInitiatives.push({ document: i.document, file: compiler.initiativeOutputPath(name), builtins, assignmentName: compiler.assignmentName(name) });
     }
+
+    // Coverage of the control catalog the umbrella names (summaries/coverage.md): every id needs a status.
+    let coverage: CoverageReport | undefined;
+    const withCatalog = initiatives.filter((i) => isObj(i.object) && isObj(i.object['catalog']));
+    if (withCatalog.length > 1) {
+      for (const i of withCatalog.slice(1)) {
+        diagnostics.push(diagnostic('ZT1024', { file: i.source.rel, jsonPath: '$.catalog', message: `${i.source.rel} declares a control catalog, and so does ${withCatalog[0]!.source.rel}` }));
+      }
+    }
+    const umbrella = withCatalog[0];
+    if (umbrella !== undefined) {
+      const initiativeFile = new Map(initiatives.map((i) => [i.object, i.source.rel] as const));
+      const definitionFile = new Map(definitions.map((d) => [d.document.name, d.source.rel] as const));
+      const catalog = (umbrella.object as { catalog: ControlCatalog }).catalog;
+      coverage = computeCoverage(catalog, umbrella.document.name, collectImplementations(umbrella.object, initiativeFile, definitionFile), umbrella.source.rel);
+      diagnostics.push(...coverage.diagnostics);
+    }
     timings.validateMs = performance.now() - tv;
 
     // 5. Render (only meaningful without errors, but cheap; the CLI writes only when there are none).
     const tr = performance.now();
     const unique = definitions.filter((d) => defsByName.get(d.document.name) === d.document);
-    const files = renderGenerated(unique, emittedInitiatives);
+    const files = renderGenerated(unique, emittedInitiatives, coverage);
     timings.renderMs = performance.now() - tr;
     const all = dedupe(diagnostics);
     timings.totalMs = performance.now() - started;

@@ -36,6 +36,12 @@ const list: CodeInfo[] = [
   { id: 'ZT1016', severity: 'error', title: 'vendored data file is invalid', hint: 'Restore the file from its source (see the SOURCES.md next to it) or unset ZTPOLICY_SCHEMA_DIR.' },
   { id: 'ZT1017', severity: 'error', title: 'tsconfig.json is invalid', hint: 'Fix the project tsconfig.json (it must be valid JSON with compilerOptions), or remove it to use the defaults.' },
   { id: 'ZT1018', severity: 'error', title: 'initiative name does not match its file name', hint: 'Rename initiatives/<file>.ts to the initiative name (or rename the initiative).' },
+  { id: 'ZT1019', severity: 'error', title: 'catalog control id has no status', hint: 'Implement the control (a custom control with this controlId, or member(builtin.x, { controlId })) in an initiative the umbrella includes, or give the id a status in the catalog data: { kind: \'not-policy\', why, instead, where } or { kind: \'pending\', why }.' },
+  { id: 'ZT1020', severity: 'error', title: 'member implements a control id the catalog does not list', hint: 'Fix the controlId (a typo?) or add the id to the control catalog data (src/catalog/zero-trust-controls.ts).' },
+  { id: 'ZT1021', severity: 'warning', title: 'catalog control is not implemented yet', hint: 'Implement the control; until then coverage.md lists it as MISSING.' },
+  { id: 'ZT1022', severity: 'error', title: 'catalog control marked not-policy is implemented', hint: 'Remove the not-policy status from the catalog data, or remove the member: the catalog must say one thing.' },
+  { id: 'ZT1023', severity: 'warning', title: 'pending mark on an implemented catalog control', hint: 'Remove the pending status from the catalog data (src/catalog/zero-trust-controls.ts): the build derives the status from the members.' },
+  { id: 'ZT1024', severity: 'error', title: 'more than one initiative declares a control catalog', hint: 'Only the umbrella initiative names the catalog (it writes summaries/coverage.md); remove `catalog` from the others.' },
   // ZT2xxx: schema
   { id: 'ZT2001', severity: 'error', title: 'policy rule does not match the official schema', hint: 'Fix the rule at the JSON path shown; the schema is Azure\'s 2020-10-01 policyDefinition.json (see src/validate/schemas/SOURCES.md).' },
   { id: 'ZT2002', severity: 'error', title: 'document is missing a required property', hint: 'Set the property in the control or initiative source.' },

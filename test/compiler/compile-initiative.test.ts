@@ -21,7 +21,7 @@ describe('members', () => {
     parameters: { effect: param.effect(['Audit', 'Deny', 'Disabled'], 'Audit') },
     members: ({ p }) => [
       member(minimumTls, { parameters: { effect: p.effect, minimumTlsVersion: 'TLS1_2' } }),
-      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { principle: 'verify-explicitly', parameters: { effect: "[parameters('effect')]" } }),
+      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { controlId: 'ZT-STG-06', principle: 'verify-explicitly', parameters: { effect: "[parameters('effect')]" } }),
     ],
   });
   const { document, diagnostics } = compileInitiative(initiative);

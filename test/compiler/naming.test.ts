@@ -65,6 +65,15 @@ describe('reference ids and paths', () => {
     expect(id.length).toBeLessThanOrEqual(64);
     expect(id).toMatch(/^configure-azure-defender-for-resource-manager.*-b7021b2b$/);
   });
+  it('built-in reference ids lead with the control id they implement and still fit 64 characters', () => {
+    const id = builtinReferenceId(
+      'Configure Azure Defender for Resource Manager to be enabled with a very long display name that goes on',
+      'b7021b2b-08fd-4dc0-9de7-3c6ece09faf9',
+      'ZT-MDC-05',
+    );
+    expect(id.length).toBeLessThanOrEqual(64);
+    expect(id).toMatch(/^zt-mdc-05-configure-azure-defender-for-[a-z-]*-b7021b2b$/);
+  });
   it('generated/ paths', () => {
     expect(definitionOutputPath('storage', 'zt-stg-02-minimum-tls')).toBe('policyDefinitions/storage/zt-stg-02-minimum-tls.json');
     expect(initiativeOutputPath('zt-storage')).toBe('policySetDefinitions/zt-storage.json');

@@ -216,16 +216,19 @@ export function initiativeMembersAreTyped(): void {
       member(minimumTls, { parameters: { minimumTlsVersion: 'TLS1_0' } }),
       // @ts-expect-error the initiative parameter allows Modify, the control does not
       member(minimumTls, { parameters: { effect: p.wide } }),
-      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { principle: 'verify-explicitly', parameters: { effect: p.effect } }),
+      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { controlId: 'ZT-STG-06', principle: 'verify-explicitly', parameters: { effect: p.effect } }),
       // @ts-expect-error wrong built-in parameter value
-      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { principle: 'verify-explicitly', parameters: { effect: 'Block' } }),
+      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { controlId: 'ZT-STG-06', principle: 'verify-explicitly', parameters: { effect: 'Block' } }),
       // @ts-expect-error wrong built-in parameter name
-      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { principle: 'verify-explicitly', parameters: { effekt: 'Audit' } }),
+      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { controlId: 'ZT-STG-06', principle: 'verify-explicitly', parameters: { effekt: 'Audit' } }),
       // @ts-expect-error a built-in member needs a principle (controls carry their own)
-      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { parameters: { effect: 'Audit' } }),
+      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { controlId: 'ZT-STG-06', parameters: { effect: 'Audit' } }),
+      // @ts-expect-error a built-in member names the catalog control it implements (controls carry their own)
+      member(builtin.storageAccountsShouldPreventSharedKeyAccess, { principle: 'verify-explicitly', parameters: { effect: 'Audit' } }),
       // @ts-expect-error logAnalytics has no default: it must be passed
-      member(builtin.configureAzureActivityLogsToStreamToSpecifiedLogAnalyticsWorkspace, { principle: 'assume-breach', parameters: { effect: p.dine } }),
+      member(builtin.configureAzureActivityLogsToStreamToSpecifiedLogAnalyticsWorkspace, { controlId: 'ZT-MON-01', principle: 'assume-breach', parameters: { effect: p.dine } }),
       member(builtin.configureAzureActivityLogsToStreamToSpecifiedLogAnalyticsWorkspace, {
+        controlId: 'ZT-MON-01',
         principle: 'assume-breach',
         parameters: { effect: p.dine, logAnalytics: '/subscriptions/x/resourceGroups/y/providers/Microsoft.OperationalInsights/workspaces/z' },
       }),
