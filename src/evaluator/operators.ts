@@ -66,22 +66,65 @@ function numericOf(v: unknown): number | undefined {
   return undefined;
 }
 
-const likeCache = new Map<string, RegExp>();
-function likeRegex(pattern: string, q: 'literal' | 'wildcard'): RegExp {
+/**
+ * A like pattern split at its `*`s, folded once. Matching never backtracks (issue 11: `a*a*a*a*a*a*a*a*b` as a
+ * backtracking regex took more than 30 s on a 64-character name): the first part must be a prefix, the last a
+ * suffix, and each middle part is taken at its leftmost position after the previous one. Leftmost is always
+ * safe for `*` (it leaves the most room to the rest), so one left-to-right pass decides; the cost is at most
+ * the value's length times the pattern's, with no dependence on how many `*` there are.
+ */
+interface LikePattern {
+  readonly parts: readonly string[];
+  /** A20 option 'wildcard': `?` matches any one character (one UTF-16 unit, as `.` in the former regex). */
+  readonly question: boolean;
+}
+
+const likeCache = new Map<string, LikePattern>();
+function likePattern(pattern: string, q: 'literal' | 'wildcard'): LikePattern {
   const key = q + '\u0000' + pattern;
-  let re = likeCache.get(key);
-  if (!re) {
-    let src = '';
-    for (const ch of fold(pattern)) {
-      if (ch === '*') src += '.*';
-      else if (ch === '?' && q === 'wildcard') src += '.';
-      else src += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    }
-    re = new RegExp(`^${src}$`, 's');
+  let p = likeCache.get(key);
+  if (!p) {
+    const folded = fold(pattern);
+    p = { parts: folded.split('*'), question: q === 'wildcard' && folded.includes('?') };
     if (likeCache.size > 5000) likeCache.clear();
-    likeCache.set(key, re);
+    likeCache.set(key, p);
   }
-  return re;
+  return p;
+}
+
+/** `part` occurs in `s` at `at` (`?` is any character when `question`). */
+function partAt(s: string, part: string, at: number, question: boolean): boolean {
+  if (!question) return s.startsWith(part, at);
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c !== 63 /* ? */ && c !== s.charCodeAt(at + i)) return false;
+  }
+  return true;
+}
+
+/** Leftmost position >= from where `part` occurs in `s`, or -1. */
+function findPart(s: string, part: string, from: number, question: boolean): number {
+  if (!question) return s.indexOf(part, from);
+  for (let i = from; i + part.length <= s.length; i++) if (partAt(s, part, i, true)) return i;
+  return -1;
+}
+
+function likeMatches(value: string, pattern: LikePattern): boolean {
+  const { parts, question } = pattern;
+  const first = parts[0]!;
+  if (parts.length === 1) return value.length === first.length && partAt(value, first, 0, question);
+  const last = parts[parts.length - 1]!;
+  const end = value.length - last.length;
+  if (end < first.length || !partAt(value, first, 0, question) || !partAt(value, last, end, question)) return false;
+  let pos = first.length;
+  for (let k = 1; k < parts.length - 1; k++) {
+    const part = parts[k]!;
+    if (part === '') continue;
+    const at = findPart(value, part, pos, question);
+    if (at === -1 || at + part.length > end) return false;
+    pos = at + part.length;
+  }
+  return true;
 }
 
 function like(l: unknown, r: unknown, o: OperatorOptions): boolean {
@@ -89,9 +132,13 @@ function like(l: unknown, r: unknown, o: OperatorOptions): boolean {
   const s = conditionString(l);
   const p = conditionString(r);
   if (s === undefined || p === undefined) return false;
-  return likeRegex(p, o.likeQuestionMark).test(fold(s));
+  return likeMatches(fold(s), likePattern(p, o.likeQuestionMark));
 }
 
+/**
+ * match/matchInsensitively compare one pattern character with one value character (`#` digit, `?` letter, `.`
+ * any), so they are linear by construction: no regular expression is built from a pattern.
+ */
 const ASCII_LETTER = /[A-Za-z]/;
 const DIGIT = /[0-9]/;
 function match(l: unknown, r: unknown, insensitive: boolean): boolean {
