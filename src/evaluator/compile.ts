@@ -46,7 +46,7 @@ import type {
   RequestContextInput,
   TraceEntry,
 } from './types.js';
-import { deepEqual, getProp, isObject, typeName } from './values.js';
+import { deepEqual, getProp, isObject, setOwn, typeName } from './values.js';
 
 // ---------------------------------------------------------------- options
 
@@ -222,7 +222,7 @@ function shapeError(path: string, message: string, hint?: string): PolicyDefinit
 
 /** Case-insensitive key lookup on a rule object (Azure accepts AllOf/allof alike). */
 function keyOf(obj: Record<string, unknown>, name: string): string | undefined {
-  if (name in obj) return name;
+  if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
   const f = name.toLowerCase();
   return Object.keys(obj).find((k) => k.toLowerCase() === f);
 }
@@ -255,7 +255,7 @@ function compileValue(v: unknown, c: CompileCtx, path: string): Expr {
     const entries = Object.entries(v).map(([k, x]) => [k, compileValue(x, c, `${path}.${k}`)] as const);
     return (s) => {
       const out: Record<string, unknown> = {};
-      for (const [k, f] of entries) out[k] = f(s);
+      for (const [k, f] of entries) setOwn(out, k, f(s));
       return out;
     };
   }

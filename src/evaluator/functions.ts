@@ -11,7 +11,7 @@ import { compareIgnoreCase, fold } from './case-fold.js';
 import { formatDate, formatDateWith, parseDate, parseDuration } from './dates.js';
 import { EvaluationError, EvaluatorCode } from './errors.js';
 import { ipRangeContains } from './ip.js';
-import { deepEqual, isObject, typeName } from './values.js';
+import { deepEqual, isObject, ownValue, setOwn, typeName } from './values.js';
 
 export type TemplateFunction = (args: unknown[], env: FunctionEnv) => unknown;
 
@@ -190,8 +190,8 @@ function resolveUri(base: string, rel: string): string {
 function mergeObjects(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = isObject(prev) && isObject(v) ? mergeObjects(prev, v) : v;
+    const prev = ownValue(out, k);
+    setOwn(out, k, isObject(prev) && isObject(v) ? mergeObjects(prev, v) : v);
   }
   return out;
 }
@@ -215,7 +215,7 @@ export const FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
     for (let i = 0; i < a.length; i += 2) {
       const k = a[i];
       if (typeof k !== 'string' && typeof k !== 'number') throw fnError('createObject', 'property names must be strings');
-      out[String(k)] = a[i + 1];
+      setOwn(out, String(k), a[i + 1]);
     }
     return out;
   },
@@ -307,7 +307,7 @@ export const FUNCTIONS: Readonly<Record<string, TemplateFunction>> = {
       const [head, ...rest] = a as Record<string, unknown>[];
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(head!)) {
-        if (rest.every((o) => Object.prototype.hasOwnProperty.call(o, k) && deepEqual(o[k], v))) out[k] = v;
+        if (rest.every((o) => Object.prototype.hasOwnProperty.call(o, k) && deepEqual(o[k], v))) setOwn(out, k, v);
       }
       return out;
     }

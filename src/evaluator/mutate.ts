@@ -15,7 +15,7 @@ import { fold } from './case-fold.js';
 import { aliasPathFor, type AliasSource } from './aliases.js';
 import { parseField, parsePath, type Segment } from './fields.js';
 import type { EvaluationResult, ModifyOperationResult } from './types.js';
-import { getProp, isObject } from './values.js';
+import { getProp, isObject, ownValue, setOwn } from './values.js';
 
 export interface MutationOutcome {
   resource: Record<string, unknown>;
@@ -70,19 +70,21 @@ function apply(node: unknown, segs: readonly Segment[], i: number, op: Op, value
     return apply(node[seg.i], segs, i + 1, op, value, isTags);
   }
   if (!isObject(node)) return false;
+  // Own properties only, read and written as data (issue 11): `__proto__.x` or `constructor.prototype.x` finds no
+  // own parent and is skipped; a tag named `__proto__` (a valid Azure tag name) becomes an own property.
   const key = keyIn(node, seg.key);
   const next = segs[i + 1];
   if (next?.k === 'wild' && i + 1 === segs.length - 1) {
     // `…[*]`: append a member (add) or replace every member (addOrReplace).
-    const arr = node[key];
+    const arr = ownValue(node, key);
     if (op === 'remove') {
       if (!Array.isArray(arr) || arr.length === 0) return false;
-      node[key] = [];
+      setOwn(node, key, []);
       return true;
     }
-    if (arr === undefined) node[key] = [clone(value)];
+    if (arr === undefined) setOwn(node, key, [clone(value)]);
     else if (!Array.isArray(arr)) return false;
-    else if (op === 'addOrReplace') node[key] = [clone(value)];
+    else if (op === 'addOrReplace') setOwn(node, key, [clone(value)]);
     else arr.push(clone(value));
     return true;
   }
@@ -94,11 +96,11 @@ function apply(node: unknown, segs: readonly Segment[], i: number, op: Op, value
       return true;
     }
     if (op === 'add' && present) return false;
-    node[key] = clone(value);
+    setOwn(node, key, clone(value));
     return true;
   }
-  let child = node[key];
-  if (child === undefined && isTags && i === 0) node[key] = child = {};
+  let child = ownValue(node, key);
+  if (child === undefined && isTags && i === 0) setOwn(node, key, (child = {}));
   return apply(child, segs, i + 1, op, value, isTags);
 }
 

@@ -17,28 +17,49 @@ export function typeName(v: unknown): string {
   return typeof v;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * Case-insensitive property lookup that prefers an exact-case key (ARM property names are case-insensitive;
  * alias catalog paths do not always match payload casing, e.g. Properties.functionAlias).
+ *
+ * Own properties only (issue 11, prototype pollution): a document's `__proto__`, `constructor` or `toString` is
+ * whatever the JSON says, never something inherited from Object.prototype, as in Azure, where a resource is JSON
+ * and has no prototype.
  */
 export function getProp(obj: Record<string, unknown>, key: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(obj, key)) return obj[key];
+  if (hasOwn.call(obj, key)) return obj[key];
   const f = fold(key);
   // Hot path (every missing property lands here): ASCII folding keeps the length, so skip keys of another
   // length without folding them. (A key whose fold changes length, like "ﬁ", is not a realistic ARM name.)
   const sameLength = f.length === key.length;
   for (const k in obj) {
     if (sameLength && k.length !== key.length) continue;
-    if (fold(k) === f) return obj[k];
+    // for-in also walks inherited enumerable keys (someone else's polluted prototype): skip those.
+    if (fold(k) === f && hasOwn.call(obj, k)) return obj[k];
   }
   return undefined;
 }
 
 export function hasProp(obj: Record<string, unknown>, key: string): boolean {
-  if (Object.prototype.hasOwnProperty.call(obj, key)) return true;
+  if (hasOwn.call(obj, key)) return true;
   const f = fold(key);
-  for (const k in obj) if (fold(k) === f) return true;
+  for (const k in obj) if (fold(k) === f && hasOwn.call(obj, k)) return true;
   return false;
+}
+
+/**
+ * Sets an own data property. Plain assignment of `__proto__` would replace the object's prototype instead of
+ * creating the property a JSON document (or Azure) has, so that one key is defined explicitly.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** An own property's value, never an inherited one (exact key). */
+export function ownValue(obj: Record<string, unknown>, key: string): unknown {
+  return hasOwn.call(obj, key) ? obj[key] : undefined;
 }
 
 /** Strict deep equality (template function `equals`: case-sensitive strings). */
@@ -52,7 +73,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     if (!isObject(b)) return false;
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+    return ka.every((k) => hasOwn.call(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }

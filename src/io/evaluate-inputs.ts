@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 import type { RelatedQuery } from '../evaluator/types.js';
+import { setOwn } from '../evaluator/values.js';
 import { definitionNameFromId, isBuiltinDefinitionId } from '../model.js';
 // Re-exported: callers of this module resolve member ids with the same helpers (they live with the id builders).
 export { definitionNameFromId, isBuiltinDefinitionId };
@@ -278,8 +279,8 @@ export function resolveInitiative(
   const initiativeValues: Record<string, JsonValue> = {};
   for (const [name, decl] of Object.entries(declared)) {
     const key = Object.keys(assignmentParameters).find((k) => k.toLowerCase() === name.toLowerCase());
-    if (key !== undefined) initiativeValues[name] = assignmentParameters[key] as JsonValue;
-    else if (isObject(decl) && 'defaultValue' in decl) initiativeValues[name] = decl.defaultValue as JsonValue;
+    if (key !== undefined) setOwn(initiativeValues, name, assignmentParameters[key] as JsonValue);
+    else if (isObject(decl) && 'defaultValue' in decl) setOwn(initiativeValues, name, decl.defaultValue as JsonValue);
   }
   const byName = new Map<string, LoadedDefinition>();
   for (const d of loaded.definitions) if (!byName.has(d.name.toLowerCase())) byName.set(d.name.toLowerCase(), d);
@@ -338,7 +339,7 @@ export function resolveInitiative(
     for (const [pName, wrapper] of Object.entries(refParams)) {
       const raw = isObject(wrapper) && 'value' in wrapper ? wrapper.value : wrapper;
       const resolved = resolveMemberValue(raw as JsonValue, initiativeValues, declared, options);
-      if (resolved.ok) parameters[pName] = resolved.value;
+      if (resolved.ok) setOwn(parameters, pName, resolved.value);
       else {
         unresolved = true;
         problems.push({
@@ -403,7 +404,8 @@ export function loadParametersFile(file: string): { values: Record<string, JsonV
   const values: Record<string, JsonValue> = {};
   for (const [k, v] of Object.entries(obj as JsonObject)) {
     if (k === '$schema' || k === 'contentVersion') continue;
-    values[k] = isObject(v) && 'value' in v && Object.keys(v).length === 1 ? (v.value as JsonValue) : v;
+    // setOwn: a parameter named __proto__ stays a value, it does not become the prototype of the values object.
+    setOwn(values, k, isObject(v) && 'value' in v && Object.keys(v).length === 1 ? (v.value as JsonValue) : v);
   }
   return { values, problems };
 }

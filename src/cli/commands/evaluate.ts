@@ -31,6 +31,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { loadBundledAliases } from '../../catalog/aliases.js';
 import { compilePolicy, type CompiledPolicy } from '../../evaluator/index.js';
 import type { PolicyDefinitionInput, RelatedLookup } from '../../evaluator/types.js';
+import { setOwn } from '../../evaluator/values.js';
 import {
   InputCode,
   expandInlineChildren,
@@ -143,7 +144,7 @@ function declaredParameterValues(doc: JsonObject, values: Record<string, JsonVal
   const out: Record<string, JsonValue> = {};
   for (const name of declared) {
     const key = Object.keys(values).find((k) => k.toLowerCase() === name.toLowerCase());
-    if (key !== undefined) out[name] = values[key] as JsonValue;
+    if (key !== undefined) setOwn(out, name, values[key] as JsonValue);
   }
   return out;
 }
@@ -363,7 +364,7 @@ function compactDetails(details: unknown): JsonValue {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       if (key === 'query' && k === 'resource') continue;
-      if (x !== undefined) out[k] = strip(x, k);
+      if (x !== undefined) setOwn(out, k, strip(x, k));
     }
     return out;
   };
