@@ -2,6 +2,7 @@
 // project, which fails if a `@ts-expect-error` line below is NOT an error, or if any other line is one.
 import { describe, expect, it } from 'vitest';
 import type { AliasOf, CanonicalResourceType, ResourceType } from '../../src/catalog/alias-types.js';
+import { loadBundledAliases } from '../../src/catalog/aliases.js';
 import { builtin, type BuiltinKey } from '../../src/catalog/builtins.js';
 import type { BuiltinParameter, BuiltinParameterValue, BuiltinPolicy } from '../../src/catalog/types.js';
 
@@ -54,7 +55,17 @@ const effectIsParameter: BuiltinParameter = sharedKey.parameters.effect satisfie
 
 describe('typed catalogs (the type assertions are checked by tsc in test/typecheck.test.ts)', () => {
   it('the typed values exist at run time too', () => {
-    expect([storageTls, nsgArray, childType, vmImage, diag, typo, otherType, noType]).toHaveLength(8);
+    // The run-time catalog agrees with the types: what compiles is an alias of that type, what does not is not.
+    const catalog = loadBundledAliases();
+    const typeOf = (alias: string, type: string) => catalog.get(type)?.get(alias.toLowerCase())?.resourceType;
+    expect(typeOf(storageTls, 'Microsoft.Storage/storageAccounts')).toBe('Microsoft.Storage/storageAccounts');
+    expect(typeOf(nsgArray, 'Microsoft.Network/networkSecurityGroups')).toBe('Microsoft.Network/networkSecurityGroups');
+    expect(typeOf(vmImage, 'Microsoft.Compute/virtualMachines')).toBe('Microsoft.Compute/virtualMachines');
+    expect(typeOf(diag, 'microsoft.insights/diagnosticSettings')).toBe('Microsoft.Insights/diagnosticSettings');
+    expect(catalog.canonicalResourceType(childType)).toBe('Microsoft.Storage/storageAccounts/blobServices');
+    expect(catalog.find(typo)).toBeUndefined();
+    expect(typeOf(otherType, 'Microsoft.Storage/storageAccounts')).toBeUndefined();
+    expect(catalog.canonicalResourceType(noType)).toBeUndefined();
     expect(okEffect.parameters.effect).toBe('Deny');
     expect(okExpression.id).toBe('/providers/Microsoft.Authorization/policyDefinitions/8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54');
     expect(skus.id).toBe(builtin.apiManagementServiceShouldUseASkuThatSupportsVirtualNetworks.id);

@@ -117,6 +117,10 @@ describe('sample initiatives', () => {
 
 describe('the schema check itself', () => {
   it('rejects a rule Azure would reject (unknown effect, operator-less condition)', () => {
-    expect(policyRuleSchemaErrors({ if: { field: 'type' }, then: { effect: 'block' } }).length).toBeGreaterThan(0);
+    const errors = policyRuleSchemaErrors({ if: { field: 'type' }, then: { effect: 'block' } });
+    expect(errors).toContain('/then/effect must be equal to one of the allowed values');
+    expect(errors).toContain("/if must have required property 'equals'");
+    // ...and accepts the same rule once both are fixed, so the errors above are about these two faults.
+    expect(policyRuleSchemaErrors({ if: { field: 'type', equals: 'a' }, then: { effect: 'deny' } })).toEqual([]);
   });
 });

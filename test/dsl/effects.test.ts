@@ -203,6 +203,8 @@ describe('denyAction', () => {
     }));
     expect(thenOf(r)).toEqual({ effect: 'denyAction', details: { actionNames: ['delete'], cascadeBehaviors: { resourceGroup: 'deny' } } });
     // The 2020-10-01 schema predates denyAction (its effect enum has no denyAction): validation must know this.
-    expect(policyRuleSchemaErrors(r.document.properties.policyRule).length).toBeGreaterThan(0);
+    // The refusal is about the effect name (not any error): its enum lacks denyAction.
+    expect(policyRuleSchemaErrors(r.document.properties.policyRule)).toContain('/then/effect must be equal to one of the allowed values');
+    expect(policyRuleSchemaErrors({ ...r.document.properties.policyRule, then: { effect: 'deny' } })).toEqual([]);
   });
 });

@@ -21,6 +21,9 @@ describe('normalized comparison', () => {
       parameters: { effect: { type: 'String', defaultValue: 'Audit', metadata: {} } },
     };
     expect(normalizeDefinition(live, desired)).toEqual(normalizeDefinition(desired));
+    // ...and the normal form still holds what was authored (a normalization that erased everything would pass above).
+    expect(normalizeDefinition(desired)).toMatchObject({ displayName: 'd', mode: 'Indexed', policyRule: desired.policyRule, parameters: { effect: { defaultValue: 'Audit' } } });
+    expect(normalizeDefinition({ ...live, displayName: 'changed' }, desired)).not.toEqual(normalizeDefinition(desired));
   });
 
   it('treats member ids in another casing and server-resolved definitionVersion as equal', () => {
