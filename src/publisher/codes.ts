@@ -21,6 +21,10 @@ export const PublisherCode = {
   manifestShape: 'ZT8013',
   /** A generated file is not a { name, properties } document. */
   contentNotADocument: 'ZT8014',
+  /** A manifest entry's path leaves generated/ (.., absolute, symbolic link out) or is not a regular file. */
+  contentOutsideGenerated: 'ZT8015',
+  /** A manifest entry has no sha256, or the file's bytes do not match it. */
+  contentChecksum: 'ZT8016',
   /** An assignment names an initiative that is not in generated/. */
   assignmentInitiativeUnknown: 'ZT8020',
   /** An assignment passes a parameter the initiative does not declare (UndefinedPolicyParameter). */
@@ -35,6 +39,8 @@ export const PublisherCode = {
   endpointNotUrl: 'ZT8040',
   /** --endpoint is plain http on a non-loopback host. */
   endpointNotHttps: 'ZT8041',
+  /** ZTPOLICY_ACCESS_TOKEN's audience is not the endpoint's (or a real-Azure token goes to a loopback emulator). */
+  tokenAudience: 'ZT8042',
   /** --mg is not the management group the config targets. */
   targetMismatch: 'ZT8050',
   /** --location is not a region name. */
