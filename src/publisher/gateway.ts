@@ -98,19 +98,64 @@ export function staticTokenCredential(token: string): TokenCredential {
 
 /** Tenant id claim (`tid`) of a JWT access token, if it is one; used to refuse a token for another tenant. */
 export function tokenTenant(token: string): string | undefined {
+  const tid = tokenClaims(token)?.tid;
+  return typeof tid === 'string' ? tid : undefined;
+}
+
+/** Claims of a JWT access token (unverified: only used to refuse a token, never to trust one). */
+function tokenClaims(token: string): Record<string, unknown> | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
-    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { tid?: unknown };
-    return typeof payload.tid === 'string' ? payload.tid : undefined;
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function defaultCredential(env: NodeJS.ProcessEnv): Promise<TokenCredential> {
+/**
+ * The ARM endpoints of the Azure clouds and the token audiences each honours: the resourceManager URL and the
+ * older activeDirectoryResourceId (`az cloud show`: AzureCloud, AzureUSGovernment, AzureChinaCloud; a token from
+ * `az account get-access-token` carries the latter by default).
+ */
+const ARM_AUDIENCES: Record<string, string[]> = {
+  'management.azure.com': ['https://management.azure.com', 'https://management.core.windows.net'],
+  'management.usgovcloudapi.net': ['https://management.usgovcloudapi.net', 'https://management.core.usgovcloudapi.net'],
+  'management.chinacloudapi.cn': ['https://management.chinacloudapi.cn', 'https://management.core.chinacloudapi.cn'],
+};
+const EVERY_ARM_AUDIENCE = new Set(Object.values(ARM_AUDIENCES).flat());
+
+/**
+ * A static token (ZTPOLICY_ACCESS_TOKEN) is a bearer secret: it must only go to the service it was minted for.
+ * Its `aud` claim must be an ARM audience of the endpoint's cloud (or, for any other https endpoint, the endpoint
+ * itself); an opaque token is refused for a real endpoint. A loopback emulator takes an opaque test token or one
+ * minted for it, but never one minted for real Azure (that would hand a live credential to a local process).
+ * Checked before the credential exists, so before any request. Messages never contain the token.
+ */
+export function checkTokenAudience(token: string, endpoint: URL): void {
+  const normalize = (a: string) => a.replace(/\/+$/, '').toLowerCase();
+  const claims = tokenClaims(token);
+  const aud = claims === undefined ? undefined : typeof claims.aud === 'string' ? normalize(claims.aud) : '';
+  const origin = normalize(endpoint.origin);
+  const loopback = LOOPBACK_HOSTS.has(endpoint.hostname);
+  const allowed = ARM_AUDIENCES[endpoint.hostname.toLowerCase()] ?? [origin];
+  const ok = loopback ? aud === undefined || (aud === origin && !EVERY_ARM_AUDIENCE.has(aud)) : aud !== undefined && allowed.includes(aud);
+  if (ok) return;
+  const what = aud === undefined ? 'is not a JWT, so its audience cannot be checked' : aud === '' ? 'has no audience (aud) claim' : `was minted for '${aud}'`;
+  throw new BadInputError('ZT4042', `ZTPOLICY_ACCESS_TOKEN ${what}; refusing to send it to ${endpoint.origin}`, {
+    hint: loopback
+      ? 'use a test token for an emulator (never a token for real Azure), or unset ZTPOLICY_ACCESS_TOKEN'
+      : `mint the token for ${allowed[0]} (az account get-access-token --resource ${allowed[0]}/), or check --endpoint`,
+  });
+}
+
+async function defaultCredential(env: NodeJS.ProcessEnv, endpoint: URL): Promise<TokenCredential> {
   const token = env.ZTPOLICY_ACCESS_TOKEN;
-  if (token) return staticTokenCredential(token);
+  if (token) {
+    checkTokenAudience(token, endpoint);
+    return staticTokenCredential(token);
+  }
   const { DefaultAzureCredential } = await import('@azure/identity');
   return new DefaultAzureCredential();
 }
@@ -348,7 +393,7 @@ export class AzureGateway {
 
   static async create(options: GatewayOptions = {}): Promise<AzureGateway> {
     const endpoint = checkEndpoint(options.endpoint ?? DEFAULT_ENDPOINT);
-    const credential = options.credential ?? (await defaultCredential(options.env ?? process.env));
+    const credential = options.credential ?? (await defaultCredential(options.env ?? process.env, endpoint));
     return new AzureGateway(endpoint, credential, options);
   }
 

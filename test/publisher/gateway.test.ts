@@ -117,3 +117,47 @@ describe('gateway against the emulator', () => {
     emu.faults.clear();
   });
 });
+
+describe('a static token goes only to the endpoint it was minted for (issue 11.4)', () => {
+  const jwt = (claims: object) => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+  const create = (endpoint: string, token: string) => AzureGateway.create({ endpoint, env: { ZTPOLICY_ACCESS_TOKEN: token }, retry: FAST_RETRY });
+  const refused = async (endpoint: string, token: string) => {
+    const e = await create(endpoint, token).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(e, `${endpoint} with ${token.slice(0, 20)}...`).toBeInstanceOf(BadInputError);
+    expect((e as BadInputError).code).toBe('ZT4042');
+    // The refusal never repeats the token.
+    expect(`${(e as Error).message} ${(e as BadInputError).hint}`).not.toContain(token);
+  };
+
+  it('accepts ARM audiences of the cloud the endpoint belongs to (both resource URIs ARM honours)', async () => {
+    for (const [endpoint, aud] of [
+      ['https://management.azure.com', 'https://management.azure.com/'],
+      ['https://management.azure.com', 'https://management.core.windows.net/'],
+      ['https://management.azure.com/', 'https://management.azure.com'],
+      ['https://management.usgovcloudapi.net', 'https://management.core.usgovcloudapi.net/'],
+      ['https://management.chinacloudapi.cn', 'https://management.chinacloudapi.cn'],
+    ] as const) {
+      await expect(create(endpoint, jwt({ aud, tid: 't' }))).resolves.toBeInstanceOf(AzureGateway);
+    }
+  });
+
+  it('refuses a token for another audience, another cloud or another host, and an opaque token for a real endpoint', async () => {
+    await refused('https://management.azure.com', jwt({ aud: 'https://graph.microsoft.com' }));
+    await refused('https://management.azure.com', jwt({ aud: '00000003-0000-0000-c000-000000000000' }));
+    await refused('https://management.chinacloudapi.cn', jwt({ aud: 'https://management.azure.com/' }));
+    await refused('https://arm.attacker.example', jwt({ aud: 'https://management.azure.com/' }));
+    await refused('https://management.azure.com.attacker.example', jwt({ aud: 'https://management.azure.com/' }));
+    await refused('https://management.azure.com', 'opaque-token-without-claims');
+    await refused('https://management.azure.com', jwt({ tid: 't' }));
+  });
+
+  it('lets an emulator on loopback take a test token, but never a token minted for real Azure', async () => {
+    await expect(create('http://127.0.0.1:8443', 'emulator-token')).resolves.toBeInstanceOf(AzureGateway);
+    await expect(create('https://127.0.0.1:8443', jwt({ aud: 'https://127.0.0.1:8443' }))).resolves.toBeInstanceOf(AzureGateway);
+    await refused('https://127.0.0.1:8443', jwt({ aud: 'https://management.azure.com/' }));
+    await refused('http://localhost:1', jwt({ aud: 'https://management.core.windows.net/' }));
+  });
+});

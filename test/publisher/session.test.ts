@@ -36,6 +36,15 @@ describe('refusing the wrong target', () => {
     expect(emu.requests).toHaveLength(0);
   });
 
+  it('refuses a token minted for real Azure before sending it to the emulator (audience check, issue 11.4)', async () => {
+    const payload = Buffer.from(JSON.stringify({ aud: 'https://management.core.windows.net/', tid: '00000000-0000-4000-8000-0000000a2e00' })).toString('base64url');
+    await expect(session(emu, ws, { credential: undefined, env: { ZTPOLICY_ACCESS_TOKEN: `eyJhbGciOiJub25lIn0.${payload}.x` } } as never)).rejects.toMatchObject({
+      code: 'ZT4042',
+      exitCode: 2,
+    });
+    expect(emu.requests).toHaveLength(0);
+  });
+
   it('refuses an assignment at a management group outside the target', async () => {
     ws.editJson('ztpolicy.config.json', (c) => {
       c.assignments[1].managementGroupId = 'sandbox';
