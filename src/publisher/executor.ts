@@ -159,8 +159,8 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
   const owner = plan.target.owner;
 
   const policyChain = async () => {
-    await runTier('policy definitions', defs, (d) => gateway.putDefinition(d.managementGroupId, d.name, d.properties!));
-    await runTier('policy set definitions', sets, (s) => gateway.putSetDefinition(s.managementGroupId, s.name, s.properties!));
+    await runTier('policy definitions', defs, (d) => gateway.putDefinition(d.managementGroupId, d.name, d.properties!, { created: d.action === 'create' }));
+    await runTier('policy set definitions', sets, (s) => gateway.putSetDefinition(s.managementGroupId, s.name, s.properties!, { created: s.action === 'create' }));
     await runTier('policy assignments', assignments, async (a) => {
       const principal = await gateway.putAssignment(a.managementGroupId, a.name, a.body!);
       const key = `${a.managementGroupId}/${a.name}`.toLowerCase();

@@ -198,7 +198,12 @@ type RetryKind = 'throttled' | 'transient' | 'consistency';
  *   replicates (role assignment PUT), PolicyDefinitionNotFound / PolicySetDefinitionNotFound and the "out of scope"
  *   InvalidCreatePolicyAssignmentRequest right after the definition was created (publisher-mechanics.md 3.5).
  */
-function classify(request: PipelineRequest, response: PipelineResponse | undefined, error: RestError | undefined): RetryKind | undefined {
+function classify(
+  request: PipelineRequest,
+  response: PipelineResponse | undefined,
+  error: RestError | undefined,
+  refersToFresh: (request: PipelineRequest) => boolean,
+): RetryKind | undefined {
   if (!response) {
     const code = error?.code ?? '';
     return TRANSIENT_SYSTEM_ERRORS.has(code) || code === 'REQUEST_SEND_ERROR' ? 'transient' : undefined;
@@ -209,9 +214,14 @@ function classify(request: PipelineRequest, response: PipelineResponse | undefin
   if (request.method === 'PUT' && (s === 400 || s === 404)) {
     const { code, message } = armErrorOf(response);
     if (code === 'PrincipalNotFound') return 'consistency';
-    // The status of this answer is not documented (400 or 404 observed in issues): both count.
-    if (code === 'PolicyDefinitionNotFound' || code === 'PolicySetDefinitionNotFound') return 'consistency';
-    if (code === 'InvalidCreatePolicyAssignmentRequest' && /out of scope/i.test(message ?? '')) return 'consistency';
+    // "Not found" / "out of scope" is a propagation delay only for an object this run just created; for any other id
+    // it is a wrong reference, and retrying it would only delay the error by minutes (issue 11.11). The status of
+    // the not-found answer is not documented (400 or 404 observed in issues): both count.
+    const notVisible =
+      code === 'PolicyDefinitionNotFound' ||
+      code === 'PolicySetDefinitionNotFound' ||
+      (code === 'InvalidCreatePolicyAssignmentRequest' && /out of scope/i.test(message ?? ''));
+    if (notVisible) return refersToFresh(request) ? 'consistency' : undefined;
   }
   return undefined;
 }
@@ -221,7 +231,11 @@ function classify(request: PipelineRequest, response: PipelineResponse | undefin
  * waits any Retry-After uncapped, and knows nothing of ARM's consistency errors. One budget for throttling and
  * transient failures, a separate (longer) one for consistency errors, bounded exponential backoff with jitter.
  */
-export function ztRetryPolicy(settings: RetrySettings, log?: (line: string) => void): PipelinePolicy {
+export function ztRetryPolicy(
+  settings: RetrySettings,
+  log?: (line: string) => void,
+  refersToFresh: (request: PipelineRequest) => boolean = () => false,
+): PipelinePolicy {
   return {
     name: 'ztpolicyRetryPolicy',
     async sendRequest(request, next) {
@@ -237,7 +251,7 @@ export function ztRetryPolicy(settings: RetrySettings, log?: (line: string) => v
           error = e;
           response = e.response;
         }
-        const kind = classify(request, response, error);
+        const kind = classify(request, response, error, refersToFresh);
         const exhausted = kind === 'consistency' ? consistency >= settings.consistencyRetries : retries >= settings.maxRetries;
         if (kind === undefined || exhausted) {
           if (error) throw error;
@@ -257,6 +271,24 @@ export function ztRetryPolicy(settings: RetrySettings, log?: (line: string) => v
       }
     },
   };
+}
+
+/** Lower-cased ARM id without a leading slash run, for comparing ids from bodies with ids we built. */
+function idKey(id: string): string {
+  return `/${id.replace(/^\/+/, '')}`.toLowerCase();
+}
+
+/** Definition and set ids a set or assignment PUT body references (members, or the assigned definition). */
+function referencedIds(request: PipelineRequest): string[] {
+  if (typeof request.body !== 'string') return [];
+  try {
+    const body = JSON.parse(request.body) as { properties?: { policyDefinitionId?: unknown; policyDefinitions?: unknown } };
+    const p = body.properties ?? {};
+    const ids = Array.isArray(p.policyDefinitions) ? p.policyDefinitions.map((m) => (m as { policyDefinitionId?: unknown }).policyDefinitionId) : [p.policyDefinitionId];
+    return ids.filter((id): id is string => typeof id === 'string').map(idKey);
+  } catch {
+    return [];
+  }
 }
 
 /** Per-attempt request log and counter; sees the URL and status only (never headers, so never the token). */
@@ -356,6 +388,8 @@ export class AzureGateway {
   readonly endpoint: string;
   /** Attempts sent (retries included), for the no-op budget and the bench. */
   readonly counter = { requests: 0 };
+  /** Ids of definitions and sets this run created: only references to them are retried as "not yet visible". */
+  private readonly created = new Set<string>();
   private readonly policy: PolicyClient;
   private readonly groups: ManagementGroupsAPI;
   private readonly authorization: AuthorizationManagementClient;
@@ -382,7 +416,10 @@ export class AzureGateway {
     for (const c of [this.policy, this.groups, this.authorization, this.security, this.insights]) {
       const p: Pipeline = c.pipeline;
       p.removePolicy({ name: 'defaultRetryPolicy' });
-      p.addPolicy(ztRetryPolicy(retry, options.log), { phase: 'Retry' });
+      p.addPolicy(
+        ztRetryPolicy(retry, options.log, (request) => referencedIds(request).some((id) => this.created.has(id))),
+        { phase: 'Retry' },
+      );
       p.addPolicy(requestLogPolicy(this.counter, options.log), { afterPhase: 'Retry' });
       if (loopbackHttp) {
         p.removePolicy({ name: 'bearerTokenAuthenticationPolicy' });
@@ -528,12 +565,15 @@ export class AzureGateway {
     await this.raw('PUT', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${name}`, PRICINGS_API_VERSION, { properties });
   }
 
-  async putDefinition(mg: string, name: string, properties: JsonObject): Promise<void> {
+  /** `created`: the plan creates it (so a reference to it that ARM does not see yet is retried). */
+  async putDefinition(mg: string, name: string, properties: JsonObject, options: { created?: boolean } = {}): Promise<void> {
     await this.policy.policyDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
+    if (options.created) this.created.add(idKey(`/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policyDefinitions/${name}`));
   }
 
-  async putSetDefinition(mg: string, name: string, properties: JsonObject): Promise<void> {
+  async putSetDefinition(mg: string, name: string, properties: JsonObject, options: { created?: boolean } = {}): Promise<void> {
     await this.policy.policySetDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
+    if (options.created) this.created.add(idKey(`/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policySetDefinitions/${name}`));
   }
 
   /** PUT an assignment; returns the system-assigned principal id ARM puts in the 201 response (if any). */

@@ -161,3 +161,36 @@ describe('a static token goes only to the endpoint it was minted for (issue 11.4
     await refused('http://localhost:1', jwt({ aud: 'https://management.core.windows.net/' }));
   });
 });
+
+describe('consistency retries are for objects this run just created (issue 11.11)', () => {
+  let emu: ArmEmulator;
+  beforeAll(async () => {
+    emu = await emulator({ definitionVisibilityFailures: 2 });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+  const defId = (name: string) => `/providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policyDefinitions/${name}`;
+  const audit = { policyType: 'Custom', mode: 'All', displayName: 'd', policyRule: { if: { field: 'type', equals: 'x' }, then: { effect: 'audit' } } };
+  const setOf = (...ids: string[]) => ({ policyType: 'Custom', displayName: 's', policyDefinitions: ids.map((id, i) => ({ policyDefinitionId: id, policyDefinitionReferenceId: `m${i}` })) });
+  const puts = (fragment: string) => emu.requests.filter((r) => r.method === 'PUT' && r.path.includes(fragment)).length;
+
+  it('fails at once on a reference to an id nobody created (a typo, not a delay)', async () => {
+    const g = await AzureGateway.create({ endpoint: emu.url, ca: emu.ca, credential: staticTokenCredential('t'), retry: FAST_RETRY });
+    emu.resetRequests();
+    await expect(g.putSetDefinition('root', 'typo-set', setOf(defId('no-such-definition')))).rejects.toMatchObject({ code: 'PolicyDefinitionNotFound' });
+    expect(puts('/policySetDefinitions/typo-set')).toBe(1);
+    await expect(
+      g.putAssignment('root', 'typo-asg', { identity: { type: 'None' }, properties: { policyDefinitionId: defId('no-such-definition') } }),
+    ).rejects.toMatchObject({ code: 'PolicyDefinitionNotFound' });
+    expect(puts('/policyAssignments/typo-asg')).toBe(1);
+  });
+
+  it('retries a reference to a definition this run created until it is visible', async () => {
+    const g = await AzureGateway.create({ endpoint: emu.url, ca: emu.ca, credential: staticTokenCredential('t'), retry: FAST_RETRY });
+    emu.resetRequests();
+    await g.putDefinition('root', 'fresh-def', audit, { created: true });
+    await g.putSetDefinition('root', 'fresh-set', setOf(defId('fresh-def')), { created: true });
+    expect(puts('/policySetDefinitions/fresh-set')).toBe(3);
+  });
+});

@@ -2,6 +2,7 @@
  * Shared set-up for the publisher tests: a temp copy of the fixture tree (config + generated/) that a test may
  * edit, an ARM emulator, and sessions that talk to it through the real SDK clients.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,7 +30,18 @@ export function workspace(source: string = fixturesDir): Workspace {
     dir,
     configFile: join(dir, 'ztpolicy.config.json'),
     readJson: (rel) => JSON.parse(readFileSync(join(dir, rel), 'utf8')),
-    writeJson: (rel, value) => writeFileSync(join(dir, rel), `${JSON.stringify(value, null, 2)}\n`),
+    writeJson: (rel, value) => {
+      const text = `${JSON.stringify(value, null, 2)}\n`;
+      writeFileSync(join(dir, rel), text);
+      // A test that edits a generated/ document stands for a rebuild: record the new sha256 in the manifest as the
+      // build would (the publisher refuses a file whose bytes do not match it).
+      const m = /^generated\/(.+)$/.exec(rel);
+      if (m && m[1] !== 'manifest.json') {
+        const manifest = ws.readJson('generated/manifest.json');
+        for (const e of [...manifest.definitions, ...manifest.initiatives]) if (e.file === m[1]) e.sha256 = createHash('sha256').update(text).digest('hex');
+        writeFileSync(join(dir, 'generated/manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      }
+    },
     editJson: (rel, edit) => {
       const v = ws.readJson(rel);
       edit(v);
