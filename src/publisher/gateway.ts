@@ -438,19 +438,24 @@ export class AzureGateway {
   async getManagementGroup(mg: string): Promise<ManagementGroupInfo> {
     const g = await this.groups.managementGroups.get(mg, { expand: 'children', recurse: true });
     const descendantGroups: string[] = [];
+    const leafGroups: string[] = [];
     const subscriptions: string[] = [];
-    const walk = (children: ManagementGroupChildInfo[] | undefined) => {
+    const walk = (name: string, children: ManagementGroupChildInfo[] | undefined) => {
+      let groups = 0;
       for (const c of children ?? []) {
         const isSub = (c.type ?? '').toLowerCase().endsWith('/subscriptions') || /^\/subscriptions\//i.test(c.id ?? '');
         if (isSub) subscriptions.push(c.name ?? (c.id ?? '').split('/').pop()!);
         else {
+          groups += 1;
           descendantGroups.push(c.name ?? '');
-          walk(c.children);
+          walk(c.name ?? '', c.children);
         }
       }
+      if (groups === 0) leafGroups.push(name);
     };
-    walk(g.children);
-    return { name: g.name ?? mg, tenantId: g.tenantId ?? '', descendantGroups, subscriptions };
+    const name = g.name ?? mg;
+    walk(name, g.children);
+    return { name, tenantId: g.tenantId ?? '', descendantGroups, leafGroups, subscriptions };
   }
 
   async listDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
@@ -460,15 +465,23 @@ export class AzureGateway {
       .map((d) => ({ id: d.id ?? '', name: d.name ?? '', properties: pickProps(d, DEFINITION_KEYS) }));
   }
 
+  /**
+   * Sets at exactly `mg`, each member reference with `latestDefinitionVersion` (the `$expand` of 2024-05-01): the
+   * current version of every built-in member at no extra request, which keys the cached answer about built-ins.
+   */
   async listSetDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
-    const list = await collect(this.policy.policySetDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()' }));
+    const list = await collect(this.policy.policySetDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()', expand: 'LatestDefinitionVersion' }));
     return list
       .filter((d) => d.policyType === 'Custom')
       .map((d) => ({ id: d.id ?? '', name: d.name ?? '', properties: pickProps(d, SET_KEYS) }));
   }
 
-  async listAssignments(mg: string): Promise<LivePolicyAssignment[]> {
-    const list = await collect(this.policy.policyAssignments.listForManagementGroup(mg, { filter: 'atExactScope()' }));
+  /**
+   * Assignments at `mg` (`atExactScope()`) or, with `andAbove`, at `mg` and every ancestor (`atScope()`: "assigned to
+   * the management group or the management group's ancestors", listForManagementGroup's doc comment).
+   */
+  async listAssignments(mg: string, andAbove = false): Promise<LivePolicyAssignment[]> {
+    const list = await collect(this.policy.policyAssignments.listForManagementGroup(mg, { filter: andAbove ? 'atScope()' : 'atExactScope()' }));
     return list.map((a) => {
       const out: LivePolicyAssignment = {
         id: a.id ?? '',

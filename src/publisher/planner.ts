@@ -4,7 +4,7 @@
  * state, the executor applies the plan.
  */
 import { createHash } from 'node:crypto';
-import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+import { canonicalJson, type JsonObject, type JsonValue } from '../compiler/canonical-json.js';
 import { DiagnosticsError, type Diagnostic } from '../errors.js';
 import {
   customDefinitionId,
@@ -45,7 +45,11 @@ import { PublisherCode } from './codes.js';
 export const OWNER_KEY = 'ztpolicyOwner';
 /** metadata key on a versioned definition/set naming the generated name it stands for. */
 export const BASE_NAME_KEY = 'ztpolicyBaseName';
-/** assignment metadata key caching what built-in members need (roles, identity), so a no-op publish reads no built-ins. */
+/**
+ * assignment metadata key caching what built-in members need under this assignment (which deploy or modify, which
+ * roles each declares), so a no-op publish reads no built-ins. Keyed by a digest of the members' versions and the
+ * parameters that decide their effects: a new built-in version (Microsoft adding a role) invalidates it (issue 11.3).
+ */
 export const BUILTINS_KEY = 'ztpolicyBuiltins';
 
 export type Action = 'create' | 'update' | 'delete' | 'no-op';
@@ -77,6 +81,10 @@ export interface AssignmentItem extends ItemBase {
   body?: { location?: string; identity: { type: 'SystemAssigned' | 'None' }; properties: JsonObject };
   /** Role definition GUIDs its identity needs at the assignment scope. */
   roleDefinitionIds: string[];
+  /** Per role GUID, the members (reference ids) whose effective effect deploys or modifies and declare it. */
+  roleMembers: Record<string, string[]>;
+  /** Members (reference ids, in initiative order) whose effective effect is deployIfNotExists or modify. */
+  remediatingMembers: string[];
   /** Live principal id when the identity already exists and survives this publish. */
   principalId?: string;
 }
@@ -87,6 +95,8 @@ export interface RoleAssignmentItem extends ItemBase {
   scope: string;
   assignmentName: string;
   roleDefinitionId: string;
+  /** Members of the initiative that need this role (empty for a prune). */
+  members: string[];
   /** Known unless the identity is created by this publish (then the executor fills it in and names the item). */
   principalId?: string;
 }
@@ -183,21 +193,66 @@ export function analyzeDefinition(id: string, props: JsonObject): BuiltinInfo {
   const roles = Array.isArray(details.roleDefinitionIds) ? details.roleDefinitionIds.filter((r): r is string => typeof r === 'string') : [];
   const effect = typeof then.effect === 'string' ? then.effect : '';
   let possible: string[] = [effect];
-  const param = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i.exec(effect);
+  let effectDefault: string | undefined;
+  const param = PARAMETER_REF.exec(effect);
   if (param) {
-    const params = isObject(props.parameters) ? props.parameters : {};
-    const decl = Object.entries(params).find(([k]) => k.toLowerCase() === param[1]!.toLowerCase())?.[1];
+    const decl = getCi(props.parameters, param[1]!);
     possible = [];
     if (isObject(decl)) {
       if (Array.isArray(decl.allowedValues)) possible.push(...decl.allowedValues.map(String));
-      if (decl.defaultValue !== undefined) possible.push(String(decl.defaultValue));
+      if (typeof decl.defaultValue === 'string') possible.push((effectDefault = decl.defaultValue));
     }
   }
-  return {
+  const info: BuiltinInfo = {
     id,
     roleDefinitionIds: [...new Set(roles.map(roleGuid))].sort(),
     remediates: possible.some((e) => REMEDIATING_EFFECTS.has(e.toLowerCase())) || roles.length > 0,
+    effect,
   };
+  if (effectDefault !== undefined) info.effectDefault = effectDefault;
+  if (typeof props.version === 'string') info.version = props.version;
+  return info;
+}
+
+const PARAMETER_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
+
+/** A key of a JSON object, case-insensitively (ARM parameter names are). */
+function getCi(obj: unknown, key: string): JsonValue | undefined {
+  if (!isObject(obj)) return undefined;
+  const k = Object.keys(obj).find((x) => x.toLowerCase() === key.toLowerCase());
+  return k === undefined ? undefined : obj[k];
+}
+
+/**
+ * The effect a member takes under an assignment, resolved the way ARM resolves it: the definition's then.effect; if
+ * that names a parameter, the value the initiative passes the member; if that names an initiative parameter, the
+ * assignment's value, else the initiative's default; a member parameter the initiative does not pass takes the
+ * definition's default. Undefined when it cannot be told without evaluating an expression.
+ */
+export function effectiveEffect(info: BuiltinInfo, memberParameters: unknown, setParameters: unknown, values: Record<string, unknown>): string | undefined {
+  const m = PARAMETER_REF.exec(info.effect);
+  if (!m) return info.effect.startsWith('[') && !info.effect.startsWith('[[') ? undefined : info.effect;
+  const passed = getCi(memberParameters, m[1]!);
+  let v: unknown = isObject(passed) ? passed.value : undefined;
+  if (v === undefined) return info.effectDefault;
+  if (typeof v === 'string') {
+    const outer = PARAMETER_REF.exec(v);
+    if (outer) {
+      const given = Object.entries(values).find(([k]) => k.toLowerCase() === outer[1]!.toLowerCase());
+      const decl = getCi(setParameters, outer[1]!);
+      v = given ? given[1] : isObject(decl) ? decl.defaultValue : undefined;
+    } else if (v.startsWith('[') && !v.startsWith('[[')) return undefined;
+  }
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Whether a member needs the assignment's identity: its effective effect is deployIfNotExists or modify (only those
+ * act with the identity: remediate-resources doc). When the effect cannot be resolved offline, whether it could be.
+ */
+function remediatesUnder(info: BuiltinInfo, memberParameters: unknown, setParameters: unknown, values: Record<string, unknown>): boolean {
+  const e = effectiveEffect(info, memberParameters, setParameters, values);
+  return e === undefined ? info.remediates : REMEDIATING_EFFECTS.has(e.toLowerCase());
 }
 
 function ownerOf(props: JsonObject): string | undefined {
@@ -228,11 +283,35 @@ function sameScope(a: string, b: string): boolean {
   return n(a) === n(b);
 }
 
-function membersDigest(builtinIds: string[]): string {
-  return createHash('sha256')
-    .update([...builtinIds].map((s) => s.toLowerCase()).sort().join('\n'))
-    .digest('hex')
-    .slice(0, 16);
+/**
+ * Key of the cached answer about an assignment's built-in members: each member's reference, id and version (the
+ * answer changes when Microsoft publishes a new version, e.g. with another role), the parameters it is passed, the
+ * initiative's parameter declarations and the assignment's values (they decide each member's effective effect).
+ * Undefined when a version is unknown: then nothing is cached and the built-ins are read.
+ */
+function builtinDigest(set: PolicySetDefinitionDocument, versionOf: (id: string) => string | undefined, values: Record<string, unknown>): string | undefined {
+  const members: JsonValue[] = [];
+  for (const r of set.properties.policyDefinitions) {
+    if (isCustomRef(r.policyDefinitionId)) continue;
+    const version = versionOf(r.policyDefinitionId.toLowerCase());
+    if (version === undefined) return undefined;
+    members.push([r.policyDefinitionReferenceId, r.policyDefinitionId.toLowerCase(), version, plain(r.parameters ?? {})]);
+  }
+  const key = canonicalJson({ members, parameters: plain(set.properties.parameters ?? {}), values: plain(values) });
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/** Latest version of each built-in member, as the live sets report it (listed with `$expand=LatestDefinitionVersion`). */
+function liveBuiltinVersions(sets: LivePolicyDefinition[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of sets) {
+    for (const r of Array.isArray(s.properties.policyDefinitions) ? s.properties.policyDefinitions : []) {
+      if (isObject(r) && typeof r.policyDefinitionId === 'string' && typeof r.latestDefinitionVersion === 'string') {
+        out.set(r.policyDefinitionId.toLowerCase(), r.latestDefinitionVersion);
+      }
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -328,41 +407,63 @@ interface SetMembers {
   builtin: string[];
 }
 
+function isCustomRef(policyDefinitionId: string): boolean {
+  return policyDefinitionId.includes('/managementGroups/');
+}
+
 function membersOf(set: PolicySetDefinitionDocument): SetMembers {
   const custom: string[] = [];
   const builtin: string[] = [];
   for (const r of set.properties.policyDefinitions) {
-    if (r.policyDefinitionId.includes('/managementGroups/')) custom.push(definitionNameFromId(r.policyDefinitionId));
+    if (isCustomRef(r.policyDefinitionId)) custom.push(definitionNameFromId(r.policyDefinitionId));
     else builtin.push(r.policyDefinitionId);
   }
   return { custom, builtin };
 }
 
-function cachedBuiltins(live: LivePolicyAssignment | undefined, digest: string): { roleDefinitionIds: string[]; remediates: boolean } | undefined {
-  const m = live?.properties.metadata;
-  const c = isObject(m) ? m[BUILTINS_KEY] : undefined;
-  if (!isObject(c) || c.digest !== digest || !Array.isArray(c.roleDefinitionIds) || typeof c.remediates !== 'boolean') return undefined;
-  return { roleDefinitionIds: c.roleDefinitionIds.map(String), remediates: c.remediates };
+/** What the built-in members of one assignment need: the remediating members and, per role, the members declaring it. */
+interface BuiltinAnswer {
+  remediating: string[];
+  roles: Record<string, string[]>;
 }
 
-function findLiveAssignment(live: LiveState, mg: string, name: string): LivePolicyAssignment | undefined {
-  return live.assignments.find((a) => a.name.toLowerCase() === name.toLowerCase() && a.managementGroupId.toLowerCase() === mg.toLowerCase());
+function cachedBuiltins(live: LivePolicyAssignment | undefined, digest: string): BuiltinAnswer | undefined {
+  const m = live?.properties.metadata;
+  const c = isObject(m) ? m[BUILTINS_KEY] : undefined;
+  if (!isObject(c) || c.digest !== digest || !Array.isArray(c.remediating) || !isObject(c.roles)) return undefined;
+  const roles: Record<string, string[]> = {};
+  for (const [role, members] of Object.entries(c.roles)) {
+    if (!Array.isArray(members)) return undefined;
+    roles[role] = members.map(String);
+  }
+  return { remediating: c.remediating.map(String), roles };
+}
+
+function findLiveAssignment(assignments: LivePolicyAssignment[], mg: string, name: string): LivePolicyAssignment | undefined {
+  return assignments.find((a) => a.name.toLowerCase() === name.toLowerCase() && a.managementGroupId.toLowerCase() === mg.toLowerCase());
 }
 
 /**
  * Ids of built-in member definitions the plan must read (GET each): those of assignments whose cached answer in
  * metadata is missing or stale, and every remediating candidate when remediation tasks are requested.
  */
-export function builtinsToRead(content: Content, config: PublisherConfig, live: Omit<LiveState, 'builtins'>, remediate = false): string[] {
+export function builtinsToRead(
+  content: Content,
+  config: PublisherConfig,
+  live: Pick<LiveState, 'assignments' | 'setDefinitions'>,
+  remediate = false,
+): string[] {
   const sets = new Map(content.setDefinitions.map((s) => [s.name, s]));
+  const versions = liveBuiltinVersions(live.setDefinitions);
   const out = new Set<string>();
   for (const a of config.assignments) {
     const set = sets.get(a.initiative);
     if (!set) continue;
     const { builtin } = membersOf(set);
     if (builtin.length === 0) continue;
-    const existing = findLiveAssignment(live as LiveState, a.managementGroupId ?? config.managementGroupId, assignmentNameFor(a));
-    if (remediate || !cachedBuiltins(existing, membersDigest(builtin))) for (const b of builtin) out.add(b);
+    const existing = findLiveAssignment(live.assignments, a.managementGroupId ?? config.managementGroupId, assignmentNameFor(a));
+    const digest = builtinDigest(set, (id) => versions.get(id), a.parameters);
+    if (remediate || digest === undefined || !cachedBuiltins(existing, digest)) for (const b of builtin) out.add(b);
   }
   return [...out].sort();
 }
@@ -593,42 +694,61 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   const customByName = new Map(content.definitions.map((d) => [d.name, d]));
   const manifestRoles = new Map(content.manifest.definitions.map((d) => [d.name, d.roleDefinitionIds.map(roleGuid)]));
   const setByName = new Map(content.setDefinitions.map((s) => [s.name, s]));
+  const liveVersions = liveBuiltinVersions(live.setDefinitions);
   const assignmentItems: AssignmentItem[] = [];
   for (const a of config.assignments) {
     const set = setByName.get(a.initiative);
     if (!set) continue; // checkConfigAgainstContent reports this before any call
     const scopeMg = a.managementGroupId ?? mg;
     const name = assignmentNameFor(a);
-    const existing = findLiveAssignment(live, scopeMg, name);
-    const { custom, builtin } = membersOf(set);
-    const roles = new Set<string>();
-    let remediates = false;
-    for (const c of custom) {
-      const doc = customByName.get(c);
-      const info = doc ? analyzeDefinition(c, doc.properties as unknown as JsonObject) : undefined;
-      for (const r of manifestRoles.get(c) ?? info?.roleDefinitionIds ?? []) roles.add(r);
-      if (info?.remediates) remediates = true;
-    }
+    const existing = findLiveAssignment(live.assignments, scopeMg, name);
+    // What the built-in members need: read this plan, or the answer cached in the assignment for these versions.
+    const builtinRefs = set.properties.policyDefinitions.filter((r) => !isCustomRef(r.policyDefinitionId));
+    let builtinAnswer: BuiltinAnswer | undefined;
     let builtinMeta: JsonObject | undefined;
-    if (builtin.length > 0) {
-      const digest = membersDigest(builtin);
-      const read = builtin.map((b) => live.builtins[b.toLowerCase()]);
-      let bRoles: string[];
-      let bRemediates: boolean;
+    if (builtinRefs.length > 0) {
+      const read = builtinRefs.map((r) => live.builtins[r.policyDefinitionId.toLowerCase()]);
+      let digest: string | undefined;
       if (read.every((x) => x !== undefined)) {
-        bRoles = [...new Set(read.flatMap((x) => x!.roleDefinitionIds))].sort();
-        bRemediates = read.some((x) => x!.remediates);
+        builtinAnswer = { remediating: [], roles: {} };
+        builtinRefs.forEach((r, i) => {
+          if (!remediatesUnder(read[i]!, r.parameters, set.properties.parameters, a.parameters)) return;
+          builtinAnswer!.remediating.push(r.policyDefinitionReferenceId);
+          for (const role of read[i]!.roleDefinitionIds) (builtinAnswer!.roles[role] ??= []).push(r.policyDefinitionReferenceId);
+        });
+        digest = builtinDigest(set, (id) => live.builtins[id]?.version, a.parameters);
       } else {
-        const cached = cachedBuiltins(existing, digest);
-        if (!cached) throw new Error(`planner: built-in members of '${a.initiative}' were neither read nor cached (builtinsToRead was not honoured)`);
-        bRoles = cached.roleDefinitionIds;
-        bRemediates = cached.remediates;
+        digest = builtinDigest(set, (id) => liveVersions.get(id), a.parameters);
+        builtinAnswer = digest === undefined ? undefined : cachedBuiltins(existing, digest);
+        if (!builtinAnswer) throw new Error(`planner: built-in members of '${a.initiative}' were neither read nor cached (builtinsToRead was not honoured)`);
       }
-      for (const r of bRoles) roles.add(r);
-      if (bRemediates) remediates = true;
-      builtinMeta = { digest, roleDefinitionIds: bRoles, remediates: bRemediates };
+      if (digest !== undefined) {
+        const roles = Object.fromEntries(Object.keys(builtinAnswer.roles).sort().map((k) => [k, builtinAnswer!.roles[k]!]));
+        builtinMeta = { digest, remediating: builtinAnswer.remediating, roles };
+      }
     }
-    const needsIdentity = remediates || roles.size > 0;
+    // Per member, in initiative order: only a member whose effective effect deploys or modifies needs the identity,
+    // and only its roles are granted (issue 11.1).
+    const remediatingMembers: string[] = [];
+    const roleMembers: Record<string, string[]> = {};
+    for (const r of set.properties.policyDefinitions) {
+      const ref = r.policyDefinitionReferenceId;
+      let roles: string[];
+      if (isCustomRef(r.policyDefinitionId)) {
+        const c = definitionNameFromId(r.policyDefinitionId);
+        const doc = customByName.get(c);
+        if (!doc) continue;
+        const info = analyzeDefinition(c, doc.properties as unknown as JsonObject);
+        if (!remediatesUnder(info, r.parameters, set.properties.parameters, a.parameters)) continue;
+        roles = manifestRoles.get(c) ?? info.roleDefinitionIds;
+      } else {
+        if (!builtinAnswer!.remediating.includes(ref)) continue;
+        roles = Object.keys(builtinAnswer!.roles).filter((role) => builtinAnswer!.roles[role]!.includes(ref));
+      }
+      remediatingMembers.push(ref);
+      for (const role of roles) (roleMembers[role] ??= []).push(ref);
+    }
+    const needsIdentity = remediatingMembers.length > 0;
     const metadata: JsonObject = { [OWNER_KEY]: owner };
     if (builtinMeta) metadata[BUILTINS_KEY] = builtinMeta;
     const properties: JsonObject = {
@@ -668,7 +788,9 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       managementGroupId: scopeMg,
       initiative: a.initiative,
       body,
-      roleDefinitionIds: needsIdentity ? [...roles].sort() : [],
+      roleDefinitionIds: needsIdentity ? Object.keys(roleMembers).sort() : [],
+      roleMembers: needsIdentity ? roleMembers : {},
+      remediatingMembers,
       changes: [],
     };
     if (existing) {
@@ -705,12 +827,11 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   }
   items.push(...assignmentItems);
 
-  // Prune: assignments of ours at the scopes we manage that the config no longer asks for.
-  const managedScopes = new Set([mg.toLowerCase(), ...config.assignments.map((a) => (a.managementGroupId ?? mg).toLowerCase())]);
+  // Prune: assignments of ours anywhere at or below the target (the live state holds the whole subtree) that the
+  // config no longer asks for, wherever they were assigned (issue 11.2).
   const desiredAssignmentIds = new Set(assignmentItems.map((i) => i.id.toLowerCase()));
   const prunedAssignments: LivePolicyAssignment[] = [];
   for (const la of live.assignments) {
-    if (!managedScopes.has(la.managementGroupId.toLowerCase())) continue;
     const id = `${mgScope(la.managementGroupId)}/providers/Microsoft.Authorization/policyAssignments/${la.name}`;
     if (desiredAssignmentIds.has(id.toLowerCase()) || ownerOf(la.properties) !== owner) continue;
     prunedAssignments.push(la);
@@ -721,6 +842,8 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       id,
       managementGroupId: la.managementGroupId,
       roleDefinitionIds: [],
+      roleMembers: {},
+      remediatingMembers: [],
       changes: [],
       reason: 'owned by this repo and no longer in the config',
     });
@@ -731,6 +854,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   for (const ai of assignmentItems) {
     const scope = mgScope(ai.managementGroupId);
     for (const role of ai.roleDefinitionIds) {
+      const members = ai.roleMembers[role] ?? [];
       const principal = ai.principalId;
       const existing = principal
         ? live.roleAssignments.find(
@@ -739,7 +863,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
         : undefined;
       if (existing) {
         wanted.add(existing.id.toLowerCase());
-        items.push({ kind: 'roleAssignment', action: 'no-op', name: existing.name, id: existing.id, scope, assignmentName: ai.name, roleDefinitionId: roleDefinitionId(role), principalId: existing.principalId, changes: [] });
+        items.push({ kind: 'roleAssignment', action: 'no-op', name: existing.name, id: existing.id, scope, assignmentName: ai.name, roleDefinitionId: roleDefinitionId(role), members, principalId: existing.principalId, changes: [] });
         continue;
       }
       const item: RoleAssignmentItem = {
@@ -750,6 +874,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
         scope,
         assignmentName: ai.name,
         roleDefinitionId: roleDefinitionId(role),
+        members,
         changes: [
           { path: '$.roleDefinitionId', after: roleDefinitionId(role) },
           { path: '$.principalId', after: principal ?? `(identity of policy assignment ${ai.name})` },
@@ -762,8 +887,8 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
     }
   }
   for (const ra of live.roleAssignments) {
+    // Any of ours in the subtree that no desired identity needs (the live state holds only the subtree's).
     if (wanted.has(ra.id.toLowerCase()) || !roleOwnedBy(ra, owner)) continue;
-    if (![...managedScopes].some((s) => sameScope(ra.scope, mgScope(s)))) continue;
     const forAssignment = /for policy assignment (\S+)$/.exec(ra.description ?? '')?.[1] ?? '?';
     items.push({
       kind: 'roleAssignment',
@@ -773,6 +898,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       scope: ra.scope,
       assignmentName: forAssignment,
       roleDefinitionId: ra.roleDefinitionId,
+      members: [],
       principalId: ra.principalId,
       changes: [],
       reason: 'its identity or role is no longer needed (assignment removed, identity replaced or member dropped)',
@@ -851,22 +977,11 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
     }
   }
 
-  // 5. Remediation tasks (on request) for every deployIfNotExists/modify member of assignments with an identity.
+  // 5. Remediation tasks (on request) for every member that deploys or modifies under its assignment.
   if (options.remediate) {
     for (const ai of assignmentItems) {
-      if (ai.roleDefinitionIds.length === 0 && ai.body?.identity.type !== 'SystemAssigned' && !ai.principalId) continue;
-      const set = setByName.get(ai.initiative ?? '');
-      if (!set) continue;
-      for (const r of set.properties.policyDefinitions) {
-        const isCustom = r.policyDefinitionId.includes('/managementGroups/');
-        const info = isCustom
-          ? (() => {
-              const doc = customByName.get(definitionNameFromId(r.policyDefinitionId));
-              return doc ? analyzeDefinition(doc.name, doc.properties as unknown as JsonObject) : undefined;
-            })()
-          : live.builtins[r.policyDefinitionId.toLowerCase()];
-        if (!info?.remediates) continue;
-        const name = remediationName(ai.name, r.policyDefinitionReferenceId, options.runId ?? 'run');
+      for (const ref of ai.remediatingMembers) {
+        const name = remediationName(ai.name, ref, options.runId ?? 'run');
         items.push({
           kind: 'remediation',
           action: 'create',
@@ -874,8 +989,8 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
           id: `${mgScope(ai.managementGroupId)}/providers/Microsoft.PolicyInsights/remediations/${name}`,
           managementGroupId: ai.managementGroupId,
           assignmentName: ai.name,
-          policyDefinitionReferenceId: r.policyDefinitionReferenceId,
-          changes: [{ path: '$.policyDefinitionReferenceId', after: r.policyDefinitionReferenceId }],
+          policyDefinitionReferenceId: ref,
+          changes: [{ path: '$.policyDefinitionReferenceId', after: ref }],
         });
       }
     }

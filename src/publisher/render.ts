@@ -28,7 +28,9 @@ function label(item: PlanItem): string {
       return `${item.name} on subscription ${item.subscriptionId}`;
     case 'roleAssignment': {
       const role = item.roleDefinitionId.split('/').pop();
-      return `role ${role} for the identity of assignment '${item.assignmentName}'${item.action === 'create' ? '' : ` (${item.name})`}`;
+      // Which members need the role: a reviewer can tell a grant is justified (least privilege, issue 11.1).
+      const needed = item.members.length > 0 ? `, needed by member(s) ${item.members.join(', ')}` : '';
+      return `role ${role} for the identity of assignment '${item.assignmentName}'${needed}${item.action === 'create' ? '' : ` (${item.name})`}`;
     }
     case 'remediation':
       return `${item.name} (assignment '${item.assignmentName}', member ${item.policyDefinitionReferenceId})`;

@@ -11,7 +11,7 @@ import { loadContent, type Content } from './content.js';
 import { applyPlan, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
 import { analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
-import type { BuiltinInfo, LiveState } from './types.js';
+import type { BuiltinInfo, LiveState, ManagementGroupInfo } from './types.js';
 import { PublisherCode } from './codes.js';
 
 export interface SessionOptions extends GatewayOptions {
@@ -101,14 +101,6 @@ export async function readLiveState(session: Session): Promise<LiveState> {
   const mgP = gateway.getManagementGroup(mg).catch((e: unknown) => azureErrorFrom(`reading management group '${mg}'`, e));
   const defsP = gateway.listDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy definitions at '${mg}'`, e));
   const setsP = gateway.listSetDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy set definitions at '${mg}'`, e));
-  const assignmentsP = Promise.all(scopes.map((s) => gateway.listAssignments(s))).then(
-    (x) => x.flat(),
-    (e: unknown) => azureErrorFrom('listing policy assignments', e),
-  );
-  const rolesP = Promise.all(scopes.map((s) => gateway.listRoleAssignments(`/providers/Microsoft.Management/managementGroups/${s}`))).then(
-    (x) => x.flat(),
-    (e: unknown) => azureErrorFrom('listing role assignments', e),
-  );
   const tenantChecked = mgP.then((g) => {
     if (g.tenantId.toLowerCase() !== config.tenantId.toLowerCase()) {
       throw new BadInputError(PublisherCode.managementGroupTenant, `management group '${mg}' belongs to tenant ${g.tenantId}, not the configured tenant ${config.tenantId}; refusing to run`, {
@@ -127,6 +119,27 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     }
     return g;
   });
+  // Owned objects are found in the whole subtree, not only where the config assigns today: an assignment removed from
+  // the config at a child group must be pruned too (issue 11.2). One atScope() list per leaf group returns that group
+  // and all its ancestors, so the leaves cover every group of the subtree; what lies above the target is dropped.
+  const inSubtree = (g: ManagementGroupInfo) => {
+    const names = new Set([g.name, ...g.descendantGroups].map((n) => n.toLowerCase()));
+    return (mgName: string) => names.has(mgName.toLowerCase());
+  };
+  const assignmentsP = tenantChecked.then((g) => {
+    const keep = inSubtree(g);
+    return Promise.all(g.leafGroups.map((leaf) => gateway.listAssignments(leaf, true))).then(
+      (x) => uniqueById(x.flat().filter((a) => keep(a.managementGroupId))),
+      (e: unknown) => azureErrorFrom('listing policy assignments', e),
+    );
+  });
+  const rolesP = tenantChecked.then((g) => {
+    const keep = inSubtree(g);
+    return Promise.all(g.leafGroups.map((leaf) => gateway.listRoleAssignments(`/providers/Microsoft.Management/managementGroups/${leaf}`))).then(
+      (x) => uniqueById(x.flat().filter((r) => keep(/^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)$/i.exec(r.scope)?.[1] ?? ''))),
+      (e: unknown) => azureErrorFrom('listing role assignments', e),
+    );
+  });
   const hasPlans = Object.values(config.defender.plans).some((p) => p !== undefined);
   const pricingsP = tenantChecked.then((g) =>
     hasPlans
@@ -137,13 +150,8 @@ export async function readLiveState(session: Session): Promise<LiveState> {
       : [],
   );
   // Only after the tenant check: nothing more is read from a target we refuse.
-  const builtinsP = Promise.all([assignmentsP, tenantChecked]).then(async ([assignments]) => {
-    const ids = builtinsToRead(
-      content,
-      config,
-      { managementGroup: { name: mg, tenantId: '', descendantGroups: [], subscriptions: [] }, definitions: [], setDefinitions: [], assignments, roleAssignments: [], pricings: [] },
-      session.options.remediate,
-    );
+  const builtinsP = Promise.all([assignmentsP, setsP, tenantChecked]).then(async ([assignments, setDefinitions]) => {
+    const ids = builtinsToRead(content, config, { assignments, setDefinitions }, session.options.remediate);
     const out: Record<string, BuiltinInfo> = {};
     await Promise.all(
       ids.map(async (id) => {
@@ -169,6 +177,10 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     Awaited<typeof builtinsP>,
   ];
   return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings, builtins };
+}
+
+function uniqueById<T extends { id: string }>(items: T[]): T[] {
+  return [...new Map(items.map((i) => [i.id.toLowerCase(), i])).values()];
 }
 
 export interface PlanRun {

@@ -49,13 +49,19 @@ export interface LivePricing {
   extensions?: PricingExtension[];
 }
 
-/** What a built-in definition contributes to an assignment: its roles and whether it can deploy/modify. */
+/** What a member definition contributes to an assignment: its roles and the effect it can take. */
 export interface BuiltinInfo {
   id: string;
   /** Role definition GUIDs (lower case) its deployIfNotExists/modify details declare. */
   roleDefinitionIds: string[];
-  /** True when its effect can be deployIfNotExists or modify (needs a managed identity). */
+  /** True when its effect can be deployIfNotExists or modify under some parameter value (needs a managed identity). */
   remediates: boolean;
+  /** then.effect as written: a literal effect or `[parameters('name')]`. */
+  effect: string;
+  /** defaultValue of the definition parameter the effect names, when it names one. */
+  effectDefault?: string;
+  /** The definition's version (properties.version): what the cached answer about a built-in is keyed on. */
+  version?: string;
 }
 
 export interface ManagementGroupInfo {
@@ -63,6 +69,11 @@ export interface ManagementGroupInfo {
   tenantId: string;
   /** Every management group below the target (names). */
   descendantGroups: string[];
+  /**
+   * Management groups at the bottom of the target's subtree (the target itself when it has no child group): a list
+   * with atScope() at each of them covers every scope of the subtree (at the group and its ancestors).
+   */
+  leafGroups: string[];
   /** Every subscription below the target, at any depth (ids). */
   subscriptions: string[];
 }
@@ -72,9 +83,9 @@ export interface LiveState {
   managementGroup: ManagementGroupInfo;
   definitions: LivePolicyDefinition[];
   setDefinitions: LivePolicySetDefinition[];
-  /** Assignments at the exact scope of every management group the config assigns at. */
+  /** Assignments at the target and every management group below it. */
   assignments: LivePolicyAssignment[];
-  /** Role assignments at (or above) those scopes; the planner keeps those exactly at them. */
+  /** Role assignments at the target and every management group below it. */
   roleAssignments: LiveRoleAssignment[];
   /** Pricings of every subscription under the management group (only read when Defender plans are configured). */
   pricings: LivePricing[];

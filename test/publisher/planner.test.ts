@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/publisher/config.js';
 import { loadContent } from '../../src/publisher/content.js';
-import { analyzeDefinition, builtinsToRead, planPublish, type Plan } from '../../src/publisher/planner.js';
+import { analyzeDefinition, builtinsToRead, effectiveEffect, planPublish, type Plan } from '../../src/publisher/planner.js';
 import type { LiveState } from '../../src/publisher/types.js';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -17,11 +17,17 @@ const BUILTINS = {
     id: 'cfdc5972',
     roleDefinitionIds: ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635'],
     remediates: true,
+    effect: "[parameters('effect')]",
+    effectDefault: 'DeployIfNotExists',
+    version: '1.5.0',
   },
   '/providers/microsoft.authorization/policydefinitions/8e86a5b6-b9bd-49d1-8e21-4bb8a0862222': {
     id: '8e86a5b6',
     roleDefinitionIds: ['fb1c8493-542b-48eb-b624-b4c8fea62acd'],
     remediates: true,
+    effect: "[parameters('effect')]",
+    effectDefault: 'DeployIfNotExists',
+    version: '1.0.1',
   },
 };
 
@@ -30,7 +36,7 @@ const VM_ROLE = 'fb1c8493-542b-48eb-b624-b4c8fea62acd';
 
 function empty(): LiveState {
   return {
-    managementGroup: { name: 'root', tenantId: config.tenantId, descendantGroups: [], subscriptions: [] },
+    managementGroup: { name: 'root', tenantId: config.tenantId, descendantGroups: [], leafGroups: ['root'], subscriptions: [] },
     definitions: [],
     setDefinitions: [],
     assignments: [],
@@ -166,8 +172,28 @@ describe('planner', () => {
       if (a.kind !== 'policyAssignment' || !a.body) continue;
       live.assignments.push({ id: a.id, name: a.name, managementGroupId: 'root', location: 'westeurope', identity: { type: 'SystemAssigned', principalId: `p-${a.name}` }, properties: a.body.properties });
     }
+    // The sets as listed with $expand=LatestDefinitionVersion: each built-in member with its current version.
+    const versions: Record<string, string> = { cfdc5972: '1.5.0', '8e86a5b6': '1.0.1' };
+    const listSets = () =>
+      first.items.flatMap((i) =>
+        i.kind === 'policySetDefinition' && i.properties
+          ? [{ id: i.id, name: i.name, properties: { ...i.properties, policyDefinitions: (i.properties.policyDefinitions as any[]).map((r) => ({ ...r, latestDefinitionVersion: versions[String(r.policyDefinitionId).split('/').pop()!.slice(0, 8)] ?? '1.0.0' })) } }]
+          : [],
+      );
+    // Without the members' versions nothing is trusted from the cache.
+    expect(builtinsToRead(content, config, live)).toHaveLength(2);
+    live.setDefinitions = listSets();
     expect(builtinsToRead(content, config, live)).toEqual([]);
     expect(builtinsToRead(content, config, live, true)).toHaveLength(2);
+    // A new version of one built-in (issue 11.3) invalidates the answer of the assignment that uses it, only that one.
+    versions['8e86a5b6'] = '1.1.0';
+    live.setDefinitions = listSets();
+    expect(builtinsToRead(content, config, live)).toEqual(['/providers/Microsoft.Authorization/policyDefinitions/8e86a5b6-b9bd-49d1-8e21-4bb8a0862222']);
+    versions['8e86a5b6'] = '1.0.1';
+    live.setDefinitions = listSets();
+    // So does a changed assignment value (it may change a member's effective effect).
+    const changed = { ...config, assignments: config.assignments.map((a, i) => (i === 1 ? { ...a, parameters: { vmEffect: 'Deny' } } : a)) };
+    expect(builtinsToRead(content, changed, live)).toEqual(['/providers/Microsoft.Authorization/policyDefinitions/8e86a5b6-b9bd-49d1-8e21-4bb8a0862222']);
     // The cached answer gives the same roles as reading the built-ins.
     const cachedPlan = plan({ ...live, builtins: {} });
     const readPlan = plan(live);
@@ -186,6 +212,21 @@ describe('planner', () => {
     expect(info.remediates).toBe(true);
     expect(info.roleDefinitionIds).toEqual(['749f88d5-cbae-40b8-bcfc-e573ddc772fa', '92aaf0da-9dab-42b6-94a3-d43ce8d16293']);
     expect(analyzeDefinition('y', content.definitions[0]!.properties as any).remediates).toBe(false);
+  });
+
+  it('resolves a member’s effective effect through member parameters, initiative parameters and defaults (issue 11.1)', () => {
+    const info = { id: 'd', roleDefinitionIds: [], remediates: true, effect: "[parameters('effect')]", effectDefault: 'DeployIfNotExists' };
+    const setParams = { e: { type: 'String', defaultValue: 'Disabled' } };
+    // Not passed by the initiative: the definition's default.
+    expect(effectiveEffect(info, undefined, setParams, {})).toBe('DeployIfNotExists');
+    // A literal from the initiative.
+    expect(effectiveEffect(info, { Effect: { value: 'AuditIfNotExists' } }, setParams, {})).toBe('AuditIfNotExists');
+    // Wired to an initiative parameter: the assignment's value (names case-insensitive), else the initiative default.
+    expect(effectiveEffect(info, { effect: { value: "[parameters('e')]" } }, setParams, { E: 'Modify' })).toBe('Modify');
+    expect(effectiveEffect(info, { effect: { value: "[parameters('e')]" } }, setParams, {})).toBe('Disabled');
+    // A literal effect; an expression that cannot be resolved offline.
+    expect(effectiveEffect({ ...info, effect: 'modify' }, undefined, setParams, {})).toBe('modify');
+    expect(effectiveEffect({ ...info, effect: "[if(true(), 'audit', 'deny')]" }, undefined, setParams, {})).toBeUndefined();
   });
 
   it('lists each subscription and plan it will change', () => {

@@ -424,7 +424,7 @@ export async function handlePolicy(ctx: RequestContext, route: Route, kind: Poli
     case 'GET': {
       const found = map.get(key);
       if (!found) throw notFoundFor(kind, name);
-      return ok(found);
+      return ok(await withExpandedVersions(ctx, kind, found));
     }
     case 'DELETE':
       return deleteResource(ctx, kind, key, name);
@@ -553,7 +553,28 @@ async function listAtScope(ctx: RequestContext, scope: Scope, kind: PolicyKind):
     }
     items.sort((a, b) => a.id.localeCompare(b.id));
   }
-  return page(ctx, items);
+  return page(ctx, await Promise.all(items.map((r) => withExpandedVersions(ctx, kind, r))));
+}
+
+/**
+ * `$expand=LatestDefinitionVersion` on sets (2024-05-01+ spec: "Comma-separated list of additional properties to be
+ * included in the response"): each member reference gains the read-only `latestDefinitionVersion`, the current version
+ * of the definition it points at. EffectiveDefinitionVersion is not emulated.
+ */
+async function withExpandedVersions(ctx: RequestContext, kind: PolicyKind, res: ArmResource): Promise<ArmResource> {
+  const expand = (ctx.query.get('$expand') ?? '').toLowerCase().split(',').map((x) => x.trim());
+  const members = props(res).policyDefinitions;
+  if (kind !== 'policySetDefinitions' || !expand.includes('latestdefinitionversion') || !Array.isArray(members)) return res;
+  const out = clone(res);
+  const refs = props(out).policyDefinitions as Json[];
+  for (const m of refs) {
+    if (!isObject(m) || typeof m.policyDefinitionId !== 'string') continue;
+    const ref = parsePolicyRef(m.policyDefinitionId);
+    const def = ref ? await lookupRef(ctx, ref) : undefined;
+    const version = def ? props(def).version : undefined;
+    m.latestDefinitionVersion = typeof version === 'string' ? version : '1.0.0';
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
