@@ -143,7 +143,7 @@ export function checkTokenAudience(token: string, endpoint: URL): void {
   const ok = loopback ? aud === undefined || (aud === origin && !EVERY_ARM_AUDIENCE.has(aud)) : aud !== undefined && allowed.includes(aud);
   if (ok) return;
   const what = aud === undefined ? 'is not a JWT, so its audience cannot be checked' : aud === '' ? 'has no audience (aud) claim' : `was minted for '${aud}'`;
-  throw new BadInputError('ZT4042', `ZTPOLICY_ACCESS_TOKEN ${what}; refusing to send it to ${endpoint.origin}`, {
+  throw new BadInputError(PublisherCode.tokenAudience, `ZTPOLICY_ACCESS_TOKEN ${what}; refusing to send it to ${endpoint.origin}`, {
     hint: loopback
       ? 'use a test token for an emulator (never a token for real Azure), or unset ZTPOLICY_ACCESS_TOKEN'
       : `mint the token for ${allowed[0]} (az account get-access-token --resource ${allowed[0]}/), or check --endpoint`,

@@ -127,7 +127,7 @@ describe('a static token goes only to the endpoint it was minted for (issue 11.4
       (err: unknown) => err,
     );
     expect(e, `${endpoint} with ${token.slice(0, 20)}...`).toBeInstanceOf(BadInputError);
-    expect((e as BadInputError).code).toBe('ZT4042');
+    expect((e as BadInputError).code).toBe('ZT8042');
     // The refusal never repeats the token.
     expect(`${(e as Error).message} ${(e as BadInputError).hint}`).not.toContain(token);
   };

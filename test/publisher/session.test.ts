@@ -39,7 +39,7 @@ describe('refusing the wrong target', () => {
   it('refuses a token minted for real Azure before sending it to the emulator (audience check, issue 11.4)', async () => {
     const payload = Buffer.from(JSON.stringify({ aud: 'https://management.core.windows.net/', tid: '00000000-0000-4000-8000-0000000a2e00' })).toString('base64url');
     await expect(session(emu, ws, { credential: undefined, env: { ZTPOLICY_ACCESS_TOKEN: `eyJhbGciOiJub25lIn0.${payload}.x` } } as never)).rejects.toMatchObject({
-      code: 'ZT4042',
+      code: 'ZT8042',
       exitCode: 2,
     });
     expect(emu.requests).toHaveLength(0);
