@@ -46,6 +46,7 @@ import type {
   RequestContextInput,
   TraceEntry,
 } from './types.js';
+import { TraceRecord } from './trace.js';
 import { deepEqual, getProp, isObject, setOwn, typeName } from './values.js';
 
 // ---------------------------------------------------------------- options
@@ -640,7 +641,7 @@ function compileCondition(node: unknown, c: CompileCtx, path: string): Cond {
 function traced(path: string, f: Cond, label: string): Cond {
   return (s) => {
     const r = f(s);
-    if (s.trace) s.trace.push({ path, result: r, detail: label });
+    if (s.trace) s.trace.push(new TraceRecord(path, r, label));
     return r;
   };
 }
@@ -685,7 +686,7 @@ function compileLeaf(node: Record<string, unknown>, c: CompileCtx, path: string)
       const l = val(s);
       const r = target(s);
       const out = opFn(l, r, s.run.opts);
-      if (s.trace) s.trace.push({ path, result: out, detail: `value ${preview(l)} ${spelled} ${preview(r)}` });
+      if (s.trace) s.trace.push(new TraceRecord(path, out, 'value', l, spelled, r));
       return out;
     };
   }
@@ -701,11 +702,12 @@ function compileLeaf(node: Record<string, unknown>, c: CompileCtx, path: string)
       if (typeof name !== 'string') throw new EvaluationError(EvaluatorCode.functionFailed, `field expression must produce a string, got ${typeName(name)}`);
       let spec = specs.get(name);
       if (!spec) specs.set(name, (spec = parseField(name)));
-      return fieldCondition(spec, name, s, opFn, target, spelled, path);
+      return fieldCondition(spec, `field '${name}' =`, s, opFn, target, spelled, path);
     };
   }
   const spec = parseField(rawField);
-  return (s) => fieldCondition(spec, rawField, s, opFn, target, spelled, path);
+  const subject = `field '${rawField}' =`;
+  return (s) => fieldCondition(spec, subject, s, opFn, target, spelled, path);
 }
 
 function normalizeLoc(v: unknown): unknown {
@@ -716,7 +718,8 @@ function normalizeLoc(v: unknown): unknown {
 
 function fieldCondition(
   spec: FieldSpec,
-  text: string,
+  /** Trace subject, e.g. field 'location' = */
+  subject: string,
   s: State,
   opFn: (l: unknown, r: unknown, o: OperatorOptions) => boolean,
   target: Expr,
@@ -776,7 +779,7 @@ function fieldCondition(
       }
     }
   }
-  if (s.trace) s.trace.push({ path, result: out, detail: `field '${text}' = ${preview(shown)} ${spelled} ${preview(r)}` });
+  if (s.trace) s.trace.push(new TraceRecord(path, out, subject, shown, spelled, r));
   return out;
 }
 
@@ -829,7 +832,7 @@ function compileCount(spec: unknown, c: CompileCtx, path: string, op: OperatorNa
       }
       const r = target(s);
       const out = opFn(n, r, s.run.opts);
-      if (s.trace) s.trace.push({ path: condPath, result: out, detail: `count of value = ${n} ${spelled} ${preview(r)}` });
+      if (s.trace) s.trace.push(new TraceRecord(condPath, out, 'count of value =', n, spelled, r));
       return out;
     };
   }
@@ -842,6 +845,7 @@ function compileCount(spec: unknown, c: CompileCtx, path: string, op: OperatorNa
   const fieldExpr = isExpression(rawField) ? compileValue(rawField, c, `${path}.${fk}`) : undefined;
   const staticSpec = fieldExpr ? undefined : parseField(rawField);
   const staticLower = fieldExpr ? undefined : fold(rawField);
+  const staticSubject = `count of '${rawField}' =`;
   return (s) => {
     const text = fieldExpr ? String(fieldExpr(s)) : rawField;
     const fspec = staticSpec ?? parseField(text);
@@ -870,7 +874,7 @@ function compileCount(spec: unknown, c: CompileCtx, path: string, op: OperatorNa
     }
     const r = target(s);
     const out = opFn(n, r, s.run.opts);
-    if (s.trace) s.trace.push({ path: condPath, result: out, detail: `count of '${text}' = ${n} ${spelled} ${preview(r)}` });
+    if (s.trace) s.trace.push(new TraceRecord(condPath, out, fieldExpr ? `count of '${text}' =` : staticSubject, n, spelled, r));
     return out;
   };
 }
@@ -1016,6 +1020,19 @@ interface CompiledThen {
   deployment?: Expr;
 }
 
+/** The canonical effect for a spelling, or undefined; own keys only (an effect named "constructor" is unknown). */
+function effectNamed(spelling: string): EffectName | undefined {
+  // Memoized per spelling: the effect is evaluated for every resource, and there are only a few spellings.
+  let hit = effectSpellings.get(spelling);
+  if (hit === undefined) {
+    const key = spelling.toLowerCase();
+    hit = Object.prototype.hasOwnProperty.call(EFFECTS, key) ? EFFECTS[key]! : null;
+    if (effectSpellings.size < 1000) effectSpellings.set(spelling, hit);
+  }
+  return hit ?? undefined;
+}
+const effectSpellings = new Map<string, EffectName | null>();
+
 const OPERATION_NAMES: Record<string, 'add' | 'addOrReplace' | 'remove'> = { add: 'add', addorreplace: 'addOrReplace', remove: 'remove' };
 
 function compileThen(then: unknown, c: CompileCtx, path: string): CompiledThen {
@@ -1026,7 +1043,7 @@ function compileThen(then: unknown, c: CompileCtx, path: string): CompiledThen {
   if (typeof e !== 'string') throw shapeError(`${path}.${ek}`, `effect must be a string, got ${typeName(e)}`);
   let literalEffect: EffectName | undefined;
   if (!isExpression(e)) {
-    literalEffect = EFFECTS[e.toLowerCase()];
+    literalEffect = effectNamed(e);
     if (!literalEffect) throw shapeError(`${path}.${ek}`, `unknown effect '${e}'`, `effects: ${Object.values(EFFECTS).join(', ')}`);
   }
   const out: CompiledThen = { effect: compileValue(e, c, `${path}.${ek}`), literalEffect };
@@ -1055,7 +1072,7 @@ function compileThen(then: unknown, c: CompileCtx, path: string): CompiledThen {
     } else if (lk === 'deployment') {
       out.deployment = compileDeployment(v, c, `${dpath}.${k}`);
     } else {
-      out.details[k] = compileValue(v, c, `${dpath}.${k}`);
+      setOwn(out.details, k, compileValue(v, c, `${dpath}.${k}`));
     }
   }
   return out;
@@ -1063,7 +1080,8 @@ function compileThen(then: unknown, c: CompileCtx, path: string): CompiledThen {
 
 function compileOperation(op: unknown, c: CompileCtx, path: string): NonNullable<CompiledThen['operations']>[number] {
   if (!isObject(op)) throw shapeError(path, 'a modify operation must be an object');
-  const name = OPERATION_NAMES[String(op['operation'] ?? '').toLowerCase()];
+  const opText = String(op['operation'] ?? '').toLowerCase();
+  const name = Object.prototype.hasOwnProperty.call(OPERATION_NAMES, opText) ? OPERATION_NAMES[opText] : undefined;
   if (!name) throw shapeError(`${path}.operation`, `operation must be add, addOrReplace or remove, got ${preview(op['operation'])}`);
   const field = op['field'];
   if (typeof field !== 'string') throw shapeError(`${path}.field`, 'operation field must be a string');
@@ -1126,6 +1144,7 @@ export class CompiledPolicy {
   readonly literalEffect: EffectName | undefined;
   /** Resource types (lower-case) the rule can match, or undefined for any. */
   readonly resourceTypes: readonly string[] | undefined;
+  private readonly typeSet: ReadonlySet<string> | undefined;
   readonly name: string | undefined;
   readonly declared: ReadonlyMap<string, { name: string; decl: DefinitionParameter }> | undefined;
   private readonly cond: Cond;
@@ -1158,6 +1177,7 @@ export class CompiledPolicy {
     this.appl = compileApplicability(rule[ifKey], c);
     this.hasLocationCondition = hasLocationField(rule[ifKey]);
     this.resourceTypes = requiredTypes(rule[ifKey]);
+    this.typeSet = this.resourceTypes ? new Set(this.resourceTypes) : undefined;
   }
 
   /**
@@ -1258,16 +1278,23 @@ export class CompiledPolicy {
     const ref: ResourceRef = { doc, tctx };
     const s: State = { res: ref, fnRes: ref, scopes: [], run: runState, trace };
     let effectWritten: string | undefined;
+    // The rule can only match the types in resourceTypes (every match requires one of them), and for any other type
+    // Learn's type-based applicability gives NotApplicable: the type condition that excludes it is evaluated by the
+    // applicability check too. So the conditions need not run; in a plain evaluatePolicy loop over many policies
+    // most pairs are of this kind (issue 10).
+    const typeExcluded = opts.applicability && this.typeSet !== undefined && !this.typeSet.has(tctx.typeLower);
     try {
-      const matched = this.cond(s);
+      let matched = false;
+      if (typeExcluded) trace?.push(new TraceRecord('if', false, 'type', typeStr, 'is not one of the types the rule can match', this.resourceTypes));
+      else matched = this.cond(s);
       const effectValue = this.then.effect(s);
       if (typeof effectValue !== 'string') throw new EvaluationError(EvaluatorCode.badEffect, `effect must be a string, got ${typeName(effectValue)}`);
       effectWritten = effectValue;
-      const effect = EFFECTS[effectValue.toLowerCase()];
+      const effect = effectNamed(effectValue);
       if (!effect) throw new EvaluationError(EvaluatorCode.badEffect, `unknown effect '${effectValue}'`);
       if (!matched) {
-        let applicable = true;
-        if (opts.applicability && this.appl && effect !== 'auditifnotexists' && effect !== 'deployifnotexists') {
+        let applicable = !typeExcluded;
+        if (applicable && opts.applicability && this.appl && effect !== 'auditifnotexists' && effect !== 'deployifnotexists') {
           const t2: State = s.trace ? { res: s.res, fnRes: s.fnRes, scopes: [], run: s.run, trace: undefined } : s;
           applicable = this.appl(t2);
         }
@@ -1289,15 +1316,8 @@ export class CompiledPolicy {
   }
 
   private applyEffect(effect: EffectName, written: string, s: State, run: RunInput, base: Out): EvaluationResult {
-    const hit = (details: unknown, compliance: ComplianceState = 'NonCompliant'): EvaluationResult =>
-      makeResult(effect, written, effect, details, true, true, compliance, base);
+    // Module functions rather than closures: this runs for every matched resource.
     const t = this.then;
-    const evalDetails = (): Record<string, unknown> | undefined => {
-      if (!t.details) return undefined;
-      const out: Record<string, unknown> = {};
-      for (const [k, f] of Object.entries(t.details)) out[k] = f(s);
-      return out;
-    };
     switch (effect) {
       case 'disabled':
         // Learn (disabled effect): the rule is not evaluated; default state Compliant.
@@ -1313,7 +1333,7 @@ export class CompiledPolicy {
             return makeResult('deny', written, effect, { conflict: { field: d.field, current, value: d.value }, append: list }, true, true, 'NonCompliant', base);
           }
         }
-        return hit(list);
+        return hitResult(effect, written, base, list);
       }
       case 'modify': {
         if (t.operations?.some((op) => fold(op.field) === 'identity.type')) {
@@ -1324,7 +1344,7 @@ export class CompiledPolicy {
             return makeResult(undefined, written, effect, undefined, true, false, 'NotApplicable', base);
           }
         }
-        const d = evalDetails() ?? {};
+        const d = evalDetails(t, s) ?? {};
         if (t.operations) {
           const ops: ModifyOperationResult[] = [];
           const skipped: ModifyOperationResult[] = [];
@@ -1358,11 +1378,11 @@ export class CompiledPolicy {
           if (skipped.length) d['skippedOperations'] = skipped;
         }
         if (t.details && d['conflictEffect'] === undefined) d['conflictEffect'] = 'deny';
-        return hit(t.details || t.operations ? d : undefined);
+        return hitResult(effect, written, base, t.details || t.operations ? d : undefined);
       }
       case 'auditifnotexists':
       case 'deployifnotexists': {
-        const d = evalDetails() ?? {};
+        const d = evalDetails(t, s) ?? {};
         if (t.deployment) d['deployment'] = t.deployment(s);
         const check = this.existence(d, s, run);
         d['existenceCheck'] = check;
@@ -1370,15 +1390,15 @@ export class CompiledPolicy {
           s.trace?.push({ path: 'then.details.existenceCondition', result: true, detail: `related resource #${check.satisfiedBy} satisfies the existence condition` });
           return makeResult(undefined, written, effect, d, true, true, 'Compliant', base);
         }
-        return hit(d, check.checked ? 'NonCompliant' : 'Unknown');
+        return hitResult(effect, written, base, d, check.checked ? 'NonCompliant' : 'Unknown');
       }
       case 'manual': {
-        const d = evalDetails();
+        const d = evalDetails(t, s);
         const state = String(d?.['defaultState'] ?? 'Unknown').toLowerCase();
-        return hit(d, state === 'compliant' ? 'Compliant' : state === 'noncompliant' || state === 'non-compliant' ? 'NonCompliant' : 'Unknown');
+        return hitResult(effect, written, base, d, state === 'compliant' ? 'Compliant' : state === 'noncompliant' || state === 'non-compliant' ? 'NonCompliant' : 'Unknown');
       }
       default:
-        return hit(evalDetails());
+        return hitResult(effect, written, base, evalDetails(t, s));
     }
   }
 
@@ -1537,6 +1557,19 @@ function unpackDefinition(
     parameters = m;
   }
   return { rule, parameters, mode, name };
+}
+
+/** The effect applies: matched, applicable, NonCompliant unless said otherwise. */
+function hitResult(effect: EffectName, written: string, base: Out, details: unknown, compliance: ComplianceState = 'NonCompliant'): EvaluationResult {
+  return makeResult(effect, written, effect, details, true, true, compliance, base);
+}
+
+/** The effect's details other than existenceCondition/operations/deployment, evaluated for this resource. */
+function evalDetails(t: CompiledThen, s: State): Record<string, unknown> | undefined {
+  if (!t.details) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(t.details)) setOwn(out, k, t.details[k]!(s));
+  return out;
 }
 
 const ZERO_SUB = '00000000-0000-0000-0000-000000000000';

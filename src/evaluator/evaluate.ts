@@ -10,7 +10,7 @@ import {
   EMPTY_ALIAS_SOURCE,
   type AliasSource,
 } from './aliases.js';
-import { CompiledPolicy, resolveOptions, type RunInput } from './compile.js';
+import { CompiledPolicy, resolveOptions } from './compile.js';
 import { EvaluatorCode, PolicyDefinitionError } from './errors.js';
 import type { AliasCatalogInput, EvaluateInput, EvaluationResult, EvaluatorOptions, PolicyDefinitionInput } from './types.js';
 
@@ -67,13 +67,50 @@ export function compilePolicy(definition: PolicyDefinitionInput | { if: unknown;
 }
 
 /** definition object -> options key -> alias catalog object (or NO_CATALOG) -> compiled policy */
-const cache = new WeakMap<object, Map<string, WeakMap<object, CompiledPolicy>>>();
+const cache = new WeakMap<object, CacheEntry>();
+interface CacheEntry {
+  /** Compiled with default options and the bundled catalog: the plain loop's case, one lookup away. */
+  plain?: CompiledPolicy;
+  byOptions?: Map<string, WeakMap<object, CompiledPolicy>>;
+}
 const NO_CATALOG = {};
 
 /** Options as a cache key, or undefined when they hold a function (a clock) that cannot be keyed by value. */
 function optionsKey(input: EvaluateInput): string | undefined {
-  if (typeof input.options?.now === 'function') return undefined;
-  return JSON.stringify(input.options ?? {}) + (input.definition ? '|def' : '|rule');
+  const options = input.options;
+  const kind = input.definition ? '|def' : '|rule';
+  if (options === undefined) return kind;
+  if (typeof options.now === 'function') return undefined;
+  // Keyed by the options object as well: a loop passes the same object every time (and does not mutate it).
+  let key = optionKeys.get(options);
+  if (key === undefined) optionKeys.set(options, (key = JSON.stringify(options)));
+  return key + kind;
+}
+const optionKeys = new WeakMap<object, string>();
+
+function build(input: EvaluateInput): CompiledPolicy {
+  return new CompiledPolicy(
+    input.definition ? { definition: input.definition } : { policyRule: input.policyRule },
+    resolveOptions(input.options),
+    aliasSourceFor(input.aliases, input.options),
+  );
+}
+
+// No closure is created per call here: this runs for every (policy, resource) pair of a loop.
+function compiledFor(src: object, input: EvaluateInput): CompiledPolicy {
+  let entry = cache.get(src);
+  if (!entry) cache.set(src, (entry = {}));
+  // A definition object is either a definition or a rule for its caller, so `plain` needs no kind in its key.
+  if (input.options === undefined && input.aliases === undefined && input.definition !== undefined) return (entry.plain ??= build(input));
+  const key = optionsKey(input);
+  if (key === undefined) return build(input);
+  const byOptions = (entry.byOptions ??= new Map());
+  let byCatalog = byOptions.get(key);
+  if (!byCatalog) byOptions.set(key, (byCatalog = new WeakMap()));
+  const catalogKey = (input.aliases ?? NO_CATALOG) as object;
+  let compiled = byCatalog.get(catalogKey);
+  if (!compiled) byCatalog.set(catalogKey, (compiled = build(input)));
+  return compiled;
 }
 
 /**
@@ -83,6 +120,9 @@ function optionsKey(input: EvaluateInput): string | undefined {
  * - Malformed definition -> throws PolicyDefinitionError (code ZT5001..ZT5006).
  * - Runtime failure -> { effect: 'deny', error: { code, message } } (Azure: implicit deny).
  * - effect is lower-case ('deny', 'auditifnotexists'); effectAsWritten keeps the spelling of the rule.
+ *
+ * The compiled rule is cached per definition object (and options object), so a loop over resources and policies
+ * compiles each policy once; the trace is recorded cheaply and formatted only when read.
  */
 export function evaluatePolicy(input: EvaluateInput): EvaluationResult {
   const src = (input.definition ?? input.policyRule) as object | undefined;
@@ -91,30 +131,6 @@ export function evaluatePolicy(input: EvaluateInput): EvaluationResult {
       hint: 'pass { definition } (a whole policy definition) or { policyRule: { if, then } }',
     });
   }
-  const key = optionsKey(input);
-  const catalogKey = (input.aliases ?? NO_CATALOG) as object;
-  let byCatalog: WeakMap<object, CompiledPolicy> | undefined;
-  if (key !== undefined) {
-    let byOpts = cache.get(src);
-    if (!byOpts) cache.set(src, (byOpts = new Map()));
-    byCatalog = byOpts.get(key);
-    if (!byCatalog) byOpts.set(key, (byCatalog = new WeakMap()));
-  }
-  let compiled = byCatalog?.get(catalogKey);
-  if (!compiled) {
-    compiled = new CompiledPolicy(
-      input.definition ? { definition: input.definition } : { policyRule: input.policyRule },
-      resolveOptions(input.options),
-      aliasSourceFor(input.aliases, input.options),
-    );
-    byCatalog?.set(catalogKey, compiled);
-  }
-  const run: RunInput = {
-    parameters: input.parameters,
-    apiVersion: input.apiVersion,
-    requestContext: input.requestContext,
-    context: input.context,
-    related: input.related,
-  };
-  return compiled.evaluate(input.resource, run);
+  // The input carries the run's fields under the same names (parameters, apiVersion, requestContext, context, related).
+  return compiledFor(src, input).evaluate(input.resource, input);
 }

@@ -52,3 +52,40 @@ describe('evaluatePolicy', () => {
     expect(code).toBe(EvaluatorCode.unsupportedMode);
   });
 });
+
+describe('the default path (issue 10: as fast as the batch path, trace kept)', () => {
+  const tls = {
+    name: 'zt-tls',
+    properties: {
+      mode: 'Indexed',
+      parameters: { effect: { type: 'String', defaultValue: 'Deny' } },
+      policyRule: {
+        if: { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'Microsoft.Storage/storageAccounts/minimumTlsVersion', notEquals: 'TLS1_2' }] },
+        then: { effect: "[parameters('effect')]" },
+      },
+    },
+  };
+  const account = { type: 'Microsoft.Storage/storageAccounts', name: 'st', location: 'westeurope', properties: { minimumTlsVersion: 'TLS1_0' } };
+
+  it('records the trace by default and formats each line when read, also through JSON', () => {
+    const r = evaluatePolicy({ definition: tls, resource: account });
+    expect(r.effect).toBe('deny');
+    expect(r.trace.map((t) => `${t.path}=${t.result}`)).toEqual(['if.allOf[0]=true', 'if.allOf[1]=true', 'if=true']);
+    expect(r.trace[1]!.detail).toBe(`field 'Microsoft.Storage/storageAccounts/minimumTlsVersion' = "TLS1_0" notEquals "TLS1_2"`);
+    expect(JSON.parse(JSON.stringify(r.trace[0]))).toEqual({ path: 'if.allOf[0]', result: true, detail: `field 'type' = "Microsoft.Storage/storageAccounts" equals "Microsoft.Storage/storageAccounts"` });
+  });
+
+  it('decides a resource of a type the rule cannot match as not applicable without running its conditions, and says why', () => {
+    const vm = { type: 'Microsoft.Compute/virtualMachines', name: 'vm', location: 'westeurope', properties: {} };
+    const r = evaluatePolicy({ definition: tls, resource: vm });
+    expect(r).toMatchObject({ effect: undefined, effectAsWritten: 'Deny', declaredEffect: 'deny', matched: false, applicable: false, compliance: 'NotApplicable' });
+    expect(r.trace.map((t) => t.detail)).toEqual(['type "Microsoft.Compute/virtualMachines" is not one of the types the rule can match ["microsoft.storage/storageaccounts"]']);
+    // With applicability off, Learn's type filter does not apply: the rule runs and finds the VM compliant.
+    expect(evaluatePolicy({ definition: tls, resource: vm, options: { applicability: false } })).toMatchObject({ applicable: true, compliance: 'Compliant' });
+  });
+
+  it('an effect spelled like an Object.prototype member is an unknown effect, not a function', () => {
+    const r = evaluatePolicy({ definition: tls, resource: account, parameters: { effect: 'constructor' } });
+    expect(r).toMatchObject({ effect: 'deny', error: { code: EvaluatorCode.badEffect, message: "unknown effect 'constructor'" } });
+  });
+});
