@@ -12,6 +12,17 @@ export const UNITS: readonly Unit[] = ['storage', 'vm', 'spoke-vnet', 'hub-vnet'
 export type Principle = 'verify-explicitly' | 'least-privilege' | 'assume-breach';
 export const PRINCIPLES: readonly Principle[] = ['verify-explicitly', 'least-privilege', 'assume-breach'];
 
+/**
+ * The step of the Microsoft "Apply Zero Trust principles to Azure IaaS" article a control implements
+ * (zero-trust-controls.md: "Step 1", or "Step 2 / 6" when a control serves two steps).
+ */
+export type ArticleStep = number | readonly [number, ...number[]];
+
+/** "1" or "2 / 6": how a step is written in metadata and summaries. */
+export function formatArticleStep(step: ArticleStep): string {
+  return typeof step === 'number' ? String(step) : step.join(' / ');
+}
+
 export type ParameterType = 'String' | 'Array' | 'Object' | 'Boolean' | 'Integer' | 'Float' | 'DateTime';
 
 export interface ParameterDefinition {

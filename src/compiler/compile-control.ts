@@ -6,7 +6,7 @@ import semver from 'semver';
 import type { JsonObject, JsonValue } from './canonical-json.js';
 import type { Diagnostic } from '../errors.js';
 import type { ParameterDefinition, PolicyDefinitionDocument } from '../model.js';
-import { PRINCIPLES, UNITS } from '../model.js';
+import { PRINCIPLES, UNITS, formatArticleStep } from '../model.js';
 import { POLICY_MODES, type Control } from '../dsl/control.js';
 import type { ParameterSpec, ParameterSpecs } from '../dsl/parameters.js';
 import { bundledAliasChecker, type AliasChecker } from './aliases.js';
@@ -161,6 +161,7 @@ export function compileControl(control: Control, options: CompileOptions = {}): 
     unit: control.unit,
     remediation: control.remediation,
   };
+  if (control.step !== undefined) ztpolicy['step'] = formatArticleStep(control.step);
   if (control.reason !== undefined) ztpolicy['reason'] = control.reason;
   const document: PolicyDefinitionDocument = {
     name: control.name,

@@ -11,6 +11,7 @@ import {
   PRINCIPLES,
   UNITS,
   customDefinitionId,
+  formatArticleStep,
   type ParameterDefinition,
   type PolicyDefinitionGroup,
   type PolicyDefinitionReference,
@@ -21,7 +22,7 @@ import {
 import type { BuiltinParameter, BuiltinPolicy } from '../catalog/types.js';
 import type { Control } from '../dsl/control.js';
 import { Expr } from '../dsl/expressions.js';
-import type { GroupBy, Initiative, Member } from '../dsl/initiative.js';
+import type { ControlInfo, GroupBy, Initiative, Member } from '../dsl/initiative.js';
 import { ParamRef, type ParameterSpec, type ParameterSpecs } from '../dsl/parameters.js';
 import { canonicalJson } from './canonical-json.js';
 import { compilerDiagnostic } from './codes.js';
@@ -30,6 +31,7 @@ import {
   assignmentName,
   builtinReferenceId,
   checkPolicyName,
+  controlGroupName,
   controlReferenceId,
   principleGroupName,
   unitGroupName,
@@ -138,6 +140,9 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
   const groupBy: readonly GroupBy[] = initiative.groupBy ?? (units.size > 1 ? ['principle', 'unit'] : ['principle']);
   const usedGroups = new Set<string>();
   const extraGroups = new Set<string>();
+  // One group per catalog control (first member that names it describes it), so built-in and custom members
+  // of the same control show together in the compliance view with its step, reason and remediation.
+  const controlGroups = new Map<string, ControlInfo>();
   const refIds = new Map<string, number>();
   // A parameter-expression renderer: initiative parameter values are template expressions too.
   const renderer = new RuleRenderer(params as ParameterSpecs, undefined);
@@ -259,6 +264,14 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
     const groups: string[] = [];
     if (groupBy.includes('principle')) groups.push(principleGroupName(m.principle));
     if (groupBy.includes('unit') && m.unit !== undefined) groups.push(unitGroupName(m.unit));
+    // Untyped input (plain JavaScript) may lack the control: no control group then.
+    if (typeof m.controlId === 'string') {
+      const g = controlGroupName(m.controlId);
+      const info = m.control ?? { controlId: m.controlId };
+      // The first member that describes the control (has a title) describes its group.
+      if (!controlGroups.has(g) || (controlGroups.get(g)!.title === undefined && info.title !== undefined)) controlGroups.set(g, info);
+      groups.push(g);
+    }
     for (const g of m.groups ?? []) {
       groups.push(g);
       extraGroups.add(g);
@@ -290,6 +303,19 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
   for (const u of UNITS) {
     const name = unitGroupName(u);
     if (usedGroups.has(name)) policyDefinitionGroups.push({ name, displayName: UNIT_DISPLAY[u], category: 'Zero Trust unit' });
+  }
+  for (const [name, c] of [...controlGroups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const description = [
+      c.step === undefined ? '' : `Article step ${formatArticleStep(c.step)}.`,
+      c.reason ?? '',
+      c.remediation === undefined ? '' : `Remediation: ${c.remediation}`,
+    ].filter((x) => x !== '').join(' ');
+    policyDefinitionGroups.push({
+      name,
+      displayName: c.title === undefined ? c.controlId : `${c.controlId}: ${c.title}`,
+      category: 'Zero Trust control',
+      ...(description === '' ? {} : { description }),
+    });
   }
   for (const g of [...extraGroups].sort()) {
     if (!policyDefinitionGroups.some((x) => x.name === g)) policyDefinitionGroups.push({ name: g });

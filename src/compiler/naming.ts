@@ -108,6 +108,10 @@ export function principleGroupName(principle: string): string {
 export function unitGroupName(unit: Unit): string {
   return `unit-${unit}`;
 }
+/** The group of every member implementing one catalog control: 'ZT-STG-01' -> 'zt-stg-01'. */
+export function controlGroupName(controlId: string): string {
+  return controlNamePrefix(controlId);
+}
 
 /** generated/ paths (relative, forward slashes). */
 export function definitionOutputPath(unit: Unit, name: string): string {

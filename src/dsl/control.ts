@@ -4,7 +4,7 @@
  * definition. The rule callback runs once, here, with a context typed by the control's resource type and
  * parameters, so the stored control is plain frozen data.
  */
-import type { Principle, Unit } from '../model.js';
+import type { ArticleStep, Principle, Unit } from '../model.js';
 import { count, countValue, type Condition } from './conditions.js';
 import type { Effect } from './effects.js';
 import { makeTypedEffects, type TypedEffects } from './effects.js';
@@ -56,6 +56,8 @@ export interface ControlSpec<in out T extends TargetResourceType, in out P exten
   readonly displayName: string;
   readonly description: string;
   readonly principle: Principle;
+  /** The article step the control implements (zero-trust-controls.md, e.g. 1 or [2, 6]). */
+  readonly step?: ArticleStep;
   readonly unit: Unit;
   /** Semantic version of the definition (properties.version and metadata.version). */
   readonly version: string;
@@ -79,6 +81,7 @@ export interface Control<T extends TargetResourceType = TargetResourceType, P ex
   readonly displayName: string;
   readonly description: string;
   readonly principle: Principle;
+  readonly step?: ArticleStep;
   readonly unit: Unit;
   readonly version: string;
   readonly category: string;
@@ -111,6 +114,7 @@ export function defineControl<const T extends TargetResourceType, const P extend
     displayName: spec.displayName,
     description: spec.description,
     principle: spec.principle,
+    ...(spec.step === undefined ? {} : { step: Object.freeze(spec.step) as ArticleStep }),
     unit: spec.unit,
     version: spec.version,
     category: spec.category,

@@ -10,6 +10,7 @@ export type { CatalogControl, ControlCatalog, NotPolicyItem, NotPolicyStatus, Pe
 export type {
   BuiltinMemberOptions,
   BuiltinMemberParameters,
+  ControlInfo,
   ControlMemberOptions,
   ControlMemberParameters,
   GroupBy,

@@ -8,7 +8,7 @@
  */
 import type { JsonValue } from '../compiler/canonical-json.js';
 import type { BuiltinParameter, BuiltinParameterValue, BuiltinPolicy } from '../catalog/types.js';
-import type { Principle, Unit } from '../model.js';
+import type { ArticleStep, Principle, Unit } from '../model.js';
 import type { Control } from './control.js';
 import type { ControlCatalog } from './control-catalog.js';
 import type { ExprKind } from './expressions.js';
@@ -44,7 +44,29 @@ export interface ControlMemberOptions<P extends ParameterSpecs> extends MemberOp
   readonly parameters?: ControlMemberParameters<P>;
 }
 
-export interface BuiltinMemberOptions<P extends Readonly<Record<string, BuiltinParameter>>> extends MemberOptionsBase {
+/**
+ * What a built-in member says about the catalog control it implements (zero-trust-controls.md); a custom control
+ * carries the same facts itself. The id prefixes the reference id; the rest describes the control's policy
+ * definition group, so built-in and custom members of one control show together with its step, reason and
+ * remediation. Initiatives keep one const per control and spread it into each of its members.
+ */
+export interface ControlDetails {
+  /** Short title of the control, e.g. 'HTTPS only (secure transfer required)'. */
+  readonly title?: string;
+  /** The article step(s) the control implements. */
+  readonly step?: ArticleStep;
+  /** How to fix a non-compliant resource. */
+  readonly remediation?: string;
+  /** Why the control exists (the Zero Trust reasoning). */
+  readonly reason?: string;
+}
+
+export interface ControlInfo extends ControlDetails {
+  /** 'ZT-STG-01' */
+  readonly controlId: string;
+}
+
+export interface BuiltinMemberOptions<P extends Readonly<Record<string, BuiltinParameter>>> extends MemberOptionsBase, ControlDetails {
   /**
    * The catalog control this built-in implements ('ZT-STG-01'; controls carry their own). It prefixes the
    * reference id and counts the control as covered in coverage.md.
@@ -64,6 +86,8 @@ export interface Member {
   readonly principle: Principle;
   /** The catalog control the member implements: the control's own id, or the one given for a built-in. */
   readonly controlId: string;
+  /** What the member says about its control (a control's own title, step, remediation and reason). */
+  readonly control: ControlInfo;
   /** Set when the member comes from a unit initiative (or is a control); built-ins get the initiative's unit. */
   readonly unit?: Unit;
   readonly referenceId?: string;
@@ -91,12 +115,23 @@ export function member(
   if (principle === undefined) throw new TypeError(`built-in member ${target.name} needs a principle`);
   const controlId = isControl ? target.controlId : builtinOptions?.controlId;
   if (controlId === undefined) throw new TypeError(`built-in member ${target.name} needs the controlId it implements`);
+  const details: ControlDetails = isControl
+    ? { title: target.displayName, ...(target.step === undefined ? {} : { step: target.step }), remediation: target.remediation, ...(target.reason === undefined ? {} : { reason: target.reason }) }
+    : builtinOptions!;
+  const control: ControlInfo = Object.freeze({
+    controlId,
+    ...(details.title === undefined ? {} : { title: details.title }),
+    ...(details.step === undefined ? {} : { step: details.step }),
+    ...(details.remediation === undefined ? {} : { remediation: details.remediation }),
+    ...(details.reason === undefined ? {} : { reason: details.reason }),
+  });
   const m: Member = {
     kind: 'member',
     target,
     parameters: freezeParams(options?.parameters),
     principle,
     controlId,
+    control,
     ...(isControl ? { unit: target.unit } : {}),
     ...(options?.referenceId === undefined ? {} : { referenceId: options.referenceId }),
     ...(options?.groups === undefined ? {} : { groups: Object.freeze([...options.groups]) }),

@@ -27,8 +27,10 @@ import type {
   RequestContextInput,
   AliasCatalogInput,
 } from '../evaluator/types.js';
-import { relatedLookupFrom } from '../io/evaluate-inputs.js';
-import type { JsonObject } from '../compiler/canonical-json.js';
+import { relatedLookupFrom, resolveInitiative, type LoadedDefinition } from '../io/evaluate-inputs.js';
+import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+import { compileInitiative } from '../compiler/compile-initiative.js';
+import type { Initiative } from '../dsl/initiative.js';
 
 export * from './resources.js';
 
@@ -291,6 +293,69 @@ export class PolicyExpectation {
   toHaveEffect(effect: string, resource: object, options?: PolicyTestOptions): EvaluationResult {
     return this.check(`to have effect ${effect} on`, resource, (r) => r.effect === effect.toLowerCase(), options);
   }
+}
+
+const initiativeCache = new WeakMap<Initiative, JsonObject>();
+
+function compiledInitiative(initiative: Initiative): JsonObject {
+  const cached = initiativeCache.get(initiative);
+  if (cached) return cached;
+  const { document, diagnostics } = compileInitiative(initiative);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    throw new Error(`initiative ${initiative.name} does not compile:\n${errors.map((d) => `  ${d.code} ${d.message}${d.jsonPath ? ` at ${d.jsonPath}` : ''}`).join('\n')}`);
+  }
+  const doc = document as unknown as JsonObject;
+  initiativeCache.set(initiative, doc);
+  return doc;
+}
+
+export interface MemberTestOptions {
+  /** Assignment parameter values of the initiative ({ name: value }); its defaults fill the rest. */
+  parameters?: Record<string, JsonValue>;
+  /** The member's policyDefinitionReferenceId, when the initiative holds the same definition more than once. */
+  referenceId?: string;
+}
+
+/**
+ * Starts an expectation on one member of an initiative *as assigned*: the member's definition (the compiled
+ * control, or the vendored built-in) with the parameter values the initiative passes it, `[parameters('x')]`
+ * resolved against the initiative's assignment values and defaults the way ARM resolves them. This tests what the
+ * initiative does, not only what the definition can do:
+ *
+ *   expectMember(storage, builtin.storageAccountsShouldPreventSharedKeyAccess).toAudit(storageAccount({ allowSharedKeyAccess: true }));
+ *
+ * Throws when the initiative does not compile, holds no such member (or several and no referenceId is given), or a
+ * member parameter has no value (an initiative parameter without default that `parameters` does not set).
+ */
+export function expectMember(initiative: Initiative, target: Control | BuiltinPolicy, options: MemberTestOptions = {}): PolicyExpectation {
+  const document = compiledInitiative(initiative);
+  const definitions: LoadedDefinition[] = [];
+  if (isControl(target)) {
+    definitions.push({ kind: 'definition', name: target.name, document: toDefinition(target) as unknown as JsonObject, file: target.name, jsonPath: '$', origin: 'input' });
+  }
+  const { members, problems } = resolveInitiative(
+    { kind: 'initiative', name: initiative.name, document, file: `initiative ${initiative.name}`, jsonPath: '$' },
+    { definitions, initiatives: [], problems: [], files: [] },
+    options.parameters ?? {},
+    { builtin: (guid) => getBuiltinDefinitionJson(guid) },
+  );
+  const name = target.name.toLowerCase();
+  const refs = ((document['properties'] as JsonObject)['policyDefinitions'] as JsonObject[]).filter(
+    (r) => String(r['policyDefinitionId']).toLowerCase().endsWith(`/${name}`) && (options.referenceId === undefined || r['policyDefinitionReferenceId'] === options.referenceId),
+  );
+  const label = `${isControl(target) ? target.name : `built-in ${target.displayName} (${target.name})`} in initiative ${initiative.name}`;
+  if (refs.length === 0) throw new Error(`${label}: no such member${options.referenceId ? ` with reference id ${options.referenceId}` : ''}`);
+  if (refs.length > 1) {
+    throw new Error(`${label}: ${refs.length} members (${refs.map((r) => String(r['policyDefinitionReferenceId'])).join(', ')}); pass referenceId`);
+  }
+  const refId = String(refs[0]!['policyDefinitionReferenceId']);
+  const m = members.find((x) => x.referenceId === refId);
+  if (!m) {
+    const why = problems.filter((p) => p.message.includes(refId)).map((p) => p.message).join('; ');
+    throw new Error(`${label}: member ${refId} cannot be resolved: ${why || 'unknown reason'}`);
+  }
+  return new PolicyExpectation(m.definition.document as unknown as PolicyDefinitionInput, { parameters: m.parameters });
 }
 
 /** Starts an expectation on a control (compiled on the fly, once) or on policy definition JSON. */

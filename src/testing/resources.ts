@@ -235,6 +235,54 @@ export function fileServices(overrides?: Overrides<FileServicesProperties>, opti
   );
 }
 
+/** `Microsoft.Storage/storageAccounts/blobServices` (name is always `default`; `parent` is the account). */
+export function blobServices(overrides?: Overrides<{ [key: string]: JsonLike | undefined }>, options?: ResourceOptions): ArmResource {
+  return build(
+    {
+      type: 'Microsoft.Storage/storageAccounts/blobServices',
+      defaultName: 'default',
+      defaultParent: 'stztprod001',
+      defaultResourceGroup: 'rg-storage',
+      child: true,
+      envelope: { sku: { name: 'Standard_ZRS', tier: 'Standard' } },
+      properties: () => ({
+        cors: { corsRules: [] },
+        deleteRetentionPolicy: { enabled: true, days: 7 },
+        containerDeleteRetentionPolicy: { enabled: true, days: 7 },
+        isVersioningEnabled: true,
+      }),
+    },
+    overrides,
+    options,
+  );
+}
+
+/**
+ * `Microsoft.Storage/storageAccounts/privateEndpointConnections` (`parent` is the account): the account side of a
+ * private endpoint, approved by default. The name is the endpoint name plus a GUID, as the service names it.
+ */
+export function storagePrivateEndpointConnection(
+  overrides?: Overrides<{ privateLinkServiceConnectionState?: { status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected'; description?: string; actionRequired?: string }; [key: string]: JsonLike | undefined }>,
+  options?: ResourceOptions,
+): ArmResource {
+  return build(
+    {
+      type: 'Microsoft.Storage/storageAccounts/privateEndpointConnections',
+      defaultName: 'pe-stztprod001-blob.7d0f1c2e-5b4a-4e3f-9c1d-2a6b8e0f4d13',
+      defaultParent: 'stztprod001',
+      defaultResourceGroup: 'rg-storage',
+      child: true,
+      properties: ({ subscriptionId }) => ({
+        provisioningState: 'Succeeded',
+        privateEndpoint: { id: `${rg(subscriptionId, 'rg-storage')}/providers/Microsoft.Network/privateEndpoints/pe-stztprod001-blob` },
+        privateLinkServiceConnectionState: { status: 'Approved', description: 'Auto-Approved', actionRequired: 'None' },
+      }),
+    },
+    overrides,
+    options,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Compute
 
@@ -833,6 +881,28 @@ export function privateEndpoint(overrides?: Overrides<{ [key: string]: JsonLike 
       }),
     },
     overrides,
+    options,
+  );
+}
+
+/**
+ * `Microsoft.Network/privateEndpoints/privateDnsZoneGroups` (`parent` is the endpoint; the name is usually
+ * `default`): registers the endpoint's addresses in a private DNS zone.
+ */
+export function privateDnsZoneGroup(privateDnsZoneId: string, options?: ResourceOptions): ArmResource {
+  return build(
+    {
+      type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+      defaultName: 'default',
+      defaultParent: 'pe-stztprod001-blob',
+      defaultResourceGroup: 'rg-storage',
+      child: true,
+      properties: () => ({
+        provisioningState: 'Succeeded',
+        privateDnsZoneConfigs: [{ name: privateDnsZoneId.split('/').pop() ?? 'zone', properties: { privateDnsZoneId } }],
+      }),
+    },
+    undefined,
     options,
   );
 }

@@ -2,9 +2,10 @@
  * ZT-STG-02 (zero-trust-controls.md §1): storage accounts must require TLS 1.2; a missing value or a lower one
  * is refused (Deny by default, Audit | Deny | Disabled allowed).
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import control from '../../../definitions/storage/zt-stg-02-minimum-tls.js';
-import { expectPolicy, fileServices, storageAccount, virtualMachine } from '../../../src/testing/index.js';
+import storage from '../../../initiatives/storage.js';
+import { expectMember, expectPolicy, fileServices, storageAccount, virtualMachine } from '../../../src/testing/index.js';
 
 describe('ZT-STG-02 minimum TLS', () => {
   const policy = expectPolicy(control);
@@ -36,8 +37,13 @@ describe('ZT-STG-02 minimum TLS', () => {
     policy.withParameters({ effect: 'Disabled' }).toAllow(storageAccount({ minimumTlsVersion: 'TLS1_0' }));
   });
 
-  it('raises the floor with the minimumTlsVersion parameter', () => {
-    policy.withParameters({ minimumTlsVersion: 'TLS1_3' }).toDeny(storageAccount({ minimumTlsVersion: 'TLS1_2' }));
-    policy.withParameters({ minimumTlsVersion: 'TLS1_3' }).toBeCompliant(storageAccount({ minimumTlsVersion: 'TLS1_3' }));
+  it('offers no floor above TLS 1.2: Azure Storage does not support a TLS 1.3 minimum', () => {
+    expect(control.parameters.minimumTlsVersion.allowedValues).toEqual(['TLS1_2']);
+  });
+
+  it('denies as zt-storage assigns it (ztStg02Effect, default Deny) and audits with ztStg02Effect=Audit', () => {
+    expectMember(storage, control).toDeny(storageAccount({ minimumTlsVersion: 'TLS1_1' }));
+    expectMember(storage, control).toBeCompliant(storageAccount({ minimumTlsVersion: 'TLS1_2' }));
+    expectMember(storage, control, { parameters: { ztStg02Effect: 'Audit' } }).toAudit(storageAccount({ minimumTlsVersion: 'TLS1_0' }));
   });
 });
