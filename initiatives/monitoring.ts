@@ -1,18 +1,7 @@
 import { builtin } from '../src/catalog/builtins.js';
-import { defineInitiative, member, param } from '../src/dsl/index.js';
+import { sharedParameters as shared } from '../src/catalog/zero-trust-parameters.js';
+import { defineInitiative, member } from '../src/dsl/index.js';
 import activityLog from '../definitions/monitoring/zt-mon-01-activity-log-to-workspace.js';
-
-/**
- * The central workspace (zero-trust-controls.md §6 `logAnalyticsWorkspaceId`, shared by STG-16, SPK-09, HUB-08,
- * HUB-10, MDC-10 and MON-01). Declared once here and imported by every unit initiative that sends logs, because
- * the umbrella merges the unit initiatives' parameters and a name must mean one declaration (ZT6009).
- */
-export const logAnalyticsWorkspaceId = param.string({
-  displayName: 'Central Log Analytics workspace',
-  description: 'Resource id of the central (Sentinel-enabled) Log Analytics workspace that receives activity logs and resource logs.',
-  strongType: 'omsWorkspace',
-  assignPermissions: true,
-});
 
 /** Monitoring (zero-trust-controls.md §5.2, ZT-MON-01): control-plane logs land in the central workspace. */
 export default defineInitiative({
@@ -23,7 +12,8 @@ export default defineInitiative({
   category: 'Zero Trust',
   unit: 'monitoring',
   parameters: {
-    logAnalyticsWorkspaceId,
+    // Shared with zt-storage (ZT-STG-16): one declaration, so the umbrella merges them (ZT6009 otherwise).
+    logAnalyticsWorkspaceId: shared.logAnalyticsWorkspaceId,
   },
   members: ({ p }) => [
     member(activityLog, { parameters: { logAnalytics: p.logAnalyticsWorkspaceId } }),

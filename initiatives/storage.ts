@@ -1,10 +1,10 @@
 import { builtin } from '../src/catalog/builtins.js';
+import { sharedParameters as shared } from '../src/catalog/zero-trust-parameters.js';
 import { defineInitiative, member, param, type ControlInfo } from '../src/dsl/index.js';
 import minimumTls from '../definitions/storage/zt-stg-02-minimum-tls.js';
 import smb3Only from '../definitions/storage/zt-stg-03-smb-3-only.js';
 import smbChannelEncryption from '../definitions/storage/zt-stg-04-smb-channel-encryption.js';
 import copyScope from '../definitions/storage/zt-stg-07-copy-scope.js';
-import { logAnalyticsWorkspaceId } from './monitoring.js';
 
 /*
  * Unit 1, Azure Storage (zero-trust-controls.md §1): every ZT-STG control, as a custom definition (STG-02, 03,
@@ -111,7 +111,7 @@ export default defineInitiative({
       description: 'Resource id of the central privatelink.file.core.windows.net zone (in the hub).',
       strongType: 'Microsoft.Network/privateDnsZones',
     }),
-    logAnalyticsWorkspaceId,
+    logAnalyticsWorkspaceId: shared.logAnalyticsWorkspaceId,
   },
   members: ({ p }) => [
     member(builtin.secureTransferToStorageAccountsShouldBeEnabled, { ...STG01, principle: 'assume-breach', parameters: { effect: p.ztStg01Effect } }),

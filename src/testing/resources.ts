@@ -984,6 +984,27 @@ export function defenderPricing(
 }
 
 /**
+ * `Microsoft.Security/assessments/<name>` on a resource (an extension resource, as
+ * `GET <resourceId>/providers/Microsoft.Security/assessments/<name>` returns it): a Defender for Cloud
+ * recommendation's result for that resource. `name` is the assessment key (a GUID the built-ins name).
+ */
+export function securityAssessment(
+  resourceId: string,
+  name: string,
+  status: { code: 'Healthy' | 'Unhealthy' | 'NotApplicable'; cause?: string; description?: string } = { code: 'Healthy' },
+): ArmResource {
+  const st: Record<string, JsonLike> = { code: status.code };
+  if (status.cause !== undefined) st.cause = status.cause;
+  if (status.description !== undefined) st.description = status.description;
+  return {
+    id: `${resourceId}/providers/Microsoft.Security/assessments/${name}`,
+    name,
+    type: 'Microsoft.Security/assessments',
+    properties: { resourceDetails: { Source: 'Azure', Id: resourceId }, displayName: name, status: st },
+  };
+}
+
+/**
  * `Microsoft.Insights/diagnosticSettings` on a scope (a subscription id for the activity log, or a resource id),
  * sending every given log category, enabled, to a Log Analytics workspace.
  */

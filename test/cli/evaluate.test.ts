@@ -88,7 +88,14 @@ beforeAll(async () => {
   paramsFile = join(tmp, 'params.json');
   writeFileSync(
     paramsFile,
-    JSON.stringify({ logAnalyticsWorkspaceId: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central` } }),
+    JSON.stringify({
+      logAnalyticsWorkspaceId: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central` },
+      // zt-storage (ZT-STG-15): the hub's private DNS zones, required parameters without defaults.
+      privateDnsZoneIdBlob: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net` },
+      privateDnsZoneIdFile: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net` },
+      // zt-vm (ZT-VM-09): the estate's approved disk encryption set (make-export.ts: des-zt-prod).
+      allowedEncryptionSets: { value: [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-security/providers/Microsoft.Compute/diskEncryptionSets/des-zt-prod`] },
+    }),
   );
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -145,13 +152,23 @@ describe('ztpolicy evaluate on a realistic export', () => {
     expect(acted(report, 'zt-storage', 'zt-stg-02-minimum-tls', 'denied')).toEqual(['stlegacytls10', 'stnotlsfloor']);
     // Built-in 404c3081: supportsHttpsTrafficOnly false.
     expect(acted(report, 'zt-storage', '404c3081-a854-4457-ae30-26a93ef643f9', 'denied')).toEqual(['sthttpallowed']);
-    // Built-in 8c6a50c6: allowSharedKeyAccess missing or true.
-    expect(acted(report, 'zt-storage', '8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54', 'denied')).toEqual(['stsharedkey']);
+    // Built-in 8c6a50c6: allowSharedKeyAccess missing or true; ZT-STG-06 is Audit→Deny, so zt-storage audits by default.
+    expect(acted(report, 'zt-storage', '8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54', 'audited')).toEqual(['stsharedkey']);
+    expect(acted(report, 'zt-storage', '8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54', 'denied')).toEqual([]);
+    // Custom ZT-STG-03/04: the legacy account's file service accepts SMB 2.1 and AES-128-CCM.
+    expect(acted(report, 'zt-storage', 'zt-stg-03-smb-3-only', 'denied')).toEqual(['default']);
+    expect(acted(report, 'zt-storage', 'zt-stg-04-smb-channel-encryption', 'denied')).toEqual(['default']);
+    // Custom ZT-STG-07: allowedCopyScope missing.
+    expect(acted(report, 'zt-storage', 'zt-stg-07-copy-scope', 'denied')).toEqual(['stcopyanywhere']);
   });
 
-  it('denies the NIC with a public IP, VMs without encryption at host, subnets without NSG, and the Standard firewall', () => {
+  it('denies the NIC with a public IP, audits VMs without encryption at host, denies subnets without NSG and the Standard firewall', () => {
     expect(acted(report, 'zt-vm', 'zt-vm-13-no-public-ip-on-nic', 'denied')).toEqual(['vm-legacy-01-nic']);
-    expect(acted(report, 'zt-vm', 'fc4d8e41-e223-45ea-9bf5-eada37891d87', 'denied')).toEqual(['vm-legacy-01', 'vm-nosecureboot']);
+    // ZT-VM-10 is Audit→Deny (ztVm10Effect default Audit): the VMs without encryption at host are audited.
+    expect(acted(report, 'zt-vm', 'fc4d8e41-e223-45ea-9bf5-eada37891d87', 'audited')).toEqual(['vm-legacy-01', 'vm-nosecureboot']);
+    // ZT-VM-04: vm-legacy-01 has no security profile (a Standard VM); ZT-VM-05 (Linux half): vm-nosecureboot.
+    expect(acted(report, 'zt-vm', 'zt-vm-04-trusted-launch', 'denied')).toEqual(['vm-legacy-01']);
+    expect(acted(report, 'zt-vm', 'zt-vm-05-secure-boot-linux', 'audited')).toEqual(['vm-nosecureboot']);
     // vnet-spoke-02 has snet-db without NSG; snet-nonsg is a subnet resource without NSG (children.json).
     // vnet-hub-weu's GatewaySubnet and AzureFirewallSubnet have none either, but they are excluded by default.
     expect(acted(report, 'zt-spoke-vnet', 'zt-spk-02-subnet-nsg', 'denied')).toEqual(['snet-nonsg', 'vnet-spoke-02']);
@@ -192,7 +209,7 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^initiative zt-storage: /m);
     expect(run.stdout).toMatch(/^ {4}deny +\/subscriptions\/.*\/storageAccounts\/stlegacytls10$/m);
-    expect(run.stdout).toMatch(/^summary: 1 policy \(\d+ definitions\) x \d+ resources: 4 denied/m);
+    expect(run.stdout).toMatch(/^summary: 1 policy \(\d+ definitions\) x \d+ resources: 11 denied/m);
   });
 
   it('reads an az graph query result (lower-cased types) like an ARM export', async () => {

@@ -45,9 +45,28 @@ describe('members', () => {
     expect(shared!.parameters).toEqual({ effect: { value: "[parameters('effect')]" } });
   });
 
-  it('groups members by principle, and only declares groups in use', () => {
-    expect(document.properties.policyDefinitionGroups?.map((g) => g.name)).toEqual(['verify-explicitly', 'assume-breach']);
-    expect(document.properties.policyDefinitions.map((m) => m.groupNames)).toEqual([['assume-breach'], ['verify-explicitly']]);
+  it('groups members by principle and by catalog control, and only declares groups in use', () => {
+    expect(document.properties.policyDefinitionGroups?.map((g) => g.name)).toEqual(['verify-explicitly', 'assume-breach', 'zt-stg-02', 'zt-stg-06']);
+    expect(document.properties.policyDefinitions.map((m) => m.groupNames)).toEqual([
+      ['assume-breach', 'zt-stg-02'],
+      ['verify-explicitly', 'zt-stg-06'],
+    ]);
+  });
+
+  it('describes a control group with the control\'s title, article step, reason and remediation', () => {
+    const g = document.properties.policyDefinitionGroups?.find((x) => x.name === 'zt-stg-02');
+    expect(g).toEqual({
+      name: 'zt-stg-02',
+      category: 'Zero Trust control',
+      displayName: `ZT-STG-02: ${minimumTls.displayName}`,
+      description: `Article step 1. ${minimumTls.reason} Remediation: ${minimumTls.remediation}`,
+    });
+    // A built-in member that only names its control gets a group named after the id, without a description.
+    expect(document.properties.policyDefinitionGroups?.find((x) => x.name === 'zt-stg-06')).toEqual({ name: 'zt-stg-06', category: 'Zero Trust control', displayName: 'ZT-STG-06' });
+  });
+
+  it('prefixes a built-in member\'s reference id with the control it implements, cutting the display name at a word to fit 64', () => {
+    expect(document.properties.policyDefinitions[1]!.policyDefinitionReferenceId).toBe('zt-stg-06-storage-accounts-should-prevent-shared-key-8c6a50c6');
   });
 
   it('records the assignment name in metadata', () => {

@@ -15,7 +15,7 @@ import { repoRoot } from '../helpers/cli.js';
 const EXPECTED: readonly string[] = [
   'ZT-HUB-01', 'ZT-MDC-04', 'ZT-MON-01', 'ZT-SPK-02',
   'ZT-STG-02', 'ZT-STG-03', 'ZT-STG-04', 'ZT-STG-07',
-  'ZT-VM-13',
+  'ZT-VM-01', 'ZT-VM-03', 'ZT-VM-04', 'ZT-VM-05', 'ZT-VM-12', 'ZT-VM-13',
 ];
 
 interface Found {

@@ -37,8 +37,8 @@ describe('ZT-STG-02 minimum TLS', () => {
     policy.withParameters({ effect: 'Disabled' }).toAllow(storageAccount({ minimumTlsVersion: 'TLS1_0' }));
   });
 
-  it('offers no floor above TLS 1.2: Azure Storage does not support a TLS 1.3 minimum', () => {
-    expect(control.parameters.minimumTlsVersion.allowedValues).toEqual(['TLS1_2']);
+  it('refuses a TLS 1.3 floor as an assignment value: Azure Storage does not support a TLS 1.3 minimum', () => {
+    expect(() => policy.withParameters({ minimumTlsVersion: 'TLS1_3' }).evaluate(storageAccount())).toThrow(/not one of its allowedValues/);
   });
 
   it('denies as zt-storage assigns it (ztStg02Effect, default Deny) and audits with ztStg02Effect=Audit', () => {

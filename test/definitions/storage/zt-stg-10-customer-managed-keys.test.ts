@@ -22,7 +22,9 @@ describe('ZT-STG-10 customer-managed keys (built-in 6fac406b in zt-storage)', ()
     policy.toBeNotApplicable(fileServices());
   });
 
-  it('offers Audit and Disabled only, as the built-in does', () => {
-    expect(storage.parameters.ztStg10Effect.allowedValues).toEqual(['Audit', 'Disabled']);
+  it('cannot be assigned with Deny: the built-in offers Audit and Disabled only', () => {
+    expect(() => expectMember(storage, builtin.storageAccountsShouldUseCustomerManagedKeyForEncryption, { parameters: { ztStg10Effect: 'Deny' } }).evaluate(storageAccount())).toThrow(
+      /not one of its allowedValues/,
+    );
   });
 });

@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'vitest';
 import control from '../../../definitions/vm/zt-vm-13-no-public-ip-on-nic.js';
-import { expectPolicy, networkInterface, publicIp, virtualMachine } from '../../../src/testing/index.js';
+import vm from '../../../initiatives/vm.js';
+import { expectMember, expectPolicy, networkInterface, publicIp, virtualMachine } from '../../../src/testing/index.js';
 
 const pipId = '/subscriptions/00000000-0000-0000-0000-00000000a11c/resourceGroups/rg-vm/providers/Microsoft.Network/publicIPAddresses/pip-vm-app-01';
 
@@ -33,5 +34,10 @@ describe('ZT-VM-13 no public IP on NICs', () => {
 
   it('audits instead when assigned with effect Audit (rollout before enforcement)', () => {
     policy.withParameters({ effect: 'Audit' }).toAudit(networkInterface({}, { publicIpId: pipId }));
+  });
+
+  it('denies as zt-vm assigns it (ztVm13Effect, default Deny) and audits with ztVm13Effect=Audit', () => {
+    expectMember(vm, control).toDeny(networkInterface({}, { publicIpId: pipId }));
+    expectMember(vm, control, { parameters: { ztVm13Effect: 'Audit' } }).toAudit(networkInterface({}, { publicIpId: pipId }));
   });
 });
