@@ -2,7 +2,6 @@ import zeroTrustCatalog from '../src/catalog/zero-trust-controls.js';
 import { defineInitiative } from '../src/dsl/index.js';
 import defender from './defender.js';
 import hubVnet from './hub-vnet.js';
-import monitoring from './monitoring.js';
 import spokeVnet from './spoke-vnet.js';
 import storage from './storage.js';
 import vm from './vm.js';
@@ -18,7 +17,7 @@ export default defineInitiative({
     'All Zero Trust guardrails for Azure IaaS (storage, virtual machines, spoke and hub networks, Defender for Cloud, monitoring), grouped by Zero Trust principle and unit.',
   version: '1.0.0',
   category: 'Zero Trust',
-  include: [storage, vm, spokeVnet, hubVnet, defender, monitoring],
+  include: [storage, vm, spokeVnet, hubVnet, defender],
   groupBy: ['principle', 'unit'],
   // Every catalog id must be implemented by a member or carry a status: generated/summaries/coverage.md.
   catalog: zeroTrustCatalog,

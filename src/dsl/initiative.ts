@@ -72,6 +72,8 @@ export interface BuiltinMemberOptions<P extends Readonly<Record<string, BuiltinP
    * reference id and counts the control as covered in coverage.md.
    */
   readonly controlId: string;
+  /** The unit it belongs to when not the initiative's (e.g. ZT-MON-01 in the Defender-and-monitoring initiative). */
+  readonly unit?: Unit;
   /** The Zero Trust principle this built-in serves in the initiative (controls carry their own). */
   readonly principle: Principle;
   readonly parameters?: BuiltinMemberParameters<P>;
@@ -132,7 +134,7 @@ export function member(
     principle,
     controlId,
     control,
-    ...(isControl ? { unit: target.unit } : {}),
+    ...(isControl ? { unit: target.unit } : builtinOptions?.unit === undefined ? {} : { unit: builtinOptions.unit }),
     ...(options?.referenceId === undefined ? {} : { referenceId: options.referenceId }),
     ...(options?.groups === undefined ? {} : { groups: Object.freeze([...options.groups]) }),
   };

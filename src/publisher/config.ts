@@ -9,6 +9,7 @@ import { BadInputError, DiagnosticsError, type Diagnostic } from '../errors.js';
 import { jsonPathChild } from '../compiler/canonical-json.js';
 import { shownPath } from '../io/paths.js';
 import { PublisherCode } from './codes.js';
+import { ZERO_TRUST_DEFENDER_PLANS } from './defender-plans.js';
 
 /** ARM management group ids: 1-90 chars of letters, digits, - _ ( ) . and not ending in a period. */
 const MG_ID = /^[A-Za-z0-9\-_().]{0,89}[A-Za-z0-9\-_()]$/;
@@ -77,6 +78,10 @@ export const DEFENDER_PLANS = {
   AppServices: plan(undefined, undefined),
 } as const;
 export type DefenderPlanName = keyof typeof DEFENDER_PLANS;
+// defender-plans.ts spells the same names without importing zod: a plan added on one side only fails here.
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _samePlanNames: SameNames<DefenderPlanName, import('./defender-plans.js').DefenderPlanName> = true;
+void _samePlanNames;
 export const DEFENDER_PLAN_NAMES = Object.keys(DEFENDER_PLANS) as DefenderPlanName[];
 
 const nonComplianceMessage = z.strictObject({
@@ -122,6 +127,12 @@ export const configSchema = z.strictObject({
   /** Parallel writes within a tier. ARM's write bucket is 200 tokens, refilled 10/s per principal. */
   concurrency: z.number().int().min(1).max(64).default(16),
   assignments: z.array(assignment).default([]),
+  /**
+   * Defender for Cloud plans the publisher writes directly on every subscription. The Zero Trust plans
+   * (src/publisher/defender-plans.ts: the same settings the Defender initiative's deployIfNotExists members
+   * demand, one source of truth) are always included; a plan listed here is added (e.g. Containers) or replaces
+   * the Zero Trust setting of that plan (the planner warns when that contradicts the policy).
+   */
   defender: z
     .strictObject({
       plans: z.strictObject(
@@ -130,7 +141,10 @@ export const configSchema = z.strictObject({
         },
       ),
     })
-    .default({ plans: {} }),
+    .optional()
+    .transform((d) => ({
+      plans: { ...(structuredClone(ZERO_TRUST_DEFENDER_PLANS) as { [K in DefenderPlanName]?: DefenderPlanConfig }), ...d?.plans },
+    })),
 });
 
 export type PublisherConfig = z.output<typeof configSchema>;

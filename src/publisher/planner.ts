@@ -16,6 +16,7 @@ import {
 } from '../model.js';
 import type { AssignmentConfig, DefenderPlanConfig, DefenderPlanName, PublisherConfig } from './config.js';
 import { DEFENDER_PLAN_NAMES } from './config.js';
+import { planContradictions } from './defender-plans.js';
 import type { Content } from './content.js';
 import { assignmentName } from '../compiler/naming.js';
 import { roleDefinitionId } from '../dsl/effects.js';
@@ -962,6 +963,18 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   // 4. Defender plans on every subscription under the management group.
   const plans = Object.entries(config.defender.plans).filter(([, v]) => v !== undefined) as [DefenderPlanName, DefenderPlanConfig][];
   plans.sort(([a], [b]) => DEFENDER_PLAN_NAMES.indexOf(a) - DEFENDER_PLAN_NAMES.indexOf(b));
+  // One source of truth (defender-plans.ts): a configured plan that contradicts what the Defender initiative's
+  // members demand would be rewritten by their remediation and back by the next publish.
+  for (const [name, cfg] of plans) {
+    const contradictions = planContradictions(name, cfg);
+    if (contradictions.length > 0) {
+      warnings.push({
+        code: PublisherCode.defenderPlanContradictsPolicy,
+        message: `Defender plan ${name} in the config contradicts the Zero Trust setting the Defender initiative enforces (${contradictions.join('; ')}): its deployIfNotExists member will find the subscriptions non-compliant and remediation will undo this write`,
+        object: `defender.plans.${name}`,
+      });
+    }
+  }
   if (plans.length > 0) {
     const liveP = new Map(live.pricings.map((p) => [pricingKey(p.subscriptionId, p.name), p]));
     for (const sub of [...live.managementGroup.subscriptions].sort()) {

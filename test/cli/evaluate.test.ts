@@ -95,6 +95,8 @@ beforeAll(async () => {
       privateDnsZoneIdFile: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net` },
       // zt-vm (ZT-VM-09): the estate's approved disk encryption set (make-export.ts: des-zt-prod).
       allowedEncryptionSets: { value: [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-security/providers/Microsoft.Compute/diskEncryptionSets/des-zt-prod`] },
+      securityContactEmails: { value: 'soc@contoso.com' },
+      mdcExportResourceGroupLocation: { value: 'westeurope' },
     }),
   );
 });
@@ -175,10 +177,13 @@ describe('ztpolicy evaluate on a realistic export', () => {
     expect(acted(report, 'zt-hub-vnet', 'zt-hub-01-firewall-premium', 'denied')).toEqual(['afw-legacy']);
   });
 
-  it('remediates the subscription whose Defender for Key Vault plan is Free and audits its activity log export', () => {
-    expect(acted(report, 'zt-defender', 'zt-mdc-04-defender-key-vault', 'deployIfNotExists')).toEqual([SUBSCRIPTION]);
-    // The only subscription diagnostic setting sends to the app team's workspace, not the central one.
-    expect(acted(report, 'zt-monitoring', 'zt-mon-01-activity-log-to-workspace', 'auditIfNotExists')).toEqual([SUBSCRIPTION]);
+  it('remediates the subscription whose Defender for Key Vault plan is Free and whose activity log goes elsewhere', () => {
+    // Built-in 1f725891 (ZT-MDC-04): KeyVaults is Free in defender-pricings.json.
+    expect(acted(report, 'zt-defender', '1f725891-01c0-420a-9059-4fa46cb770b7', 'deployIfNotExists')).toEqual([SUBSCRIPTION]);
+    // Built-in b7021b2b (ZT-MDC-05): Arm is Standard PerApiCall, as the control demands: nothing to do.
+    expect(acted(report, 'zt-defender', 'b7021b2b-08fd-4dc0-9de7-3c6ece09faf9', 'deployIfNotExists')).toEqual([]);
+    // Built-in 2465583e (ZT-MON-01): the only subscription diagnostic setting sends to the app team's workspace.
+    expect(acted(report, 'zt-defender', '2465583e-4e78-4c15-b6be-a36cbc7c8b0f', 'deployIfNotExists')).toEqual([SUBSCRIPTION]);
   });
 
   it('never denies a hardened resource', () => {
@@ -275,9 +280,9 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
   });
 
   it('evaluates every generated definition on a folder of single ARM documents (test/fixtures/resources)', async () => {
-    // ZT-MON-01 declares logAnalytics without a default: Azure refuses an assignment without it, so pass one.
+    // ZT-MDC-09 declares emailSecurityContact without a default: Azure refuses an assignment without it, so pass one.
     const defParams = join(tmp, 'definition-params.json');
-    writeFileSync(defParams, JSON.stringify({ logAnalytics: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central` } }));
+    writeFileSync(defParams, JSON.stringify({ emailSecurityContact: { value: 'soc@contoso.com' } }));
     const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--parameters', defParams, '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
     const denied = (name: string) =>
@@ -299,12 +304,12 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
 
   it('reports a definition whose required parameter has no value as a per-policy problem (ZT5007), even with no candidate resource', async () => {
     // Azure refuses an assignment that leaves a parameter without defaultValue unset (semantics note §2); the
-    // fixtures hold no subscription, so no resource would ever have made the rule read logAnalytics.
-    const mon01 = join(generated, 'policyDefinitions/monitoring/zt-mon-01-activity-log-to-workspace.json');
+    // fixtures hold no subscription, so no resource would ever have made the rule read emailSecurityContact.
+    const mdc09 = join(generated, 'policyDefinitions/defender/zt-mdc-09-security-contacts.json');
     const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
-    expect(report.problems.map((p) => [p.file, p.code, p.severity])).toEqual([[mon01, 'ZT5007', 'error']]);
-    expect(report.problems[0]?.message).toMatch(/zt-mon-01-activity-log-to-workspace.*'logAnalytics'/);
+    expect(report.problems.map((p) => [p.file, p.code, p.severity])).toEqual([[mdc09, 'ZT5007', 'error']]);
+    expect(report.problems[0]?.message).toMatch(/zt-mdc-09-security-contacts.*'emailSecurityContact'/);
     expect(report.problems[0]?.hint).toMatch(/defaultValue/);
     // The other policies still run: the denies decide the exit code.
     expect(report.summary.denied).toBeGreaterThan(0);

@@ -234,7 +234,8 @@ describe('planner', () => {
     live.managementGroup.subscriptions = ['s1', 's2'];
     live.pricings.push({ subscriptionId: 's1', name: 'VirtualMachines', pricingTier: 'Standard', subPlan: 'P2' });
     const pricing = plan(live, config).items.filter((i) => i.kind === 'pricing');
-    expect(pricing).toHaveLength(2 * 5);
+    // The fixture config's five plans over the seven Zero Trust plans (config.ts merges them).
+    expect(pricing).toHaveLength(2 * 7);
     expect(pricing.filter((i) => i.action === 'no-op').map((i) => i.kind === 'pricing' && `${i.subscriptionId}/${i.name}`)).toEqual(['s1/VirtualMachines']);
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * One source of truth for Defender for Cloud (src/publisher/defender-plans.ts): the pricing state the publisher
+ * writes must satisfy the existence condition of every plan-enabling deployIfNotExists member of the Defender
+ * initiative as assigned. Otherwise each subscription is non-compliant, remediation rewrites the plan and the
+ * next publish rewrites it back (the flip-flop this module ended).
+ */
+import { describe, expect, it } from 'vitest';
+import defender from '../../initiatives/defender.js';
+import { getBuiltinDefinitionJson } from '../../src/catalog/builtins.js';
+import { compileInitiative } from '../../src/compiler/compile-initiative.js';
+import { parseConfig } from '../../src/publisher/config.js';
+import { ZERO_TRUST_DEFENDER_PLANS } from '../../src/publisher/defender-plans.js';
+import { planPublish } from '../../src/publisher/planner.js';
+import type { LiveState } from '../../src/publisher/types.js';
+import { defenderPricing, expectMember, subscription } from '../../src/testing/index.js';
+import { ASSIGNMENT } from '../definitions/defender/assignment.js';
+
+const SUB = '22222222-2222-4222-8222-222222222222';
+const BASE = {
+  tenantId: '00000000-0000-4000-8000-0000000a2e00',
+  managementGroupId: 'root',
+  owner: 'contoso/platform-policies',
+  identityLocation: 'westeurope',
+};
+
+/** The planner's plan for one empty subscription. */
+function planFor(config: ReturnType<typeof parseConfig>) {
+  const live: LiveState = {
+    managementGroup: { name: 'root', tenantId: BASE.tenantId, descendantGroups: [], subscriptions: [SUB] },
+    definitions: [],
+    setDefinitions: [],
+    assignments: [],
+    roleAssignments: [],
+    pricings: [],
+    builtins: {},
+  };
+  const content = { manifest: { schemaVersion: 1 as const, definitions: [], initiatives: [] }, definitions: [], setDefinitions: [] };
+  return planPublish({ content, config, live, options: { identityLocation: 'westeurope' } });
+}
+
+/** The pricings the planner PUTs on an empty subscription, as GET-shaped documents. */
+function writtenPricings(config: ReturnType<typeof parseConfig>) {
+  return planFor(config).items.flatMap((i) => (i.kind === 'pricing' && i.properties ? [defenderPricing(i.name, i.properties as never, { subscriptionId: SUB })] : []));
+}
+
+/** Members of zt-defender whose existence check reads a Microsoft.Security/pricings resource, with the plan name. */
+function pricingMembers() {
+  return compileInitiative(defender).document.properties.policyDefinitions.flatMap((ref) => {
+    const doc = getBuiltinDefinitionJson(ref.policyDefinitionId);
+    const details = (doc?.properties.policyRule.then as { details?: { type?: string; name?: string } } | undefined)?.details;
+    return details?.type?.toLowerCase() === 'microsoft.security/pricings' ? [{ ref: ref.policyDefinitionReferenceId, plan: String(details.name) }] : [];
+  });
+}
+
+describe('Defender plan settings: one source for the publisher and the policies', () => {
+  const config = parseConfig(BASE, 'c.json');
+  const written = writtenPricings(config);
+  const members = pricingMembers();
+
+  it('the publisher writes the Zero Trust plans by default (no defender block in the config)', () => {
+    expect(Object.keys(config.defender.plans).sort()).toEqual(Object.keys(ZERO_TRUST_DEFENDER_PLANS).sort());
+    expect(written.map((p) => p.name).sort()).toEqual(Object.keys(ZERO_TRUST_DEFENDER_PLANS).sort());
+  });
+
+  it('finds every plan member enabled by default compliant with what the publisher writes', () => {
+    const enabled = members.filter((m) => !['Containers', 'AppServices'].includes(m.plan));
+    // CSPM, Servers, Storage, Key Vault, Resource Manager, SQL PaaS, SQL on machines.
+    expect(enabled.map((m) => m.plan).sort()).toEqual(['Arm', 'CloudPosture', 'KeyVaults', 'SqlServerVirtualMachines', 'SqlServers', 'StorageAccounts', 'VirtualMachines']);
+    for (const m of enabled) expectMember(defender, m.ref, ASSIGNMENT).toBeCompliant(subscription({ subscriptionId: SUB }), { related: written });
+  });
+
+  it('leaves Containers and App Service alone, matching their members being Disabled by default', () => {
+    const off = members.filter((m) => ['Containers', 'AppServices'].includes(m.plan));
+    expect(off).toHaveLength(2);
+    expect(written.some((p) => p.name === 'Containers' || p.name === 'AppServices')).toBe(false);
+    for (const m of off) expect(expectMember(defender, m.ref, ASSIGNMENT).evaluate(subscription({ subscriptionId: SUB }), { related: written }).declaredEffect).toBe('disabled');
+  });
+
+  it('would catch the old settings: PerKeyVault and PerSubscription make the Key Vault and Resource Manager members non-compliant', () => {
+    const old = parseConfig({ ...BASE, defender: { plans: { KeyVaults: { subPlan: 'PerKeyVault' }, Arm: { subPlan: 'PerSubscription' } } } }, 'old.json');
+    const oldWritten = writtenPricings(old);
+    for (const id of ['ZT-MDC-04', 'ZT-MDC-05']) expectMember(defender, id, ASSIGNMENT).toDeployIfNotExists(subscription({ subscriptionId: SUB }), { related: oldWritten });
+    // ...and the planner says so before anything is written.
+    const warnings = planFor(old).warnings.filter((w) => w.code === 'ZT8107');
+    expect(warnings.map((w) => w.object)).toEqual(['defender.plans.KeyVaults', 'defender.plans.Arm']);
+    expect(warnings[0]!.message).toContain('subPlan: PerKeyVault (Zero Trust: PerTransaction)');
+    expect(planFor(config).warnings.filter((w) => w.code === 'ZT8107')).toEqual([]);
+  });
+});
