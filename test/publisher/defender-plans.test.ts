@@ -26,7 +26,7 @@ const BASE = {
 /** The planner's plan for one empty subscription. */
 function planFor(config: ReturnType<typeof parseConfig>) {
   const live: LiveState = {
-    managementGroup: { name: 'root', tenantId: BASE.tenantId, descendantGroups: [], subscriptions: [SUB] },
+    managementGroup: { name: 'root', tenantId: BASE.tenantId, descendantGroups: [], leafGroups: ['root'], subscriptions: [SUB] },
     definitions: [],
     setDefinitions: [],
     assignments: [],
