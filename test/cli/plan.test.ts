@@ -26,7 +26,7 @@ describe('ztpolicy plan', () => {
     expect(r.stdout).toMatch(/\+ create zt-stg-02-minimum-tls/);
     expect(r.stdout).toMatch(/\+ create role 8e3af657-a8ff-443c-a75c-2fe8c4bcb635 for the identity of assignment 'zt-storage'/);
     expect(r.stdout).toMatch(/~ update VirtualMachines on subscription 11111111-1111-4111-8111-111111111111\n\s+\$\.pricingTier: "Free" -> "Standard"/);
-    expect(r.stdout).toMatch(/Plan: 11 to create, 15 to update, 0 to delete/);
+    expect(r.stdout).toMatch(/Plan: 11 to create, 21 to update, 0 to delete/);
     expect(r.stderr).toMatch(/request\(s\) to ARM/);
     expect(emu.writes()).toHaveLength(0);
   });

@@ -11,7 +11,7 @@ const ext = (names: string[], isEnabled = 'True') => names.map((name) => ({ name
 const ALL = ['SensitiveDataDiscovery', 'ContainerRegistriesVulnerabilityAssessments', 'AgentlessDiscoveryForKubernetes', 'AgentlessVmScanning', 'EntraPermissionsManagement'];
 
 describe('ZT-MDC-01 Defender CSPM', () => {
-  const policy = expectMember(defender, 'ZT-MDC-01', ASSIGNMENT);
+  const policy = expectMember(defender, 'ZT-MDC-01', { initiativeParameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys the plan to a subscription without a CloudPosture pricing, or on the Free tier', () => {
@@ -29,7 +29,7 @@ describe('ZT-MDC-01 Defender CSPM', () => {
   });
 
   it('switches off with ztMdc01Effect Disabled', () => {
-    expectDisabled(expectMember(defender, 'ZT-MDC-01', { ...ASSIGNMENT, ztMdc01Effect: 'Disabled' }), sub);
+    expectDisabled(expectMember(defender, 'ZT-MDC-01', { initiativeParameters: { ...ASSIGNMENT, ztMdc01Effect: 'Disabled' } }), sub);
   });
 
   it('does not apply to resources inside the subscription', () => {

@@ -13,8 +13,8 @@ const agentless = (on: boolean) => [
 ];
 
 describe('ZT-MDC-02 Defender for Servers P2', () => {
-  const plan = expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-servers-plan-5eb6d64a', ASSIGNMENT);
-  const mde = expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-endpoint-da56d295', ASSIGNMENT);
+  const plan = expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-servers-plan-5eb6d64a', { initiativeParameters: ASSIGNMENT });
+  const mde = expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-endpoint-da56d295', { initiativeParameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys P2 where the plan is missing, Free, or only P1', () => {
@@ -38,8 +38,8 @@ describe('ZT-MDC-02 Defender for Servers P2', () => {
   });
 
   it('ztMdc02Effect Disabled switches both members off', () => {
-    expectDisabled(expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-servers-plan-5eb6d64a', { ...ASSIGNMENT, ztMdc02Effect: 'Disabled' }), sub);
-    expectDisabled(expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-endpoint-da56d295', { ...ASSIGNMENT, ztMdc02Effect: 'Disabled' }), sub);
+    expectDisabled(expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-servers-plan-5eb6d64a', { initiativeParameters: { ...ASSIGNMENT, ztMdc02Effect: 'Disabled' } }), sub);
+    expectDisabled(expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-endpoint-da56d295', { initiativeParameters: { ...ASSIGNMENT, ztMdc02Effect: 'Disabled' } }), sub);
   });
 
   it('does not apply to virtual machines themselves', () => {

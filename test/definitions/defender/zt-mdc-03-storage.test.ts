@@ -18,7 +18,7 @@ const v2 = (malware: string, sdd: string) =>
   });
 
 describe('ZT-MDC-03 Defender for Storage', () => {
-  const policy = expectMember(defender, 'ZT-MDC-03', ASSIGNMENT);
+  const policy = expectMember(defender, 'ZT-MDC-03', { initiativeParameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys where the plan is missing, or is the classic per-account plan', () => {

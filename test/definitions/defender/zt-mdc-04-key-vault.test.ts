@@ -8,7 +8,7 @@ import { defenderPricing, expectMember, keyVault, subscription } from '../../../
 import { ASSIGNMENT } from './assignment.js';
 
 describe('ZT-MDC-04 Defender for Key Vault', () => {
-  const policy = expectMember(defender, 'ZT-MDC-04', ASSIGNMENT);
+  const policy = expectMember(defender, 'ZT-MDC-04', { initiativeParameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys where the plan is missing, Free, or only another plan is on', () => {

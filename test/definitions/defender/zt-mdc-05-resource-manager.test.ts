@@ -5,7 +5,7 @@ import { defenderPricing, expectMember, keyVault, subscription } from '../../../
 import { ASSIGNMENT } from './assignment.js';
 
 describe('ZT-MDC-05 Defender for Resource Manager', () => {
-  const policy = expectMember(defender, 'ZT-MDC-05', ASSIGNMENT);
+  const policy = expectMember(defender, 'ZT-MDC-05', { initiativeParameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys where the plan is missing or Free', () => {

@@ -5,8 +5,8 @@ import { defenderPricing, expectMember, subscription, virtualMachine } from '../
 import { ASSIGNMENT } from './assignment.js';
 
 describe('ZT-MDC-06 Defender for SQL', () => {
-  const paas = expectMember(defender, 'zt-mdc-06-configure-azure-defender-for-azure-sql-b99b73e7', ASSIGNMENT);
-  const vms = expectMember(defender, 'zt-mdc-06-configure-azure-defender-for-sql-servers-on-50ea7265', ASSIGNMENT);
+  const paas = expectMember(defender, 'zt-mdc-06-configure-azure-defender-for-azure-sql-b99b73e7', { initiativeParameters: ASSIGNMENT });
+  const vms = expectMember(defender, 'zt-mdc-06-configure-azure-defender-for-sql-servers-on-50ea7265', { initiativeParameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys each plan where it is missing or Free', () => {

@@ -6,10 +6,10 @@ import { ASSIGNMENT, expectDisabled } from './assignment.js';
 
 describe('ZT-MDC-07 Defender for Containers', () => {
   const sub = subscription();
-  const on = expectMember(defender, 'ZT-MDC-07', { ...ASSIGNMENT, ztMdc07Effect: 'DeployIfNotExists' });
+  const on = expectMember(defender, 'ZT-MDC-07', { initiativeParameters: { ...ASSIGNMENT, ztMdc07Effect: 'DeployIfNotExists' } });
 
   it('is Disabled as assigned by default (no containers in the IaaS scope)', () => {
-    expectDisabled(expectMember(defender, 'ZT-MDC-07', ASSIGNMENT), sub);
+    expectDisabled(expectMember(defender, 'ZT-MDC-07', { initiativeParameters: ASSIGNMENT }), sub);
   });
 
   it('when switched on, deploys where the plan is missing or Free and accepts Standard', () => {

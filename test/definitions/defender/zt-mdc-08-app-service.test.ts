@@ -6,10 +6,10 @@ import { ASSIGNMENT, expectDisabled } from './assignment.js';
 
 describe('ZT-MDC-08 Defender for App Service', () => {
   const sub = subscription();
-  const on = expectMember(defender, 'ZT-MDC-08', { ...ASSIGNMENT, ztMdc08Effect: 'DeployIfNotExists' });
+  const on = expectMember(defender, 'ZT-MDC-08', { initiativeParameters: { ...ASSIGNMENT, ztMdc08Effect: 'DeployIfNotExists' } });
 
   it('is Disabled as assigned by default', () => {
-    expectDisabled(expectMember(defender, 'ZT-MDC-08', ASSIGNMENT), sub);
+    expectDisabled(expectMember(defender, 'ZT-MDC-08', { initiativeParameters: ASSIGNMENT }), sub);
   });
 
   it('when switched on, deploys where the plan is missing and accepts Standard', () => {

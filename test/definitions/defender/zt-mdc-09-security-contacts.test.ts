@@ -9,7 +9,7 @@ import { expectMember, expectPolicy, securityContact, storageAccount, subscripti
 import { ASSIGNMENT } from './assignment.js';
 
 describe('ZT-MDC-09 security contacts', () => {
-  const policy = expectMember(defender, 'ZT-MDC-09', ASSIGNMENT);
+  const policy = expectMember(defender, 'ZT-MDC-09', { initiativeParameters: ASSIGNMENT });
   const sub = subscription();
   const emails = ASSIGNMENT.securityContactEmails;
 
@@ -29,8 +29,8 @@ describe('ZT-MDC-09 security contacts', () => {
   });
 
   it('follows the alert severity the assignment picks', () => {
-    expectMember(defender, 'ZT-MDC-09', { ...ASSIGNMENT, alertMinimalSeverity: 'Medium' }).toDeployIfNotExists(sub, { related: [securityContact({ emails })] });
-    expectMember(defender, 'ZT-MDC-09', { ...ASSIGNMENT, alertMinimalSeverity: 'Medium' }).toBeCompliant(sub, { related: [securityContact({ emails, minimalSeverity: 'Medium' })] });
+    expectMember(defender, 'ZT-MDC-09', { initiativeParameters: { ...ASSIGNMENT, alertMinimalSeverity: 'Medium' } }).toDeployIfNotExists(sub, { related: [securityContact({ emails })] });
+    expectMember(defender, 'ZT-MDC-09', { initiativeParameters: { ...ASSIGNMENT, alertMinimalSeverity: 'Medium' } }).toBeCompliant(sub, { related: [securityContact({ emails, minimalSeverity: 'Medium' })] });
   });
 
   it('only audits with AuditIfNotExists', () => {

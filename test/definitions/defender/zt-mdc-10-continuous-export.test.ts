@@ -15,7 +15,7 @@ const ALL_SOURCES = [
 ];
 
 describe('ZT-MDC-10 continuous export', () => {
-  const policy = expectMember(defender, 'ZT-MDC-10', ASSIGNMENT);
+  const policy = expectMember(defender, 'ZT-MDC-10', { initiativeParameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys the export where there is none', () => {

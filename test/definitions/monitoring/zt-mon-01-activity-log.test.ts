@@ -8,7 +8,7 @@ import { diagnosticSetting, expectMember, storageAccount, subscription } from '.
 import { ASSIGNMENT, LAW, expectDisabled } from '../defender/assignment.js';
 
 describe('ZT-MON-01 activity log to the central workspace', () => {
-  const policy = expectMember(defender, 'ZT-MON-01', ASSIGNMENT);
+  const policy = expectMember(defender, 'ZT-MON-01', { initiativeParameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys the diagnostic setting where there is none, or it sends elsewhere', () => {
@@ -25,7 +25,7 @@ describe('ZT-MON-01 activity log to the central workspace', () => {
   });
 
   it('switches off with ztMon01Effect Disabled', () => {
-    expectDisabled(expectMember(defender, 'ZT-MON-01', { ...ASSIGNMENT, ztMon01Effect: 'Disabled' }), sub);
+    expectDisabled(expectMember(defender, 'ZT-MON-01', { initiativeParameters: { ...ASSIGNMENT, ztMon01Effect: 'Disabled' } }), sub);
   });
 
   it('does not apply to resources inside the subscription', () => {
