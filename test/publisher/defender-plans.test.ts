@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import defender from '../../initiatives/defender.js';
-import { getBuiltinDefinitionJson } from '../../src/catalog/builtins.js';
+import { builtin, getBuiltinDefinitionJson, getBuiltinPolicy } from '../../src/catalog/builtins.js';
 import { compileInitiative } from '../../src/compiler/compile-initiative.js';
 import { parseConfig } from '../../src/publisher/config.js';
 import { ZERO_TRUST_DEFENDER_PLANS } from '../../src/publisher/defender-plans.js';
@@ -48,7 +48,7 @@ function pricingMembers() {
   return compileInitiative(defender).document.properties.policyDefinitions.flatMap((ref) => {
     const doc = getBuiltinDefinitionJson(ref.policyDefinitionId);
     const details = (doc?.properties.policyRule.then as { details?: { type?: string; name?: string } } | undefined)?.details;
-    return details?.type?.toLowerCase() === 'microsoft.security/pricings' ? [{ ref: ref.policyDefinitionReferenceId, plan: String(details.name) }] : [];
+    return details?.type?.toLowerCase() === 'microsoft.security/pricings' ? [{ ref: getBuiltinPolicy(ref.policyDefinitionId)!, plan: String(details.name) }] : [];
   });
 }
 
@@ -66,20 +66,20 @@ describe('Defender plan settings: one source for the publisher and the policies'
     const enabled = members.filter((m) => !['Containers', 'AppServices'].includes(m.plan));
     // CSPM, Servers, Storage, Key Vault, Resource Manager, SQL PaaS, SQL on machines.
     expect(enabled.map((m) => m.plan).sort()).toEqual(['Arm', 'CloudPosture', 'KeyVaults', 'SqlServerVirtualMachines', 'SqlServers', 'StorageAccounts', 'VirtualMachines']);
-    for (const m of enabled) expectMember(defender, m.ref, { initiativeParameters: ASSIGNMENT }).toBeCompliant(subscription({ subscriptionId: SUB }), { related: written });
+    for (const m of enabled) expectMember(defender, m.ref, { parameters: ASSIGNMENT }).toBeCompliant(subscription({ subscriptionId: SUB }), { related: written });
   });
 
   it('leaves Containers and App Service alone, matching their members being Disabled by default', () => {
     const off = members.filter((m) => ['Containers', 'AppServices'].includes(m.plan));
     expect(off).toHaveLength(2);
     expect(written.some((p) => p.name === 'Containers' || p.name === 'AppServices')).toBe(false);
-    for (const m of off) expect(expectMember(defender, m.ref, { initiativeParameters: ASSIGNMENT }).evaluate(subscription({ subscriptionId: SUB }), { related: written }).declaredEffect).toBe('disabled');
+    for (const m of off) expect(expectMember(defender, m.ref, { parameters: ASSIGNMENT }).evaluate(subscription({ subscriptionId: SUB }), { related: written }).declaredEffect).toBe('disabled');
   });
 
   it('would catch the old settings: PerKeyVault and PerSubscription make the Key Vault and Resource Manager members non-compliant', () => {
     const old = parseConfig({ ...BASE, defender: { plans: { KeyVaults: { subPlan: 'PerKeyVault' }, Arm: { subPlan: 'PerSubscription' } } } }, 'old.json');
     const oldWritten = writtenPricings(old);
-    for (const id of ['ZT-MDC-04', 'ZT-MDC-05']) expectMember(defender, id, { initiativeParameters: ASSIGNMENT }).toDeployIfNotExists(subscription({ subscriptionId: SUB }), { related: oldWritten });
+    for (const id of [builtin.configureMicrosoftDefenderForKeyVaultPlan, builtin.configureAzureDefenderForResourceManagerToBeEnabled]) expectMember(defender, id, { parameters: ASSIGNMENT }).toDeployIfNotExists(subscription({ subscriptionId: SUB }), { related: oldWritten });
     // ...and the planner says so before anything is written.
     const warnings = planFor(old).warnings.filter((w) => w.code === 'ZT8107');
     expect(warnings.map((w) => w.object)).toEqual(['defender.plans.KeyVaults', 'defender.plans.Arm']);

@@ -3,6 +3,7 @@
  * extensions enabled, through built-in 72f8cee7 as the Defender initiative assigns it.
  */
 import { describe, it } from 'vitest';
+import { builtin } from '../../../src/catalog/builtins.js';
 import defender from '../../../initiatives/defender.js';
 import { defenderPricing, expectMember, storageAccount, subscription } from '../../../src/testing/index.js';
 import { ASSIGNMENT, expectDisabled } from './assignment.js';
@@ -11,7 +12,7 @@ const ext = (names: string[], isEnabled = 'True') => names.map((name) => ({ name
 const ALL = ['SensitiveDataDiscovery', 'ContainerRegistriesVulnerabilityAssessments', 'AgentlessDiscoveryForKubernetes', 'AgentlessVmScanning', 'EntraPermissionsManagement'];
 
 describe('ZT-MDC-01 Defender CSPM', () => {
-  const policy = expectMember(defender, 'ZT-MDC-01', { initiativeParameters: ASSIGNMENT });
+  const policy = expectMember(defender, builtin.configureMicrosoftDefenderCspmPlan, { parameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys the plan to a subscription without a CloudPosture pricing, or on the Free tier', () => {
@@ -29,7 +30,7 @@ describe('ZT-MDC-01 Defender CSPM', () => {
   });
 
   it('switches off with ztMdc01Effect Disabled', () => {
-    expectDisabled(expectMember(defender, 'ZT-MDC-01', { initiativeParameters: { ...ASSIGNMENT, ztMdc01Effect: 'Disabled' } }), sub);
+    expectDisabled(expectMember(defender, builtin.configureMicrosoftDefenderCspmPlan, { parameters: { ...ASSIGNMENT, ztMdc01Effect: 'Disabled' } }), sub);
   });
 
   it('does not apply to resources inside the subscription', () => {

@@ -3,6 +3,7 @@
  * the Defender for Endpoint integration (built-in da56d295, WDATP setting), as the Defender initiative assigns them.
  */
 import { describe, it } from 'vitest';
+import { builtin } from '../../../src/catalog/builtins.js';
 import defender from '../../../initiatives/defender.js';
 import { defenderPricing, expectMember, securitySetting, subscription, virtualMachine } from '../../../src/testing/index.js';
 import { ASSIGNMENT, expectDisabled } from './assignment.js';
@@ -13,8 +14,8 @@ const agentless = (on: boolean) => [
 ];
 
 describe('ZT-MDC-02 Defender for Servers P2', () => {
-  const plan = expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-servers-plan-5eb6d64a', { initiativeParameters: ASSIGNMENT });
-  const mde = expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-endpoint-da56d295', { initiativeParameters: ASSIGNMENT });
+  const plan = expectMember(defender, builtin.configureMicrosoftDefenderForServersPlan, { parameters: ASSIGNMENT });
+  const mde = expectMember(defender, builtin.configureMicrosoftDefenderForEndpointIntegrationSettingsWithMicrosoftDefenderForCloudWdatp, { parameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys P2 where the plan is missing, Free, or only P1', () => {
@@ -38,8 +39,8 @@ describe('ZT-MDC-02 Defender for Servers P2', () => {
   });
 
   it('ztMdc02Effect Disabled switches both members off', () => {
-    expectDisabled(expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-servers-plan-5eb6d64a', { initiativeParameters: { ...ASSIGNMENT, ztMdc02Effect: 'Disabled' } }), sub);
-    expectDisabled(expectMember(defender, 'zt-mdc-02-configure-microsoft-defender-for-endpoint-da56d295', { initiativeParameters: { ...ASSIGNMENT, ztMdc02Effect: 'Disabled' } }), sub);
+    expectDisabled(expectMember(defender, builtin.configureMicrosoftDefenderForServersPlan, { parameters: { ...ASSIGNMENT, ztMdc02Effect: 'Disabled' } }), sub);
+    expectDisabled(expectMember(defender, builtin.configureMicrosoftDefenderForEndpointIntegrationSettingsWithMicrosoftDefenderForCloudWdatp, { parameters: { ...ASSIGNMENT, ztMdc02Effect: 'Disabled' } }), sub);
   });
 
   it('does not apply to virtual machines themselves', () => {

@@ -3,6 +3,7 @@
  * data threat detection (built-in cfdc5972), as the Defender initiative assigns it (cap 5000 GB passed).
  */
 import { describe, expect, it } from 'vitest';
+import { builtin } from '../../../src/catalog/builtins.js';
 import defender from '../../../initiatives/defender.js';
 import { compileInitiative } from '../../../src/compiler/compile-initiative.js';
 import { defenderPricing, expectMember, storageAccount, subscription } from '../../../src/testing/index.js';
@@ -18,7 +19,7 @@ const v2 = (malware: string, sdd: string) =>
   });
 
 describe('ZT-MDC-03 Defender for Storage', () => {
-  const policy = expectMember(defender, 'ZT-MDC-03', { initiativeParameters: ASSIGNMENT });
+  const policy = expectMember(defender, builtin.configureMicrosoftDefenderForStorageToBeEnabled, { parameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys where the plan is missing, or is the classic per-account plan', () => {

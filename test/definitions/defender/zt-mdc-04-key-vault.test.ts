@@ -3,12 +3,13 @@
  * 1f725891 (it replaced a custom copy of the same rule).
  */
 import { describe, it } from 'vitest';
+import { builtin } from '../../../src/catalog/builtins.js';
 import defender from '../../../initiatives/defender.js';
 import { defenderPricing, expectMember, keyVault, subscription } from '../../../src/testing/index.js';
 import { ASSIGNMENT } from './assignment.js';
 
 describe('ZT-MDC-04 Defender for Key Vault', () => {
-  const policy = expectMember(defender, 'ZT-MDC-04', { initiativeParameters: ASSIGNMENT });
+  const policy = expectMember(defender, builtin.configureMicrosoftDefenderForKeyVaultPlan, { parameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys where the plan is missing, Free, or only another plan is on', () => {

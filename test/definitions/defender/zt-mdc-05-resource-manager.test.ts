@@ -1,11 +1,12 @@
 /** ZT-MDC-05 (zero-trust-controls.md §5.2): Defender for Resource Manager on the PerApiCall plan (built-in b7021b2b). */
 import { describe, it } from 'vitest';
+import { builtin } from '../../../src/catalog/builtins.js';
 import defender from '../../../initiatives/defender.js';
 import { defenderPricing, expectMember, keyVault, subscription } from '../../../src/testing/index.js';
 import { ASSIGNMENT } from './assignment.js';
 
 describe('ZT-MDC-05 Defender for Resource Manager', () => {
-  const policy = expectMember(defender, 'ZT-MDC-05', { initiativeParameters: ASSIGNMENT });
+  const policy = expectMember(defender, builtin.configureAzureDefenderForResourceManagerToBeEnabled, { parameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys where the plan is missing or Free', () => {

@@ -4,12 +4,13 @@
  */
 import { describe, it } from 'vitest';
 import control from '../../../definitions/defender/zt-mdc-09-security-contacts.js';
+const securityContacts = control;
 import defender from '../../../initiatives/defender.js';
 import { expectMember, expectPolicy, securityContact, storageAccount, subscription } from '../../../src/testing/index.js';
 import { ASSIGNMENT } from './assignment.js';
 
 describe('ZT-MDC-09 security contacts', () => {
-  const policy = expectMember(defender, 'ZT-MDC-09', { initiativeParameters: ASSIGNMENT });
+  const policy = expectMember(defender, securityContacts, { parameters: ASSIGNMENT });
   const sub = subscription();
   const emails = ASSIGNMENT.securityContactEmails;
 
@@ -29,8 +30,8 @@ describe('ZT-MDC-09 security contacts', () => {
   });
 
   it('follows the alert severity the assignment picks', () => {
-    expectMember(defender, 'ZT-MDC-09', { initiativeParameters: { ...ASSIGNMENT, alertMinimalSeverity: 'Medium' } }).toDeployIfNotExists(sub, { related: [securityContact({ emails })] });
-    expectMember(defender, 'ZT-MDC-09', { initiativeParameters: { ...ASSIGNMENT, alertMinimalSeverity: 'Medium' } }).toBeCompliant(sub, { related: [securityContact({ emails, minimalSeverity: 'Medium' })] });
+    expectMember(defender, securityContacts, { parameters: { ...ASSIGNMENT, alertMinimalSeverity: 'Medium' } }).toDeployIfNotExists(sub, { related: [securityContact({ emails })] });
+    expectMember(defender, securityContacts, { parameters: { ...ASSIGNMENT, alertMinimalSeverity: 'Medium' } }).toBeCompliant(sub, { related: [securityContact({ emails, minimalSeverity: 'Medium' })] });
   });
 
   it('only audits with AuditIfNotExists', () => {

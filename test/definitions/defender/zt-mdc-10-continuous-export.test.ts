@@ -3,6 +3,7 @@
  * built-in ffb6f416, whose deployIfNotExists effect is fixed (no effect parameter).
  */
 import { describe, it } from 'vitest';
+import { builtin } from '../../../src/catalog/builtins.js';
 import defender from '../../../initiatives/defender.js';
 import { expectMember, securityExportAutomation, storageAccount, subscription } from '../../../src/testing/index.js';
 import { ASSIGNMENT } from './assignment.js';
@@ -15,7 +16,7 @@ const ALL_SOURCES = [
 ];
 
 describe('ZT-MDC-10 continuous export', () => {
-  const policy = expectMember(defender, 'ZT-MDC-10', { initiativeParameters: ASSIGNMENT });
+  const policy = expectMember(defender, builtin.deployExportToLogAnalyticsWorkspaceForMicrosoftDefenderForCloudData, { parameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys the export where there is none', () => {

@@ -3,12 +3,13 @@
  * through built-in 2465583e as the Defender-and-monitoring initiative assigns it.
  */
 import { describe, it } from 'vitest';
+import { builtin } from '../../../src/catalog/builtins.js';
 import defender from '../../../initiatives/defender.js';
 import { diagnosticSetting, expectMember, storageAccount, subscription } from '../../../src/testing/index.js';
 import { ASSIGNMENT, LAW, expectDisabled } from '../defender/assignment.js';
 
 describe('ZT-MON-01 activity log to the central workspace', () => {
-  const policy = expectMember(defender, 'ZT-MON-01', { initiativeParameters: ASSIGNMENT });
+  const policy = expectMember(defender, builtin.configureAzureActivityLogsToStreamToSpecifiedLogAnalyticsWorkspace, { parameters: ASSIGNMENT });
   const sub = subscription();
 
   it('deploys the diagnostic setting where there is none, or it sends elsewhere', () => {
@@ -25,7 +26,7 @@ describe('ZT-MON-01 activity log to the central workspace', () => {
   });
 
   it('switches off with ztMon01Effect Disabled', () => {
-    expectDisabled(expectMember(defender, 'ZT-MON-01', { initiativeParameters: { ...ASSIGNMENT, ztMon01Effect: 'Disabled' } }), sub);
+    expectDisabled(expectMember(defender, builtin.configureAzureActivityLogsToStreamToSpecifiedLogAnalyticsWorkspace, { parameters: { ...ASSIGNMENT, ztMon01Effect: 'Disabled' } }), sub);
   });
 
   it('does not apply to resources inside the subscription', () => {
