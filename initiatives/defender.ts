@@ -33,6 +33,12 @@ export default defineInitiative({
   version: '2.0.0',
   category: 'Zero Trust',
   unit: 'defender',
+  reviewerNotes: [
+    'The publisher also writes these Defender plans directly on every subscription under the target (pricings API, src/publisher/defender-plans.ts). The members pass the same settings, so the direct writes are compliant and remediation never undoes them; the members cover subscriptions created later.',
+    'Owner: built-ins 72f8cee7 (CSPM), 5eb6d64a (Servers) and cfdc5972 (Storage) declare Owner. Learn ("Required permissions for enabling Defender for Storage and its features") documents Owner, or a custom role with its action set, for malware scanning and sensitive data threat detection at subscription level. The Security Admin built-ins 8e86a5b6 (Servers, tier only) and 17bc14a7 (Storage, activity monitoring only) cannot set P2, agentless scanning or malware scanning, so they would not implement ZT-MDC-01/02/03. To avoid the Owner grant, assign with ztMdc01Effect, ztMdc02Effect and ztMdc03Effect = Disabled and rely on the publisher\'s direct writes (re-run publish for new subscriptions).',
+    'Containers (ZT-MDC-07) and App Service (ZT-MDC-08) are Disabled by default (no such workloads in the IaaS scope): to turn one on, set its effect to DeployIfNotExists and add the plan to defender.plans in ztpolicy.config.json, together.',
+    'ZT-MDC-10 (built-in ffb6f416) has a fixed deployIfNotExists effect: it cannot be switched off per assignment other than by an exemption or by removing the member.',
+  ],
   parameters: {
     logAnalyticsWorkspaceId: shared.logAnalyticsWorkspaceId,
     securityContactEmails: shared.securityContactEmails,

@@ -14,7 +14,7 @@ export default defineInitiative({
   name: 'zt-zero-trust',
   displayName: 'Zero Trust for Azure IaaS',
   description:
-    'All Zero Trust guardrails for Azure IaaS (storage, virtual machines, spoke and hub networks, Defender for Cloud, monitoring), grouped by Zero Trust principle and unit.',
+    'Zero Trust guardrails for Azure IaaS that are implemented as Azure Policy (storage, virtual machines, spoke and hub networks, Defender for Cloud, monitoring), grouped by principle and unit. Controls not yet implemented or not expressible as policy are listed in summaries/coverage.md.',
   version: '1.0.0',
   category: 'Zero Trust',
   include: [storage, vm, spokeVnet, hubVnet, defender],

@@ -145,5 +145,7 @@ export interface Manifest {
     customMembers: string[];
     /** Ids of built-in member definitions. */
     builtinMembers: string[];
+    /** Each built-in member: the version of the vendored definition it was tested with, and the roles it declares. */
+    builtinDetails: Array<{ id: string; testedVersion: string; roleDefinitionIds: string[] }>;
   }>;
 }

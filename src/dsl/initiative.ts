@@ -167,6 +167,8 @@ export interface InitiativeSpec<P extends ParameterSpecs> {
    * fails when a catalog id is neither implemented by a member nor given a status (src/dsl/control-catalog.ts).
    */
   readonly catalog?: ControlCatalog;
+  /** What a reviewer must know that the JSON cannot say (roles, side effects); shown in the generated summary. */
+  readonly reviewerNotes?: readonly string[];
 }
 
 export interface Initiative<P extends ParameterSpecs = ParameterSpecs> {
@@ -184,6 +186,7 @@ export interface Initiative<P extends ParameterSpecs = ParameterSpecs> {
   readonly include: readonly Initiative[];
   readonly groupBy?: readonly GroupBy[];
   readonly catalog?: ControlCatalog;
+  readonly reviewerNotes?: readonly string[];
 }
 
 export function defineInitiative<const P extends ParameterSpecs = {}>(spec: InitiativeSpec<P>): Initiative<P> {
@@ -205,6 +208,7 @@ export function defineInitiative<const P extends ParameterSpecs = {}>(spec: Init
     include: Object.freeze([...(spec.include ?? [])]),
     ...(spec.groupBy === undefined ? {} : { groupBy: Object.freeze([...spec.groupBy]) }),
     ...(spec.catalog === undefined ? {} : { catalog: spec.catalog }),
+    ...(spec.reviewerNotes === undefined ? {} : { reviewerNotes: Object.freeze([...spec.reviewerNotes]) }),
   };
   return Object.freeze(initiative);
 }

@@ -15,6 +15,8 @@ import { validateDefinition } from '../validate/definition.js';
 import { validateInitiative } from '../validate/initiative.js';
 import { computeCoverage, type CoverageReport, type Implementation } from '../validate/coverage.js';
 import type { ControlCatalog } from '../dsl/control-catalog.js';
+import { getBuiltinDefinitionJson } from '../catalog/builtins.js';
+import type { JsonValue } from '../compiler/canonical-json.js';
 import type { PolicyDefinitionDocument } from '../model.js';
 import { discoverSources, type SourceFile } from './discover.js';
 import { renderGenerated, type BuiltinSummaryInfo, type EmittedDefinition, type EmittedInitiative } from './emit.js';
@@ -60,7 +62,16 @@ function collectBuiltins(initiative: unknown, seen = new Set<unknown>()): Map<st
     const t = isObj(m) ? m['target'] : undefined;
     if (!isObj(t) || t['kind'] !== 'builtin-policy' || typeof t['id'] !== 'string') continue;
     const params = isObj(t['parameters']) ? t['parameters'] : {};
+    // The vendored definition: parameter defaults and the effect expression, so the summary shows what is in force.
+    const doc = getBuiltinDefinitionJson(t['id']);
+    const docParams = isObj(doc?.properties.parameters) ? (doc!.properties.parameters as Obj) : {};
+    const then = doc?.properties.policyRule.then;
     out.set(t['id'].toLowerCase(), {
+      version: typeof t['version'] === 'string' ? t['version'] : '',
+      definitionParameters: Object.fromEntries(
+        Object.entries(docParams).map(([k, v]) => [k, isObj(v) && 'defaultValue' in v ? { defaultValue: v['defaultValue'] as JsonValue } : {}]),
+      ),
+      effectExpression: isObj(then) && typeof then['effect'] === 'string' ? then['effect'] : '',
       id: t['id'],
       displayName: typeof t['displayName'] === 'string' ? t['displayName'] : t['id'],
       deprecated: t['deprecated'] === true,
@@ -105,6 +116,15 @@ function collectImplementations(
     out.push(...collectImplementations(inc, initiativeFile, definitionFile, seen));
   }
   return out;
+}
+
+/** Reviewer notes of an initiative and of the initiatives it includes (depth-first, without repeats). */
+function collectNotes(initiative: unknown, seen = new Set<unknown>()): string[] {
+  if (!isObj(initiative) || seen.has(initiative)) return [];
+  seen.add(initiative);
+  const own = Array.isArray(initiative['reviewerNotes']) ? initiative['reviewerNotes'].map(String) : [];
+  const included = (Array.isArray(initiative['include']) ? initiative['include'] : []).flatMap((inc) => collectNotes(inc, seen));
+  return [...own, ...included.filter((n) => !own.includes(n))];
 }
 
 /** Drops repeats of the same finding (compiler and validator check some of the same rules). */
@@ -286,7 +306,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       setSource.set(name.toLowerCase(), rel);
       const builtins = collectBuiltins(i.object);
       diagnostics.push(...validateInitiative(i.document, { file: rel, schema, definitions: defsByName, builtins, assignmentName: compiler.assignmentName }));
-      emittedInitiatives.push({ document: i.document, file: compiler.initiativeOutputPath(name), builtins, assignmentName: compiler.assignmentName(name) });
+      emittedInitiatives.push({ document: i.document, file: compiler.initiativeOutputPath(name), builtins, assignmentName: compiler.assignmentName(name), notes: collectNotes(i.object) });
     }
 
     // Coverage of the control catalog the umbrella names (summaries/coverage.md): every id needs a status.

@@ -32,7 +32,22 @@ const dine = def('zt-stg-01-a', { effect: 'deployIfNotExists', details: { type: 
 const initiative: EmittedInitiative = {
   file: 'policySetDefinitions/zt-storage.json',
   assignmentName: 'zt-storage',
-  builtins: new Map([[BUILTIN.toLowerCase(), { id: BUILTIN, displayName: 'Secure transfer', deprecated: true, effects: ['audit', 'deny'], roleDefinitionIds: [] }]]),
+  notes: ['The publisher also writes these plans directly.'],
+  builtins: new Map([
+    [
+      BUILTIN.toLowerCase(),
+      {
+        id: BUILTIN,
+        displayName: 'Secure transfer',
+        deprecated: true,
+        effects: ['audit', 'deny'],
+        roleDefinitionIds: [],
+        version: '2.0.0',
+        definitionParameters: { effect: { defaultValue: 'Audit' }, minimumTls: { defaultValue: 'TLS1_2' } },
+        effectExpression: "[parameters('effect')]",
+      },
+    ],
+  ]),
   document: {
     name: 'zt-storage',
     properties: {
@@ -68,6 +83,8 @@ describe('renderGenerated', () => {
     for (const d of manifest.definitions) expect(d.sha256).toBe(createHash('sha256').update(files.get(d.file)!).digest('hex'));
     expect(manifest.definitions[0]!.roleDefinitionIds).toEqual([CONTRIBUTOR]);
     expect(manifest.initiatives[0]).toMatchObject({ customMembers: ['zt-stg-01-a', 'zt-stg-02-b'], builtinMembers: [BUILTIN] });
+    // The roles and the tested version of built-in members are recorded too.
+    expect(manifest.initiatives[0].builtinDetails).toEqual([{ id: BUILTIN, testedVersion: '2.0.0', roleDefinitionIds: [] }]);
   });
 
   it('writes canonical JSON (sorted keys, 2-space indent, one trailing LF)', () => {
@@ -81,9 +98,12 @@ describe('renderGenerated', () => {
     expect(md).toContain('# zt-storage: Zero Trust: storage');
     expect(md).toContain('Storage \\| controls'); // table-safe
     expect(md).toContain('- Version: 2.1.0');
-    expect(md).toMatch(/\| zt-stg-02-b \| zt-stg-02-b: Display zt-stg-02-b \| custom \(storage\) \| initiative parameter storageEffect \(default Audit\)/);
-    expect(md).toMatch(/\| zt-stg-01-a \| .* \| deployIfNotExists \|/);
-    expect(md).toMatch(/\| secure-transfer \| Secure transfer .* \| built-in 2\.\*\.\*, DEPRECATED \|/);
+    // Values in force: from the initiative parameter's default, a fixed effect, a built-in's own defaults.
+    expect(md).toMatch(/\| zt-stg-02-b \| zt-stg-02-b: Display zt-stg-02-b \| custom \(storage\) \| Audit \(initiative parameter storageEffect\) \|/);
+    expect(md).toMatch(/\| zt-stg-01-a \| .* \| deployIfNotExists \(fixed: the definition has no effect parameter\) \|/);
+    expect(md).toMatch(/\| secure-transfer \| Secure transfer .* \| built-in 2\.0\.0 tested, pinned 2\.\*\.\*, DEPRECATED \| Audit \(definition default\) \| {2}\| minimumTls = TLS1_2 \(definition default\) \|/);
+    expect(md).toContain('the publisher fills in `{managementGroupId}` with the target management group');
+    expect(md).toContain('## Notes for reviewers\n\n- The publisher also writes these plans directly.\n');
     expect(md).toContain('| storageEffect | String | "Audit" | "Audit", "Deny" |');
     expect(md).toContain('- `assume-breach`: Assume breach (2 members)');
     expect(md).toContain('- Contributor (`b24988ac-6180-42a0-ab88-20f7382dd24c`), for zt-stg-01-a');
