@@ -84,7 +84,7 @@ describe('renderGenerated', () => {
     expect(manifest.definitions[0]!.roleDefinitionIds).toEqual([CONTRIBUTOR]);
     expect(manifest.initiatives[0]).toMatchObject({ customMembers: ['zt-stg-01-a', 'zt-stg-02-b'], builtinMembers: [BUILTIN] });
     // The roles and the tested version of built-in members are recorded too.
-    expect(manifest.initiatives[0].builtinDetails).toEqual([{ id: BUILTIN, testedVersion: '2.0.0', roleDefinitionIds: [] }]);
+    expect(manifest.initiatives[0]).toMatchObject({ builtinDetails: [{ id: BUILTIN, testedVersion: '2.0.0', roleDefinitionIds: [] }] });
   });
 
   it('writes canonical JSON (sorted keys, 2-space indent, one trailing LF)', () => {
