@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/compiler/canonical-json.js';
 import { compileControl, isControl } from '../../src/compiler/compile-control.js';
 import { compileInitiative } from '../../src/compiler/compile-initiative.js';
-import { normaliseExportedResource, type EvaluateReport, type Outcome } from '../../src/cli/commands/evaluate.js';
+import { normaliseExportedResource, type EvaluateReport, type Outcome } from '../../src/cli/handlers/evaluate.js';
 import { main } from '../../src/cli/main.js';
 import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 
