@@ -38,7 +38,8 @@ function criticalPath(plan: Plan, builtinsRead: boolean): number {
   return Math.max(reads, policyChain, pricingChain) + deleteTiers;
 }
 
-function content(): { configFile: string; label: string } {
+/** The publish benchmarks' content: the repo's generated/ and config, or the test fixtures when generated/ is absent. */
+export function benchContent(): { configFile: string; label: string } {
   if (existsSync(join(repoRoot, 'generated', 'manifest.json'))) return { configFile: join(repoRoot, 'ztpolicy.config.json'), label: 'generated/ + ztpolicy.config.json' };
   return { configFile: join(repoRoot, 'test/publisher/fixtures/ztpolicy.config.json'), label: 'test fixtures (generated/ absent)' };
 }
@@ -112,7 +113,7 @@ async function open(emu: RemoteEmulator, configFile: string): Promise<Session> {
 }
 
 export default async function bench(): Promise<void> {
-  const { configFile, label } = content();
+  const { configFile, label } = benchContent();
   const emu = await startRemoteEmulator({ latencyMs: LATENCY_MS, principalTypeBypassesReplication: true });
   try {
     // Warm-up (not measured): a full publish on a snapshot, then the pristine state back. It loads the emulator's
