@@ -33,7 +33,7 @@ function nearest(word: string, candidates: readonly string[]): string | undefine
   const extended = candidates.filter((c) => c.startsWith(word));
   if (word.length >= 3 && extended.length === 1) return extended[0];
   const best = closest(word, candidates as string[]);
-  return distance(word, best) <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  return distance(word, best) <= (word.length <= 2 ? 1 : Math.max(2, Math.floor(word.length / 3))) ? best : undefined;
 }
 
 /**
@@ -61,6 +61,8 @@ function usageMessage(msg: string, argv: string[], active: ActiveCommand | undef
     const suggestion = nearest(flag.replace(/^--?(no-)?/, ''), active?.options ?? [...TOP_LEVEL_FLAGS].filter((f) => f.length > 1));
     return `unknown option ${flag} for ${where}${suggestion ? `. Did you mean --${suggestion}?` : ''}`;
   });
+  const missing = /^Missing required arguments?: (.+)$/.exec(msg);
+  if (missing) return [...lines, `missing required option ${missing[1]!.split(', ').map((n) => `--${n}`).join(', ')}`].join('\n');
   const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
   if (!unknown) return [...lines, msg].join('\n');
   // What yargs calls unknown and is not a flag is a stray word: an unknown command at the top, else an extra argument.

@@ -50,7 +50,7 @@ describe('every command rejects an unknown option before running', () => {
     const io = captureIo();
     expect(await main(['evaluate', '--policy', 'generated', '--resource', 'x.json'], io)).toBe(2);
     expect(io.err).toContain("unknown option --resource for 'ztpolicy evaluate'. Did you mean --resources?");
-    expect(io.err).toContain('Missing required argument: resources');
+    expect(io.err).toContain('missing required option --resources');
   });
 
   it('accepts declared options in every spelling yargs parses (--no-x, --x=value, aliases)', async () => {
