@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CliCode } from '../src/cli/codes.js';
 import { COMPILER_CODES } from '../src/compiler/codes.js';
 import { CODE_RANGES } from '../src/errors.js';
 import { EvaluatorCode } from '../src/evaluator/errors.js';
@@ -21,6 +22,7 @@ const CATALOGS: Record<string, readonly string[]> = {
   'src/compiler/codes.ts': COMPILER_CODES.map((c) => c.id),
   'src/io/evaluate-inputs.ts': Object.values(InputCode),
   'src/publisher/codes.ts': Object.values(PublisherCode),
+  'src/cli/codes.ts': Object.values(CliCode),
 };
 
 /**

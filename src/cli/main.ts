@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { closest, distance } from 'fastest-levenshtein';
 import yargs, { type Argv } from 'yargs';
 import { BadInputError, DiagnosticsError, ExitCode, formatDiagnostic, isZtError } from '../errors.js';
+import { CliCode } from './codes.js';
 import type { CliIo, CommandResult, CommandSpec } from './command.js';
 import { COMMANDS } from './registry.js';
 
@@ -108,7 +109,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     .fail((msg, err) => {
       if (err) throw err;
       // Throwing here stops yargs before the handler runs (returning would let it go on and run the command).
-      throw new BadInputError('ZT8001', usageMessage(msg, argv, active), { hint: `run 'ztpolicy ${active ? `${active.spec.command} ` : ''}--help' for usage` });
+      throw new BadInputError(CliCode.usage, usageMessage(msg, argv, active), { hint: `run 'ztpolicy ${active ? `${active.spec.command} ` : ''}--help' for usage` });
     })
     .exitProcess(false);
   for (const spec of COMMANDS) {
