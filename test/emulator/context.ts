@@ -1,4 +1,5 @@
 import type { BuiltinStore } from './builtins.js';
+import type { ResourceGraphOptions } from './handlers/resource-graph.js';
 import type { SpecValidator } from './spec-validation.js';
 import { badRequest } from './arm-error.js';
 import type { Scope } from './scope.js';
@@ -15,6 +16,7 @@ export interface ResolvedOptions {
   parameterUpdateCheck: 'inUse' | 'always';
   acceptUnknownPrincipals: boolean;
   definitionVisibility: { failures: number };
+  resourceGraph: ResourceGraphOptions;
 }
 
 export interface RequestContext {

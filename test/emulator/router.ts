@@ -4,6 +4,7 @@ import { handlePolicyStates, handleRemediations } from './handlers/insights.js';
 import { handleManagementGroups, handleSubscriptions, handleTenants } from './handlers/management.js';
 import { handlePolicy } from './handlers/policy.js';
 import { handleRoleAssignments, handleRoleDefinitions } from './handlers/rbac.js';
+import { handleResourceGraph } from './handlers/resource-graph.js';
 import { handlePricings } from './handlers/security.js';
 import { parseScope } from './scope.js';
 
@@ -26,6 +27,8 @@ export const API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   'microsoft.policyinsights/policystates': ['2019-10-01', '2024-10-01'],
   subscriptions: ['2016-06-01', '2020-01-01', '2021-01-01', '2022-12-01'],
   tenants: ['2016-06-01', '2020-01-01', '2021-01-01', '2022-12-01'],
+  // 2021-06-01-preview is what @azure/arm-resourcegraph 5.0.0-beta.4 sends.
+  'microsoft.resourcegraph/resources': ['2019-04-01', '2020-04-01-preview', '2021-03-01', '2021-06-01-preview', '2022-10-01', '2024-04-01'],
 };
 
 function checkApiVersion(ctx: RequestContext, type: string): void {
@@ -94,6 +97,8 @@ export async function dispatch(ctx: RequestContext): Promise<Reply> {
       return handleRemediations(ctx, route);
     case 'microsoft.policyinsights/policystates':
       return handlePolicyStates(ctx, route);
+    case 'microsoft.resourcegraph/resources':
+      return handleResourceGraph(ctx, route, ctx.options.resourceGraph);
     default:
       throw unsupported(ctx);
   }

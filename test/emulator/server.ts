@@ -16,7 +16,7 @@ import { emulatorCertificate } from './certificate.js';
 import { specValidator } from './spec-validation.js';
 import { Throttle } from './throttle.js';
 import type { ArmEmulator, EmulatorOptions, FaultRule, RecordedRequest } from './types.js';
-import { DEFAULT_HIERARCHY, DEFAULT_TENANT_ID } from './defaults.js';
+import { DEFAULT_HIERARCHY, DEFAULT_TENANT_ID, withSeededSubscriptions } from './defaults.js';
 
 const WRITE_METHODS = new Set(['PUT', 'PATCH', 'POST', 'DELETE']);
 
@@ -79,6 +79,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     parameterUpdateCheck: options.parameterUpdateCheck ?? 'inUse',
     acceptUnknownPrincipals: options.acceptUnknownPrincipals ?? false,
     definitionVisibility: { failures: options.definitionVisibilityFailures ?? 0 },
+    resourceGraph: options.resourceGraph ?? {},
   };
 }
 
@@ -94,7 +95,7 @@ interface ActiveFault {
 
 export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmulator> {
   const resolved = resolveOptions(options);
-  const state = new EmulatorState(resolved.tenantId, options.hierarchy ?? DEFAULT_HIERARCHY);
+  const state = new EmulatorState(resolved.tenantId, withSeededSubscriptions(options.hierarchy ?? DEFAULT_HIERARCHY, options.subscriptions));
   const builtins = builtinStore(options.builtinsDir ?? sharedDir('azure', 'builtins', 'built-in-policies'));
   const spec = options.validateBodies === false ? undefined : specValidator(options.specsDir ?? sharedDir('azure', 'rest-specs', 'specification'));
   const cert = await emulatorCertificate();

@@ -1,4 +1,6 @@
 import type { EmulatorState, HierarchySeed } from './state.js';
+import type { ResourceGraphOptions } from './handlers/resource-graph.js';
+import type { SubscriptionSeedOptions } from './defaults.js';
 import type { ThrottlingOptions } from './throttle.js';
 
 export interface EmulatorOptions {
@@ -36,6 +38,10 @@ export interface EmulatorOptions {
   validateBodies?: boolean;
   /** REST specs folder. Default ../shared/azure/rest-specs/specification from the repo root. */
   specsDir?: string;
+  /** Adds `count` generated subscriptions to the hierarchy, spread over the given management groups (scale tests). */
+  subscriptions?: SubscriptionSeedOptions;
+  /** Resource Graph's lag behind ARM (handlers/resource-graph.ts): index delay, subscriptions not indexed yet. */
+  resourceGraph?: ResourceGraphOptions;
   /** Object id the emulator records as the caller in createdBy/updatedBy/systemData. */
   callerObjectId?: string;
 }

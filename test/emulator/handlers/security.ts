@@ -135,6 +135,7 @@ function put(ctx: RequestContext, subscriptionId: string, plan: string, stored: 
     type: 'Microsoft.Security/pricings',
     properties: props,
   };
+  ctx.state.pricingWrites.set(res.id.toLowerCase(), { before: existing, at: Date.now() });
   stored.set(key, res);
   const status = isLegacy(ctx.apiVersion) || existing ? 200 : 201;
   return ok(view(res, ctx.apiVersion), status);
