@@ -37,6 +37,8 @@ import type {
 import { PublisherCode } from './codes.js';
 
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
+/** Exemptions api-version (REST specs: Microsoft.Authorization preview 2022-07-01-preview, the one with exemptions). */
+export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
 export const PRICINGS_API_VERSION = '2024-01-01';
 
@@ -392,6 +394,11 @@ async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+function sameOrigin(url: string, endpoint: string): string {
+  if (new URL(url).origin !== new URL(endpoint).origin) throw new Error(`nextLink ${new URL(url).origin} is not on the endpoint ${new URL(endpoint).origin}`);
+  return url;
+}
+
 function noLeadingSlash(scope: string): string {
   // The SDK path template is `/{scope}/providers/...` with scope unescaped: a leading slash would produce `//providers`.
   return scope.replace(/^\/+/, '');
@@ -600,6 +607,26 @@ export class AzureGateway {
     });
   }
 
+  /**
+   * Policy exemptions listed at a management group (all pages). @azure/arm-policy 6.0.0 has no policyExemptions
+   * operations, so this is a raw GET through a client pipeline (same auth, retry and log) at the exemptions
+   * api-version of the REST specs (2022-07-01-preview, listPolicyExemptionsForManagementGroup). Per the spec's
+   * $filter text the unfiltered list also holds exemptions of containing scopes; callers filter by scope.
+   */
+  async listExemptions(mg: string): Promise<Array<{ id: string; name: string; properties: JsonObject }>> {
+    const out: Array<{ id: string; name: string; properties: JsonObject }> = [];
+    let next: string | undefined = `/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policyExemptions`;
+    while (next) {
+      const body = await this.raw('GET', next, EXEMPTIONS_API_VERSION);
+      for (const v of Array.isArray(body['value']) ? body['value'] : []) {
+        const o = v as JsonObject;
+        out.push({ id: String(o['id'] ?? ''), name: String(o['name'] ?? ''), properties: (o['properties'] ?? {}) as JsonObject });
+      }
+      next = typeof body['nextLink'] === 'string' && body['nextLink'] ? body['nextLink'] : undefined;
+    }
+    return out;
+  }
+
   /** A built-in definition by id (/providers/Microsoft.Authorization/policyDefinitions/<guid>), wire-shaped. */
   async getBuiltinDefinition(id: string): Promise<{ id: string; properties: JsonObject }> {
     const d = await (await this.policy()).policyDefinitions.getBuiltIn(id.split('/').pop()!);
@@ -608,7 +635,9 @@ export class AzureGateway {
 
   private async raw(method: 'GET' | 'PUT', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
     const request = createPipelineRequest({
-      url: `${this.endpoint}${path}?api-version=${apiVersion}`,
+      // A nextLink is a complete URL with its own api-version and skip token (ARM paging): used as it is, after
+      // checking it stays on this endpoint (a list answer must not send the token elsewhere).
+      url: /^https?:\/\//i.test(path) ? sameOrigin(path, this.endpoint) : `${this.endpoint}${path}?api-version=${apiVersion}`,
       method,
       headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
