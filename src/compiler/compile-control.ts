@@ -160,6 +160,7 @@ export function compileControl(control: Control, options: CompileOptions = {}): 
   const aliases = options.aliases === false ? undefined : (options.aliases ?? bundledAliasChecker());
   const renderer = new RuleRenderer(control.parameters, aliases);
   const scope = { conditionType: control.resourceType, functionType: control.resourceType, inWhere: false };
+  renderer.noteCrossTypes(control.rule.if);
   const ifJson = renderer.condition(control.rule.if, '$.properties.policyRule.if', scope);
   const thenJson = renderer.effect(control.rule.then, control.resourceType, '$.properties.policyRule.then');
   diagnostics.push(...renderer.diagnostics);

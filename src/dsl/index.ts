@@ -55,3 +55,17 @@ export type {
   ModifyOperation,
   RoleDefinitionId,
 } from './effects.js';
+export {
+  INTERNET_SOURCES,
+  portSpecCovers,
+  portSpecCoversAny,
+  anySecurityRule,
+  countRules,
+  sourceIn,
+  destinationPortsCoverAny,
+  destinationPortsOnly,
+  isInboundAllow,
+  inlineRuleView,
+  childRuleView,
+} from './network.js';
+export type { NsgRuleView, SecurityRuleProperty, SecurityRuleArray } from './network.js';
