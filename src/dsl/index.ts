@@ -65,6 +65,9 @@ export {
   destinationPortsCoverAny,
   destinationPortsOnly,
   isInboundAllow,
+  isDenyAllRule,
+  denyRulePriorityParameter,
+  blocksDenyAllRule,
   inlineRuleView,
   childRuleView,
 } from './network.js';

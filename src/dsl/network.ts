@@ -16,6 +16,7 @@
  */
 import { allOf, anyOf, count, countValue, FieldRef, not, value, type ArrayAlias, type Condition, type ListTarget } from './conditions.js';
 import { current, fn, type Arg, type Expr } from './expressions.js';
+import { param } from './parameters.js';
 
 const NSG = 'Microsoft.Network/networkSecurityGroups';
 /**
@@ -78,9 +79,9 @@ export interface NsgRuleView {
   /** Field operand of a scalar property (inline: the member under count). */
   field(property: SecurityRuleProperty): FieldRef;
   /** The scalar as an expression: current('<alias>') inline, field('<alias>') for the child resource. */
-  value(property: SecurityRuleProperty): Expr;
+  value(property: SecurityRuleProperty): Expr<'unknown'>;
   /** True when some member of the array property satisfies `where` (a count over `<array>[*]`). */
-  some(array: SecurityRuleArray, where: (member: { field: FieldRef; value: Expr }) => Condition): Condition;
+  some(array: SecurityRuleArray, where: (member: { field: FieldRef; value: Expr<'unknown'> }) => Condition): Condition;
 }
 
 function view(shape: 'inline' | 'child'): NsgRuleView {
@@ -144,3 +145,47 @@ export function destinationPortsOnly(rule: NsgRuleView, allowed: ListTarget): Co
 export function isInboundAllow(rule: NsgRuleView): Condition {
   return allOf(rule.field('access').equals('Allow'), rule.field('direction').equals('Inbound'));
 }
+
+/**
+ * The baseline deny-all rule of ZT-SPK-04/05 in one direction: Deny, protocol '*', from any source and port to
+ * `destination` on any port, at `priority`.
+ */
+export function isDenyAllRule(
+  rule: NsgRuleView,
+  direction: 'Inbound' | 'Outbound',
+  priority: number | Expr<'number' | 'unknown'>,
+  destination: string | Expr<'string' | 'unknown'>,
+): Condition {
+  return allOf(
+    rule.field('access').equals('Deny'),
+    rule.field('direction').equals(direction),
+    rule.field('priority').equals(priority),
+    rule.field('protocol').equals('*'),
+    rule.field('sourceAddressPrefix').equals('*'),
+    rule.field('sourcePortRange').equals('*'),
+    rule.field('destinationAddressPrefix').equals(destination),
+    rule.field('destinationPortRange').equals('*'),
+  );
+}
+
+/**
+ * A rule that would make adding the baseline rule fail: it holds the same priority in the same direction (ARM
+ * rejects the NSG with SecurityRuleConflict "Rules cannot have the same Priority and Direction", seen in
+ * hashicorp/terraform-provider-azurerm#11137 and Azure/aks-engine#2106) or already uses the rule's name (names
+ * are unique within an NSG; the Network REST spec addresses rules by name).
+ */
+export function blocksDenyAllRule(
+  rule: NsgRuleView,
+  direction: 'Inbound' | 'Outbound',
+  priority: number | Expr<'number' | 'unknown'>,
+  ruleName: string | Expr<'string' | 'unknown'>,
+): Condition {
+  return anyOf(allOf(rule.field('direction').equals(direction), rule.field('priority').equals(priority)), rule.field('name').equals(ruleName));
+}
+
+/** The baseline priority parameter ZT-SPK-04/05 and their clash audits share (zero-trust-controls.md §6 `denyRulePriority`). */
+export const denyRulePriorityParameter = param.integer({
+  displayName: 'Baseline deny rule priority',
+  description: 'Priority of the deny-all rule: 4096 is the last custom priority, below every explicit allow.',
+  defaultValue: 4096,
+});
