@@ -1,5 +1,5 @@
 import { builtin } from '../src/catalog/builtins.js';
-import { defineInitiative, denyRulePriorityParameter, member, param } from '../src/dsl/index.js';
+import { defineInitiative, denyRulePriorityParameter, member, outboundModeParameter, param } from '../src/dsl/index.js';
 import networkResourceGroup from '../definitions/spoke-vnet/zt-spk-01-network-resource-group.js';
 import subnetNsg from '../definitions/spoke-vnet/zt-spk-02-subnet-nsg.js';
 import nicAsg from '../definitions/spoke-vnet/zt-spk-03-nic-application-security-group.js';
@@ -41,43 +41,14 @@ export default defineInitiative({
     ztSpk10Effect: param.effect([...AUDIT_DENY], 'Deny', effectOf('ZT-SPK-10', 'Application Gateways run WAF with a WAF policy.')),
     ztSpk11Effect: param.effect([...AUDIT_DENY], 'Deny', effectOf('ZT-SPK-11', 'WAF in the required mode with request body inspection.')),
     ztSpk12Effect: param.effect([...AUDIT_DENY], 'Deny', effectOf('ZT-SPK-12', 'Every subnet has a route table (Audit during rollout).')),
-    rgTagName: param.string({
-      displayName: 'Resource group tag name',
-      description: 'Tag on a resource group that names the Zero Trust unit it holds.',
-      defaultValue: 'zt-unit',
-    }),
-    excludedSubnetsNsg: param.array({
-      displayName: 'Subnets without NSG',
-      description: 'Subnet names that must not or cannot have an NSG (Azure platform subnets).',
-      defaultValue: ['GatewaySubnet', 'AzureFirewallSubnet', 'AzureFirewallManagementSubnet', 'RouteServerSubnet'],
-    }),
-    excludedSubnetsUdr: param.array({
-      displayName: 'Subnets without route table',
-      description: 'Subnet names that need no route table (Bastion, Route Server, the firewall subnets). GatewaySubnet stays included for ZT-HUB-11.',
-      defaultValue: ['AzureBastionSubnet', 'RouteServerSubnet', 'AzureFirewallSubnet', 'AzureFirewallManagementSubnet'],
-    }),
+    rgTagName: networkResourceGroup.parameters.rgTagName,
+    excludedSubnetsNsg: subnetNsg.parameters.excludedSubnets,
+    excludedSubnetsUdr: subnetRouteTable.parameters.excludedSubnets,
     denyRulePriority: denyRulePriorityParameter,
-    outboundMode: param.string({
-      displayName: 'Outbound mode',
-      description: "denyAll: deny every destination; firewallEgress: deny destination VirtualNetwork only (Internet egress via the firewall's default route, ZT-HUB-12).",
-      allowedValues: ['denyAll', 'firewallEgress'],
-      defaultValue: 'denyAll',
-    }),
-    managementPorts: param.array({
-      displayName: 'Management ports',
-      description: 'Ports that must never be reachable from the Internet (add 5985/5986 for WinRM).',
-      defaultValue: ['22', '3389'],
-    }),
-    publicIngressNsgNames: param.array({
-      displayName: 'Public ingress NSG names',
-      description: 'NSGs that may accept traffic from the Internet (the Application Gateway subnet NSG).',
-      defaultValue: [],
-    }),
-    allowedPublicPorts: param.array({
-      displayName: 'Allowed public ports',
-      description: 'Destination ports a public ingress NSG may open to any source.',
-      defaultValue: ['443'],
-    }),
+    outboundMode: outboundModeParameter,
+    managementPorts: managementPorts.parameters.managementPorts,
+    publicIngressNsgNames: anySourceInbound.parameters.publicIngressNsgNames,
+    allowedPublicPorts: anySourceInbound.parameters.allowedPublicPorts,
     wafMode: param.string({
       displayName: 'WAF mode',
       description: 'Mode every Application Gateway WAF policy must run in (the built-in defaults to Detection).',

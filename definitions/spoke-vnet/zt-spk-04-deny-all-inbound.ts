@@ -1,4 +1,4 @@
-import { allOf, blocksDenyAllRule, countRules, defineControl, denyRulePriorityParameter, isDenyAllRule, param, roles } from '../../src/dsl/index.js';
+import { allOf, blocksDenyAllRule, countRules, defineControl, denyAllRuleObject, denyRulePriorityParameter, isDenyAllRule, param, roles } from '../../src/dsl/index.js';
 
 /**
  * ZT-SPK-04 (zero-trust-controls.md §3, §7.4 item 1): every NSG ends with a DenyAllInbound rule at priority 4096 (the
@@ -39,20 +39,7 @@ export default defineControl({
           {
             operation: 'add',
             field: 'Microsoft.Network/networkSecurityGroups/securityRules[*]',
-            value: {
-              name: p.ruleName,
-              properties: {
-                description: 'Zero Trust baseline (ZT-SPK-04): deny all inbound traffic not allowed above.',
-                access: 'Deny',
-                direction: 'Inbound',
-                priority: p.denyRulePriority,
-                protocol: '*',
-                sourceAddressPrefix: '*',
-                sourcePortRange: '*',
-                destinationAddressPrefix: '*',
-                destinationPortRange: '*',
-              },
-            },
+            value: denyAllRuleObject(p.ruleName, 'Inbound', p.denyRulePriority, '*', 'Zero Trust baseline (ZT-SPK-04): deny all inbound traffic not allowed above.'),
           },
         ],
       },

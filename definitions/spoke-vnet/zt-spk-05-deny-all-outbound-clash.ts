@@ -1,4 +1,4 @@
-import { allOf, audit, blocksDenyAllRule, countRules, defineControl, denyRulePriorityParameter, fn, isDenyAllRule, param } from '../../src/dsl/index.js';
+import { allOf, audit, blocksDenyAllRule, countRules, defineControl, denyRulePriorityParameter, isDenyAllRule, outboundBaselineDestination, outboundModeParameter, param } from '../../src/dsl/index.js';
 
 /**
  * ZT-SPK-05 companion: an NSG without the baseline DenyAllOutbound rule whose outbound baseline slot (or the rule
@@ -20,17 +20,12 @@ export default defineControl({
     effect: param.effect(['Audit', 'Disabled'], 'Audit'),
     denyRulePriority: denyRulePriorityParameter,
     ruleName: param.string({ displayName: 'Rule name', description: 'Name of the added rule.', defaultValue: 'DenyAllOutbound' }),
-    outboundMode: param.string({
-      displayName: 'Outbound mode',
-      description: "denyAll: deny every destination; firewallEgress: deny destination VirtualNetwork only (Internet egress via the firewall's default route, ZT-HUB-12).",
-      allowedValues: ['denyAll', 'firewallEgress'],
-      defaultValue: 'denyAll',
-    }),
+    outboundMode: outboundModeParameter,
   },
   rule: ({ field, p }) => ({
     if: allOf(
       field('type').equals('Microsoft.Network/networkSecurityGroups'),
-      countRules((r) => isDenyAllRule(r, 'Outbound', p.denyRulePriority, fn.if<'string'>(fn.equals(p.outboundMode, 'firewallEgress'), 'VirtualNetwork', '*'))).equals(0),
+      countRules((r) => isDenyAllRule(r, 'Outbound', p.denyRulePriority, outboundBaselineDestination(p.outboundMode))).equals(0),
       countRules((r) => blocksDenyAllRule(r, 'Outbound', p.denyRulePriority, p.ruleName)).greater(0),
     ),
     then: audit(p.effect),

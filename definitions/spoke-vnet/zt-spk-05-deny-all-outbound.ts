@@ -1,4 +1,4 @@
-import { allOf, blocksDenyAllRule, countRules, defineControl, denyRulePriorityParameter, fn, isDenyAllRule, param, roles } from '../../src/dsl/index.js';
+import { allOf, blocksDenyAllRule, countRules, defineControl, denyAllRuleObject, denyRulePriorityParameter, isDenyAllRule, outboundBaselineDestination, outboundModeParameter, param, roles } from '../../src/dsl/index.js';
 
 /**
  * ZT-SPK-05 (zero-trust-controls.md §3, §7.4 item 1): every NSG ends with a DenyAllOutbound rule at priority 4096.
@@ -23,15 +23,10 @@ export default defineControl({
     effect: param.effect(['Modify', 'Audit', 'Disabled'], 'Modify'),
     denyRulePriority: denyRulePriorityParameter,
     ruleName: param.string({ displayName: 'Rule name', description: 'Name of the added rule.', defaultValue: 'DenyAllOutbound' }),
-    outboundMode: param.string({
-      displayName: 'Outbound mode',
-      description: "denyAll: deny every destination; firewallEgress: deny destination VirtualNetwork only (Internet egress via the firewall's default route, ZT-HUB-12).",
-      allowedValues: ['denyAll', 'firewallEgress'],
-      defaultValue: 'denyAll',
-    }),
+    outboundMode: outboundModeParameter,
   },
   rule: ({ field, p, modify }) => {
-    const destination = fn.if<'string'>(fn.equals(p.outboundMode, 'firewallEgress'), 'VirtualNetwork', '*');
+    const destination = outboundBaselineDestination(p.outboundMode);
     return {
       if: allOf(
         field('type').equals('Microsoft.Network/networkSecurityGroups'),
@@ -46,20 +41,7 @@ export default defineControl({
             {
               operation: 'add',
               field: 'Microsoft.Network/networkSecurityGroups/securityRules[*]',
-              value: {
-                name: p.ruleName,
-                properties: {
-                  description: 'Zero Trust baseline (ZT-SPK-05): deny outbound traffic not allowed above.',
-                  access: 'Deny',
-                  direction: 'Outbound',
-                  priority: p.denyRulePriority,
-                  protocol: '*',
-                  sourceAddressPrefix: '*',
-                  sourcePortRange: '*',
-                  destinationAddressPrefix: destination,
-                  destinationPortRange: '*',
-                },
-              },
+              value: denyAllRuleObject(p.ruleName, 'Outbound', p.denyRulePriority, destination, 'Zero Trust baseline (ZT-SPK-05): deny outbound traffic not allowed above.'),
             },
           ],
         },

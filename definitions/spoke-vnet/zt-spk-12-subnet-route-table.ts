@@ -1,6 +1,4 @@
-import { allOf, anyOf, count, defineControl, deny, fieldsOf, param } from '../../src/dsl/index.js';
-
-const subnet = fieldsOf('Microsoft.Network/virtualNetworks/subnets');
+import { defineControl, deny, param, subnetWithout } from '../../src/dsl/index.js';
 
 /**
  * ZT-SPK-12 (zero-trust-controls.md §3, reference ALZ Deny-Subnet-Without-Udr): every subnet carries a route table,
@@ -28,24 +26,8 @@ export default defineControl({
       defaultValue: ['AzureBastionSubnet', 'RouteServerSubnet', 'AzureFirewallSubnet', 'AzureFirewallManagementSubnet'],
     }),
   },
-  rule: ({ field, p }) => ({
-    if: anyOf(
-      allOf(
-        field('type').equals('Microsoft.Network/virtualNetworks'),
-        count(
-          field('Microsoft.Network/virtualNetworks/subnets[*]'),
-          allOf(
-            field('Microsoft.Network/virtualNetworks/subnets[*].name').notIn(p.excludedSubnets),
-            field('Microsoft.Network/virtualNetworks/subnets[*].routeTable.id').exists(false),
-          ),
-        ).greater(0),
-      ),
-      allOf(
-        field('type').equals('Microsoft.Network/virtualNetworks/subnets'),
-        field('name').notIn(p.excludedSubnets),
-        subnet('Microsoft.Network/virtualNetworks/subnets/routeTable.id').exists(false),
-      ),
-    ),
+  rule: ({ p }) => ({
+    if: subnetWithout('routeTable.id', p.excludedSubnets),
     then: deny(p.effect),
   }),
   remediation:

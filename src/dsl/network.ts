@@ -16,6 +16,7 @@
  */
 import { allOf, anyOf, count, countValue, FieldRef, not, value, type ArrayAlias, type Condition, type ListTarget } from './conditions.js';
 import { current, fn, type Arg, type Expr } from './expressions.js';
+import { fieldExpr } from './fields.js';
 import { param } from './parameters.js';
 
 const NSG = 'Microsoft.Network/networkSecurityGroups';
@@ -189,3 +190,79 @@ export const denyRulePriorityParameter = param.integer({
   description: 'Priority of the deny-all rule: 4096 is the last custom priority, below every explicit allow.',
   defaultValue: 4096,
 });
+
+/** ZT-SPK-05's outboundMode (zero-trust-controls.md §6): what the outbound baseline denies. */
+export const outboundModeParameter = param.string({
+  displayName: 'Outbound mode',
+  description: "denyAll: deny every destination; firewallEgress: deny destination VirtualNetwork only (Internet egress via the firewall's default route, ZT-HUB-12).",
+  allowedValues: ['denyAll', 'firewallEgress'],
+  defaultValue: 'denyAll',
+});
+
+/** Destination of the outbound baseline rule for an outboundMode value: '*' or, with firewall egress, VirtualNetwork. */
+export function outboundBaselineDestination(mode: Arg<'string'>): Expr<'string'> {
+  return fn.if<'string'>(fn.equals(mode, 'firewallEgress'), 'VirtualNetwork', '*');
+}
+
+/** The security rule object the ZT-SPK-04/05 Modify appends to securityRules[*] (GET/PUT shape: name + properties). */
+export function denyAllRuleObject(
+  name: string | Expr<'string' | 'unknown'>,
+  direction: 'Inbound' | 'Outbound',
+  priority: number | Expr<'number' | 'unknown'>,
+  destination: string | Expr<'string' | 'unknown'>,
+  description: string,
+) {
+  return {
+    name,
+    properties: {
+      description,
+      access: 'Deny',
+      direction,
+      priority,
+      protocol: '*',
+      sourceAddressPrefix: '*',
+      sourcePortRange: '*',
+      destinationAddressPrefix: destination,
+      destinationPortRange: '*',
+    },
+  } as const;
+}
+
+const VNET = 'Microsoft.Network/virtualNetworks';
+const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
+
+/**
+ * A virtual network with a subnet (inline in subnets[*]) whose `property` is missing, or a subnet resource without
+ * it, ignoring subnets named in `excluded` (ZT-SPK-02 NSG, ZT-SPK-12 route table; reference ALZ
+ * Deny-Subnet-Without-Nsg / -Udr). Use with mode All: subnets have no tags or location.
+ */
+export function subnetWithout(property: 'networkSecurityGroup.id' | 'routeTable.id', excluded: ListTarget): Condition {
+  return anyOf(
+    allOf(
+      new FieldRef('type').equals(VNET),
+      count(
+        new FieldRef<ArrayAlias>(`${VNET}/subnets[*]`),
+        allOf(new FieldRef(`${VNET}/subnets[*].name`).notIn(excluded), new FieldRef(`${VNET}/subnets[*].${property}`).exists(false)),
+      ).greater(0),
+    ),
+    allOf(new FieldRef('type').equals(SUBNET), new FieldRef('name').notIn(excluded), new FieldRef(`${SUBNET}/${property}`, SUBNET).exists(false)),
+  );
+}
+
+/** The tag naming a route table's role (zero-trust-controls.md §4 selector convention: gateway | spoke | appgw). */
+export const routeRoleTagNameParameter = param.string({
+  displayName: 'Route role tag name',
+  description: 'Tag on a route table that names the subnet role it serves: gateway, spoke or appgw.',
+  defaultValue: 'zt-route-role',
+});
+
+/** The hub firewalls' private IPs (zero-trust-controls.md §6 `firewallPrivateIps`), the next hop routes must use. */
+export const firewallPrivateIpsParameter = param.array({
+  displayName: 'Firewall private IPs',
+  description: 'Private IP addresses of the hub firewalls (one per hub/region).',
+});
+
+/** The evaluated resource's role tag (its name a parameter, read through a field expression) equals `role`. */
+export function routeRoleIs(tagName: Arg<'string'>, role: 'gateway' | 'spoke' | 'appgw'): Condition {
+  return fieldExpr(fn.concat('tags[', tagName, ']')).equals(role);
+}

@@ -95,6 +95,12 @@ beforeAll(async () => {
       privateDnsZoneIdFile: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net` },
       // zt-vm (ZT-VM-09): the estate's approved disk encryption set (make-export.ts: des-zt-prod).
       allowedEncryptionSets: { value: [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-security/providers/Microsoft.Compute/diskEncryptionSets/des-zt-prod`] },
+      // Assignment facts of the network units (zero-trust-controls.md §6) that have no default.
+      logAnalyticsWorkspaceGuid: { value: '00000000-0000-0000-0000-00000000a1a1' },
+      logAnalyticsWorkspaceRegion: { value: 'westeurope' },
+      flowLogRegion: { value: 'westeurope' },
+      flowLogStorageAccountId: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.Storage/storageAccounts/stflowlogsweu` },
+      networkWatcherName: { value: 'NetworkWatcher_westeurope' },
     }),
   );
 });
