@@ -1,4 +1,5 @@
 import { builtin } from '../src/catalog/builtins.js';
+import { sharedParameters } from '../src/catalog/zero-trust-parameters.js';
 import { defineInitiative, denyRulePriorityParameter, member, outboundModeParameter, param } from '../src/dsl/index.js';
 import networkResourceGroup from '../definitions/spoke-vnet/zt-spk-01-network-resource-group.js';
 import subnetNsg from '../definitions/spoke-vnet/zt-spk-02-subnet-nsg.js';
@@ -10,6 +11,8 @@ import denyAllOutboundClash from '../definitions/spoke-vnet/zt-spk-05-deny-all-o
 import managementPorts from '../definitions/spoke-vnet/zt-spk-06-no-management-ports-from-internet.js';
 import anySourceInbound from '../definitions/spoke-vnet/zt-spk-07-no-any-source-inbound.js';
 import subnetRouteTable from '../definitions/spoke-vnet/zt-spk-12-subnet-route-table.js';
+// ZT-SPK-01 and ZT-VM-01 share the resource-group tag name (§6 rgTagName): one declaration, in the VM unit.
+import { rgTagName } from './vm.js';
 
 const AUDIT_DENY = ['Audit', 'Deny', 'Disabled'] as const;
 const effectOf = (controlId: string, what: string) => ({ displayName: `${controlId} effect`, description: what });
@@ -41,7 +44,7 @@ export default defineInitiative({
     ztSpk10Effect: param.effect([...AUDIT_DENY], 'Deny', effectOf('ZT-SPK-10', 'Application Gateways run WAF with a WAF policy.')),
     ztSpk11Effect: param.effect([...AUDIT_DENY], 'Deny', effectOf('ZT-SPK-11', 'WAF in the required mode with request body inspection.')),
     ztSpk12Effect: param.effect([...AUDIT_DENY], 'Deny', effectOf('ZT-SPK-12', 'Every subnet has a route table (Audit during rollout).')),
-    rgTagName: networkResourceGroup.parameters.rgTagName,
+    rgTagName,
     excludedSubnetsNsg: subnetNsg.parameters.excludedSubnets,
     excludedSubnetsUdr: subnetRouteTable.parameters.excludedSubnets,
     denyRulePriority: denyRulePriorityParameter,
@@ -55,12 +58,7 @@ export default defineInitiative({
       allowedValues: ['Prevention', 'Detection'],
       defaultValue: 'Prevention',
     }),
-    logAnalyticsWorkspaceId: param.string({
-      displayName: 'Central Log Analytics workspace',
-      description: 'Resource id of the workspace that receives activity logs.',
-      strongType: 'omsWorkspace',
-      assignPermissions: true,
-    }),
+    logAnalyticsWorkspaceId: sharedParameters.logAnalyticsWorkspaceId,
     logAnalyticsWorkspaceGuid: param.string({
       displayName: 'Central Log Analytics workspace id (GUID)',
       description: 'Workspace id (customerId GUID) of the central workspace; traffic analytics needs it besides the resource id.',

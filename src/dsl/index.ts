@@ -72,7 +72,6 @@ export {
   denyAllRuleObject,
   subnetWithout,
   routeRoleTagNameParameter,
-  firewallPrivateIpsParameter,
   routeRoleIs,
   blocksDenyAllRule,
   inlineRuleView,

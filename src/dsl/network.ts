@@ -256,12 +256,6 @@ export const routeRoleTagNameParameter = param.string({
   defaultValue: 'zt-route-role',
 });
 
-/** The hub firewalls' private IPs (zero-trust-controls.md §6 `firewallPrivateIps`), the next hop routes must use. */
-export const firewallPrivateIpsParameter = param.array({
-  displayName: 'Firewall private IPs',
-  description: 'Private IP addresses of the hub firewalls (one per hub/region).',
-});
-
 /** The evaluated resource's role tag (its name a parameter, read through a field expression) equals `role`. */
 export function routeRoleIs(tagName: Arg<'string'>, role: 'gateway' | 'spoke' | 'appgw'): Condition {
   return fieldExpr(fn.concat('tags[', tagName, ']')).equals(role);

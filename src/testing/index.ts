@@ -15,8 +15,6 @@
 import { getBuiltinDefinitionJson } from '../catalog/builtins.js';
 import type { BuiltinPolicy } from '../catalog/types.js';
 import { compileControl, isControl } from '../compiler/compile-control.js';
-import { compileInitiative } from '../compiler/compile-initiative.js';
-import type { Initiative, Member } from '../dsl/initiative.js';
 import type { Control } from '../dsl/control.js';
 import { evaluatePolicy } from '../evaluator/index.js';
 import type {
@@ -363,65 +361,4 @@ export function expectMember(initiative: Initiative, target: Control | BuiltinPo
 /** Starts an expectation on a control (compiled on the fly, once) or on policy definition JSON. */
 export function expectPolicy(policy: PolicyUnderTest, options: PolicyTestOptions = {}): PolicyExpectation {
   return new PolicyExpectation(toDefinition(policy), options);
-}
-
-/** Every member of an initiative, included initiatives flattened (as the compiler emits them, same order). */
-function membersOf(initiative: Initiative): Member[] {
-  return [...initiative.members, ...initiative.include.flatMap(membersOf)];
-}
-
-export interface MemberTestOptions extends PolicyTestOptions {
-  /**
-   * Values of the initiative's own parameters, as an assignment of the initiative would give them; parameters
-   * not given take their declared defaultValue.
-   */
-  initiativeParameters?: Record<string, unknown>;
-}
-
-/**
- * Starts an expectation on one member of an initiative *as the initiative assigns it*: the member's definition
- * (a control, or a built-in's vendored JSON) with the parameter values the initiative passes, `[parameters('x')]`
- * references resolved from `initiativeParameters` or the initiative's defaults. `which` is the member's
- * policyDefinitionReferenceId, or its control / built-in object when only one member uses it.
- *
- *   expectMember(spokeVnet, builtin.webApplicationFirewallWafShouldUseTheSpecifiedModeForApplicationGateway)
- *     .toDeny(wafPolicy({ policySettings: { mode: 'Detection' } }));
- */
-export function expectMember(initiative: Initiative, which: string | Control | BuiltinPolicy, options: MemberTestOptions = {}): PolicyExpectation {
-  const { document, diagnostics } = compileInitiative(initiative);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`initiative ${initiative.name} does not compile:\n${errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`);
-  const members = membersOf(initiative);
-  const refs = document.properties.policyDefinitions;
-  const indexes = refs
-    .map((ref, i) => i)
-    .filter((i) => (typeof which === 'string' ? refs[i]!.policyDefinitionReferenceId.toLowerCase() === which.toLowerCase() : members[i]!.target === which));
-  const label = typeof which === 'string' ? which : which.name;
-  if (indexes.length !== 1) {
-    throw new Error(
-      indexes.length === 0
-        ? `initiative ${initiative.name} has no member ${label} (reference ids: ${refs.map((r) => r.policyDefinitionReferenceId).join(', ')})`
-        : `initiative ${initiative.name} uses ${label} in ${indexes.length} members; pass the policyDefinitionReferenceId instead`,
-    );
-  }
-  const i = indexes[0]!;
-  const declared = document.properties.parameters ?? {};
-  const given = options.initiativeParameters ?? {};
-  const parameters: Record<string, unknown> = {};
-  for (const [name, { value }] of Object.entries(refs[i]!.parameters ?? {})) {
-    const ref = typeof value === 'string' ? /^\[parameters\('([^']+)'\)\]$/.exec(value) : null;
-    if (ref === null) {
-      if (typeof value === 'string' && value.startsWith('[') && !value.startsWith('[[')) {
-        throw new Error(`member ${label} parameter ${name} is the expression ${value}; expectMember resolves only [parameters('x')]`);
-      }
-      parameters[name] = value;
-      continue;
-    }
-    const initName = ref[1]!;
-    if (initName in given) parameters[name] = given[initName];
-    else if (declared[initName]?.defaultValue !== undefined) parameters[name] = declared[initName]!.defaultValue;
-    else throw new Error(`initiative parameter ${initName} (passed to ${label}.${name}) has no default; give it in initiativeParameters`);
-  }
-  const { initiativeParameters: _ignored, ...rest } = options;
-  return expectPolicy(members[i]!.target, { ...rest, parameters: { ...parameters, ...rest.parameters } });
 }

@@ -33,7 +33,7 @@ describe('ZT-SPK-01 network resources in a dedicated resource group', () => {
     const member = expectMember(spokeVnet, control);
     member.withContext(networkRg).toBeCompliant(virtualNetwork());
     member.withContext(appRg).toAudit(virtualNetwork());
-    expectMember(spokeVnet, control, { initiativeParameters: { rgTagName: 'network-unit', ztSpk01Effect: 'Deny' } })
+    expectMember(spokeVnet, control, { parameters: { rgTagName: 'network-unit', ztSpk01Effect: 'Deny' } })
       .withContext({ resourceGroup: { name: 'rg-spoke-network', tags: { 'network-unit': 'ops' } } })
       .toDeny(virtualNetwork());
   });

@@ -74,7 +74,7 @@ describe('ZT-SPK-02 built-ins as the initiative assigns them', () => {
   });
 
   it('the custom deny follows the initiative effect and exclusion list', () => {
-    const member = expectMember(spokeVnet, control, { initiativeParameters: { ztSpk02Effect: 'Audit', excludedSubnetsNsg: ['snet-appliance'] } });
+    const member = expectMember(spokeVnet, control, { parameters: { ztSpk02Effect: 'Audit', excludedSubnetsNsg: ['snet-appliance'] } });
     member.toAudit(subnet({ networkSecurityGroup: undefined }, { name: 'GatewaySubnet' }));
     member.toBeNotApplicable(subnet({ networkSecurityGroup: undefined }, { name: 'snet-appliance' }));
   });

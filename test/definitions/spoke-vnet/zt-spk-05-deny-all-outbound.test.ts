@@ -51,8 +51,8 @@ describe('ZT-SPK-05 DenyAllOutbound at priority 4096 (Modify)', () => {
   });
 
   it('passes the initiative\u2019s outbound mode and effect', () => {
-    expectMember(spokeVnet, control, { initiativeParameters: { outboundMode: 'firewallEgress' } }).toModify(networkSecurityGroup({ securityRules: [] }), [added('VirtualNetwork')]);
-    expectMember(spokeVnet, control, { initiativeParameters: { ztSpk05Effect: 'Audit' } }).toAudit(networkSecurityGroup({ securityRules: [] }));
+    expectMember(spokeVnet, control, { parameters: { outboundMode: 'firewallEgress' } }).toModify(networkSecurityGroup({ securityRules: [] }), [added('VirtualNetwork')]);
+    expectMember(spokeVnet, control, { parameters: { ztSpk05Effect: 'Audit' } }).toAudit(networkSecurityGroup({ securityRules: [] }));
   });
 
   it('does not apply to child security rules', () => {

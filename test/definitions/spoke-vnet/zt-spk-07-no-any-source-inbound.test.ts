@@ -49,7 +49,7 @@ describe('ZT-SPK-07 no any-source inbound allows', () => {
   });
 
   it('denies when the initiative sets the control to Deny', () => {
-    expectMember(spokeVnet, control, { initiativeParameters: { ztSpk07Effect: 'Deny' } }).toDeny(securityRule(fromAny({ destinationPortRange: '443' })));
+    expectMember(spokeVnet, control, { parameters: { ztSpk07Effect: 'Deny' } }).toDeny(securityRule(fromAny({ destinationPortRange: '443' })));
   });
 
   it('does not apply to route tables', () => {

@@ -11,7 +11,7 @@ import { expectMember, flowLog, networkSecurityGroup, virtualNetwork } from '../
 const SUB = '00000000-0000-0000-0000-00000000a11c';
 const law = `/subscriptions/${SUB}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central`;
 const assignment = {
-  initiativeParameters: {
+  parameters: {
     logAnalyticsWorkspaceId: law,
     logAnalyticsWorkspaceGuid: '00000000-0000-0000-0000-00000000a1a1',
     logAnalyticsWorkspaceRegion: 'westeurope',
@@ -46,7 +46,7 @@ describe('ZT-SPK-08 3e9965dc VNet flow logs with traffic analytics', () => {
 
   it('can be switched off with ztSpk08Effect', () => {
     const off = expectMember(spokeVnet, builtin.configureVirtualNetworkToEnableFlowLogAndTrafficAnalytics, {
-      initiativeParameters: { ...assignment.initiativeParameters, ztSpk08Effect: 'Disabled' },
+      parameters: { ...assignment.parameters, ztSpk08Effect: 'Disabled' },
     }).evaluate(virtualNetwork());
     expect({ effect: off.effect, declared: off.declaredEffect }).toEqual({ effect: undefined, declared: 'disabled' });
   });

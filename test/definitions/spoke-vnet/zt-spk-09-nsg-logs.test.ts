@@ -13,7 +13,7 @@ const other = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.O
 
 describe('ZT-SPK-09 98a2e215 NSG logs to the central workspace', () => {
   const member = expectMember(spokeVnet, builtin.configureDiagnosticSettingsForAzureNetworkSecurityGroupsToLogAnalyticsWorkspace, {
-    initiativeParameters: { logAnalyticsWorkspaceId: law },
+    parameters: { logAnalyticsWorkspaceId: law },
   });
   const nsg = networkSecurityGroup();
   const logs = ['NetworkSecurityGroupEvent', 'NetworkSecurityGroupRuleCounter'];

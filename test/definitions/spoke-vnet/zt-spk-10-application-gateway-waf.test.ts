@@ -40,7 +40,7 @@ describe('ZT-SPK-10 ff1f1879 Application Gateway deployed with a WAF policy', ()
   });
 
   it('audits during rollout', () => {
-    expectMember(spokeVnet, builtin.azureApplicationGatewayShouldBeDeployedWithAzureWaf, { initiativeParameters: { ztSpk10Effect: 'Audit' } }).toAudit(noWaf());
+    expectMember(spokeVnet, builtin.azureApplicationGatewayShouldBeDeployedWithAzureWaf, { parameters: { ztSpk10Effect: 'Audit' } }).toAudit(noWaf());
   });
 
   it('does not apply to WAF policies', () => {

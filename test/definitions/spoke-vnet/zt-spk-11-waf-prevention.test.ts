@@ -34,7 +34,7 @@ describe('ZT-SPK-11 ca85ef9a request body inspection', () => {
 
   it('audits during rollout', () => {
     expectMember(spokeVnet, builtin.azureWebApplicationFirewallOnAzureApplicationGatewayShouldHaveRequestBodyInspectionEnabled, {
-      initiativeParameters: { ztSpk11Effect: 'Audit' },
+      parameters: { ztSpk11Effect: 'Audit' },
     }).toAudit(wafPolicy({ policySettings: { requestBodyCheck: false } }));
   });
 });

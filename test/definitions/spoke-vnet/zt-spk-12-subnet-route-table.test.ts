@@ -33,7 +33,7 @@ describe('ZT-SPK-12 route table on every subnet', () => {
   });
 
   it('audits during rollout when the initiative says so', () => {
-    expectMember(spokeVnet, control, { initiativeParameters: { ztSpk12Effect: 'Audit' } }).toAudit(subnet({ routeTable: undefined }));
+    expectMember(spokeVnet, control, { parameters: { ztSpk12Effect: 'Audit' } }).toAudit(subnet({ routeTable: undefined }));
   });
 
   it('does not apply to route tables themselves', () => {
