@@ -93,9 +93,21 @@ function compileExpr(node: ExprNode, c: CompileCtx, path: string): Expr {
   }
 }
 
+/**
+ * Tag dictionaries of resourceGroup() and subscription(): reading a tag they do not have gives null, not an error.
+ * Evidence: the built-in "Inherit a tag from the resource group" (cd3aa116) first compares the resource's tag with
+ * `resourceGroup().tags[parameters('tagName')]` and only then guards `value: [that] notEquals ""`; Learn's "Pattern:
+ * the value operator" explains that guard as "If the tag name ... on the parent resource group exists, the
+ * conditional evaluates to true", on the same page that says a failed template function is an implicit deny. The
+ * built-in is assigned in many tenants without denying every resource of an untagged group, so the missing tag
+ * reads as empty. Any other missing property stays an error, as in ARM templates (tryGet() exists to avoid it).
+ */
+const lenientTags = new WeakSet<object>();
+
 export function member(o: unknown, prop: string): unknown {
   if (isObject(o)) {
     const v = getProp(o, prop);
+    if (v === undefined && lenientTags.has(o)) return null;
     if (v === undefined) {
       throw new EvaluationError(EvaluatorCode.functionFailed, `the language expression property '${prop}' doesn't exist`, {
         hint: 'guard optional properties with tryGet() or coalesce()',
@@ -283,6 +295,7 @@ function resolveContext(doc: Record<string, unknown>, run: RunInput, definitionN
     subscriptionId: subId,
     displayName: '',
     tenantId: '',
+    tags: {},
     ...(given.subscription ?? {}),
   };
   const policy: Record<string, unknown> = {
@@ -298,6 +311,7 @@ function resolveContext(doc: Record<string, unknown>, run: RunInput, definitionN
     ...(given.requestContext ?? {}),
     ...(run.requestContext ?? {}),
   };
+  for (const tags of [resourceGroup['tags'], subscription['tags']]) if (isObject(tags)) lenientTags.add(tags);
   return { resourceGroup, subscription, policy, requestContext };
 }
 
