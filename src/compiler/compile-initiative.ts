@@ -265,8 +265,10 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
     const groups: string[] = [];
     if (groupBy.includes('principle')) groups.push(principleGroupName(m.principle));
     if (groupBy.includes('unit') && m.unit !== undefined) groups.push(unitGroupName(m.unit));
-    // Untyped input (plain JavaScript) may lack the control: no control group then.
-    if (typeof m.controlId === 'string') {
+    // Untyped input (plain JavaScript) may lack the control: no control group then. An imported initiative keeps
+    // the groups it has in Azure: its member control ids are import placeholders, and adding groups would make
+    // the compiled set differ from the source it round-trips (test/import/alz-roundtrip.test.ts).
+    if (typeof m.controlId === 'string' && initiative.imported !== true) {
       const g = controlGroupName(m.controlId);
       const info = m.control ?? { controlId: m.controlId };
       // The first member that describes the control (has a title) describes its group.
