@@ -6,10 +6,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CliCode } from '../src/cli/codes.js';
 import { COMPILER_CODES } from '../src/compiler/codes.js';
 import { CODE_RANGES } from '../src/errors.js';
 import { EvaluatorCode } from '../src/evaluator/errors.js';
 import { InputCode } from '../src/io/evaluate-inputs.js';
+import { ImportCode } from '../src/import/codes.js';
 import { PublisherCode } from '../src/publisher/codes.js';
 import { CODES } from '../src/validate/codes.js';
 import { repoRoot } from './helpers/cli.js';
@@ -21,6 +23,8 @@ const CATALOGS: Record<string, readonly string[]> = {
   'src/compiler/codes.ts': COMPILER_CODES.map((c) => c.id),
   'src/io/evaluate-inputs.ts': Object.values(InputCode),
   'src/publisher/codes.ts': Object.values(PublisherCode),
+  'src/cli/codes.ts': Object.values(CliCode),
+  'src/import/codes.ts': Object.values(ImportCode),
 };
 
 /**

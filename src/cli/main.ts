@@ -1,77 +1,142 @@
 /**
  * The CLI entry point and the only place that maps errors to exit codes (house style rule 6):
  * ZtError -> its exitCode with message and hint on stderr, no stack; anything else is a bug -> exit 4 with stack.
+ *
+ * Parsing is strict for every command: an unknown option, a missing required one or a bad value is a usage error
+ * (exit 2, with a "did you mean") raised before the command's implementation is even loaded, so before any file
+ * is read or written and before any request. Implementations load lazily (command.ts), so `--help`, `--version`
+ * and `<command> --help` start without the TypeScript compiler, tsx, the Azure SDKs or the catalogs.
  */
+import { readFileSync } from 'node:fs';
 import { closest, distance } from 'fastest-levenshtein';
-import yargs from 'yargs';
-import { DiagnosticsError, ExitCode, formatDiagnostic, isZtError } from '../errors.js';
-import { buildCommand } from './commands/build.js';
-import { checkCommand } from './commands/check.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { planCommand } from './commands/plan.js';
-import { publishCommand } from './commands/publish.js';
+import yargs, { type Argv } from 'yargs';
+import { BadInputError, DiagnosticsError, ExitCode, formatDiagnostic, isZtError } from '../errors.js';
+import { CliCode } from './codes.js';
+import type { CliIo, CommandResult, CommandSpec } from './command.js';
+import { COMMANDS } from './registry.js';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+export type { CliIo, CommandResult } from './command.js';
 
 const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
 };
 
-/** Exit code the command asked for (e.g. 1 for "changes planned"); commands set it through this holder. */
-export interface CommandResult {
-  exitCode: ExitCode;
+/** Same relative place in src/ and dist/. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** A near miss among `candidates` (for "did you mean"), if one is close enough to be a typo. */
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  // A prefix is a typo too (`--proj` for `--project`), however far apart by edit distance.
+  const extended = candidates.filter((c) => c.startsWith(word));
+  if (word.length >= 3 && extended.length === 1) return extended[0];
+  const best = closest(word, candidates as string[]);
+  return distance(word, best) <= (word.length <= 2 ? 1 : Math.max(2, Math.floor(word.length / 3))) ? best : undefined;
+}
+
+/**
+ * Flags in argv that the command does not declare, as typed (`--dryrun`, `-x`). Computed here rather than taken
+ * from yargs' "Unknown argument: dryrun", which cannot tell a flag from a stray word and comes only after a missing
+ * required option has been reported: the user sees every problem at once.
+ */
+function unknownFlags(argv: string[], known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (arg.startsWith('--')) {
+      const name = arg.slice(2).split('=')[0]!;
+      if (!known.has(name) && !(name.startsWith('no-') && known.has(name.slice(3)))) out.push(`--${name}`);
+    } else if (/^-[^-\d]/.test(arg)) {
+      for (const c of arg.slice(1).split('=')[0]!) if (!known.has(c)) out.push(`-${c}`);
+    }
+  }
+  return out;
+}
+
+function usageMessage(msg: string, argv: string[], active: ActiveCommand | undefined): string {
+  const where = `'ztpolicy${active ? ` ${active.spec.command}` : ''}'`;
+  const lines = unknownFlags(argv, active?.known ?? TOP_LEVEL_FLAGS).map((flag) => {
+    const suggestion = nearest(flag.replace(/^--?(no-)?/, ''), active?.options ?? [...TOP_LEVEL_FLAGS].filter((f) => f.length > 1));
+    return `unknown option ${flag} for ${where}${suggestion ? `. Did you mean --${suggestion}?` : ''}`;
+  });
+  const missing = /^Missing required arguments?: (.+)$/.exec(msg);
+  if (missing) return [...lines, `missing required option ${missing[1]!.split(', ').map((n) => `--${n}`).join(', ')}`].join('\n');
+  const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!unknown) return [...lines, msg].join('\n');
+  // What yargs calls unknown and is not a flag is a stray word: an unknown command at the top, else an extra argument.
+  for (const name of unknown[1]!.split(', ')) {
+    if (argv.some((a) => /^-/.test(a) && a.replace(/^--?(no-)?/, '').split('=')[0] === name)) continue;
+    if (active) lines.push(`unexpected argument '${name}' for ${where}`);
+    else {
+      const best = nearest(name, COMMANDS.map((c) => c.command));
+      lines.push(`unknown command '${name}'${best ? `. Did you mean ${best}?` : ''}`);
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') : msg;
+}
+
+const TOP_LEVEL_FLAGS: ReadonlySet<string> = new Set(['help', 'h', 'version']);
+
+interface ActiveCommand {
+  spec: CommandSpec<never>;
+  /** Declared options as users type them (suggestions). */
+  options: string[];
+  /** Every key yargs accepts for it: options, their aliases and camel-case twins, help, version. */
+  known: Set<string>;
+}
+
+function activeCommand(spec: CommandSpec<never>, y: Argv): ActiveCommand {
+  const keys = Object.keys((y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
+  return { spec, options: keys.filter((k) => k.length > 1 && k !== '$0' && !/[A-Z]/.test(k)), known: new Set([...keys, 'help', 'h', 'version']) };
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const result: CommandResult = { exitCode: ExitCode.ok };
-  let usageError: string | undefined;
+  // The command whose builder ran (yargs runs only the matched command's builder) and the options it declared.
+  let active: ActiveCommand | undefined;
   const parser = yargs(argv)
     .scriptName('ztpolicy')
     .usage('$0 <command> [options]\n\nZero Trust guardrails for Azure as typed policy-as-code.')
-    .command(buildCommand(io, result))
-    .command(checkCommand(io, result))
-    .command(evaluateCommand(io, result))
-    .command(planCommand(io, result))
-    .command(publishCommand(io, result))
-    .demandCommand(1, 'Name a command: build, check, evaluate, plan or publish.')
+    .demandCommand(1, `Name a command: ${COMMANDS.map((c) => c.command).join(', ')}.`)
     .strict()
-    .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(packageVersion())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      usageError = msg;
+      // Throwing here stops yargs before the handler runs (returning would let it go on and run the command).
+      throw new BadInputError(CliCode.usage, usageMessage(msg, argv, active), { hint: `run 'ztpolicy ${active ? `${active.spec.command} ` : ''}--help' for usage` });
     })
     .exitProcess(false);
+  for (const spec of COMMANDS) {
+    parser.command({
+      command: spec.command,
+      describe: spec.describe,
+      builder: (y: Argv) => {
+        const built = spec.builder(y);
+        active = activeCommand(spec, built);
+        return built;
+      },
+      handler: async (args) => {
+        const { run } = await spec.load();
+        await run(args as never, io, result);
+      },
+    });
+  }
   try {
     let helpText = '';
     await parser.parseAsync(argv, {}, (_err, _argv, output) => {
       helpText = output;
     });
-    if (usageError !== undefined) {
-      io.stderr(`${usageError}${suggestCommand(argv)}\nRun 'ztpolicy --help' for usage.\n`);
-      return ExitCode.badInput;
-    }
     if (helpText) io.stdout(helpText.endsWith('\n') ? helpText : `${helpText}\n`);
     return result.exitCode;
   } catch (error) {
     return reportError(error, io);
   }
-}
-
-const COMMANDS = ['build', 'check', 'evaluate', 'plan', 'publish'];
-
-function suggestCommand(argv: string[]): string {
-  const first = argv.find((a) => !a.startsWith('-'));
-  if (first === undefined || COMMANDS.includes(first)) return '';
-  const best = closest(first, COMMANDS);
-  return distance(first, best) <= 3 ? `\nDid you mean ${best}?` : '';
 }
 
 export function reportError(error: unknown, io: CliIo): number {

@@ -9,7 +9,7 @@ import { BadInputError, DiagnosticsError, type Diagnostic } from '../errors.js';
 import { jsonPathChild } from '../compiler/canonical-json.js';
 import { shownPath } from '../io/paths.js';
 import { PublisherCode } from './codes.js';
-import { ZERO_TRUST_DEFENDER_PLANS } from './defender-plans.js';
+import { effectiveDefenderPlans } from './defender-plans.js';
 
 /** ARM management group ids: 1-90 chars of letters, digits, - _ ( ) . and not ending in a period. */
 const MG_ID = /^[A-Za-z0-9\-_().]{0,89}[A-Za-z0-9\-_()]$/;
@@ -130,8 +130,9 @@ export const configSchema = z.strictObject({
   /**
    * Defender for Cloud plans the publisher writes directly on every subscription. The Zero Trust plans
    * (src/publisher/defender-plans.ts: the same settings the Defender initiative's deployIfNotExists members
-   * demand, one source of truth) are always included; a plan listed here is added (e.g. Containers) or replaces
-   * the Zero Trust setting of that plan (the planner warns when that contradicts the policy).
+   * demand, one source of truth) are always included; a plan listed here is added (e.g. Containers) or laid over
+   * the Zero Trust setting of that plan, field by field and extension by extension (the planner warns when that
+   * contradicts the policy).
    */
   defender: z
     .strictObject({
@@ -143,7 +144,8 @@ export const configSchema = z.strictObject({
     })
     .optional()
     .transform((d) => ({
-      plans: { ...(structuredClone(ZERO_TRUST_DEFENDER_PLANS) as { [K in DefenderPlanName]?: DefenderPlanConfig }), ...d?.plans },
+      // The zod output and DefenderPlanSetting describe the same shape; the per-plan enums make the former narrower.
+      plans: effectiveDefenderPlans(d?.plans ?? {}) as { [K in DefenderPlanName]?: DefenderPlanConfig },
     })),
 });
 

@@ -84,6 +84,24 @@ export function extensionFlag(setting: ExtensionSetting): 'true' | 'false' {
 }
 
 /**
+ * The plans the publisher writes: the Zero Trust plans, with each plan of the config laid over its Zero Trust
+ * setting (the fields and extensions it names win, the others keep the Zero Trust value), plus the plans only the
+ * config names (Containers, App Service). A config that restates part of a plan therefore never drops what the
+ * Defender initiative's members demand (e.g. a CloudPosture entry listing two extensions keeps the other three on).
+ */
+export function effectiveDefenderPlans<C extends DefenderPlanSetting>(configured: Readonly<Partial<Record<DefenderPlanName, C>>>): Partial<Record<DefenderPlanName, DefenderPlanSetting>> {
+  const zt = ZERO_TRUST_DEFENDER_PLANS as { readonly [K in DefenderPlanName]?: DefenderPlanSetting };
+  const out: Partial<Record<DefenderPlanName, DefenderPlanSetting>> = structuredClone(zt) as Partial<Record<DefenderPlanName, DefenderPlanSetting>>;
+  for (const [name, mine] of Object.entries(configured) as [DefenderPlanName, C | undefined][]) {
+    if (mine === undefined) continue;
+    const base = out[name];
+    const extensions = base?.extensions || mine.extensions ? { ...base?.extensions, ...structuredClone(mine.extensions) } : undefined;
+    out[name] = { ...base, ...structuredClone(mine), ...(extensions === undefined ? {} : { extensions }) };
+  }
+  return out;
+}
+
+/**
  * Where a configured plan contradicts the Zero Trust setting of the same plan, as "path: configured -> demanded"
  * lines (empty when it agrees). Only what the Defender initiative's existence conditions read counts: tier,
  * subPlan and each extension's on/off; additional extension properties (the scan cap) are not checked by them.

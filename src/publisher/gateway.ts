@@ -1,14 +1,17 @@
 /**
  * The Azure gateway: the only module that imports the Azure SDKs. It builds the real clients (PolicyClient 6.0.0,
- * ManagementGroupsAPI, AuthorizationManagementClient, SecurityCenter, PolicyInsightsClient) on one shared set of
- * options (endpoint, credential, TLS trust, retry policy, request log) and converts their flattened models to and
- * from ARM's wire shape for the planner.
+ * ManagementGroupsAPI, AuthorizationManagementClient, SecurityCenter, PolicyInsightsClient, ResourceGraphClient)
+ * on one shared set of options (endpoint, credential, TLS trust, retry policy, per-scope throttling gate, request
+ * log) and converts their flattened models to and from ARM's wire shape for the planner. Each SDK package is
+ * imported when its client is first used, so the first request (the management group read) leaves without waiting
+ * for the other SDKs to load (issue 8 point 4: first request within 0.5 s of process start).
  */
-import { AuthorizationManagementClient } from '@azure/arm-authorization';
-import { ManagementGroupsAPI, type ManagementGroupChildInfo } from '@azure/arm-managementgroups';
-import { PolicyClient } from '@azure/arm-policy';
-import { PolicyInsightsClient } from '@azure/arm-policyinsights';
-import { SecurityCenter } from '@azure/arm-security';
+import type { AuthorizationManagementClient } from '@azure/arm-authorization';
+import type { ManagementGroupChildInfo, ManagementGroupsAPI } from '@azure/arm-managementgroups';
+import type { PolicyClient } from '@azure/arm-policy';
+import type { PolicyInsightsClient } from '@azure/arm-policyinsights';
+import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { SecurityCenter } from '@azure/arm-security';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import {
   createHttpHeaders,
@@ -34,6 +37,8 @@ import type {
 import { PublisherCode } from './codes.js';
 
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
+/** Exemptions api-version (REST specs: Microsoft.Authorization preview 2022-07-01-preview, the one with exemptions). */
+export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
 export const PRICINGS_API_VERSION = '2024-01-01';
 
@@ -191,18 +196,139 @@ export function retryAfterMs(response: PipelineResponse): number | undefined {
 type RetryKind = 'throttled' | 'transient' | 'consistency';
 
 /**
+ * One ARM answer that means "not yet visible" (eventual consistency), not "wrong": retried with the consistency
+ * budget (RetrySettings.consistencyRetries). `when` says what makes it a delay rather than a mistake.
+ */
+export interface NotYetVisible {
+  dependency: 'definition -> set' | 'definition or set -> assignment' | 'identity -> role assignment' | 'new subscription -> pricing';
+  methods: readonly string[];
+  /** The resource type the request is for (its path). */
+  path: RegExp;
+  status: readonly number[];
+  code: string;
+  message?: RegExp;
+  /**
+   * fresh: the write references a definition or set this run created (for any other id the same answer is a wrong
+   * reference, failed at once: issue 11.11); registered: this run registered Microsoft.Security on the subscription;
+   * always: the subscription comes from the hierarchy ARM just listed, so it exists.
+   */
+  when: 'fresh' | 'registered' | 'always';
+  evidence: string;
+}
+
+/**
+ * EVERY answer ztpolicy treats as "not yet visible", with its evidence (issue 8.2). The retry policy classifies by
+ * this list only; test/emulator/consistency.test.ts switches each delay on in the emulator and publishes once.
+ */
+export const NOT_YET_VISIBLE: readonly NotYetVisible[] = [
+  {
+    dependency: 'definition -> set',
+    methods: ['PUT'],
+    path: /\/policySetDefinitions\/[^/]+$/i,
+    status: [400, 404],
+    code: 'PolicyDefinitionNotFound',
+    when: 'fresh',
+    evidence: "'The following policy definition could not be found' right after creating it: Azure-Landing-Zones#219; status undocumented (publisher-mechanics.md 3.4)",
+  },
+  {
+    dependency: 'definition -> set',
+    methods: ['PUT'],
+    path: /\/policySetDefinitions\/[^/]+$/i,
+    status: [400],
+    code: 'InvalidCreatePolicySetDefinitionRequest',
+    message: /specified only at or above the policy set definition's scope/i,
+    when: 'fresh',
+    evidence: 'a different set each first deployment, gone on re-run: Azure/ALZ-Bicep#885, Azure/Azure-Landing-Zones#2734, #3541',
+  },
+  {
+    dependency: 'definition or set -> assignment',
+    methods: ['PUT'],
+    path: /\/policyAssignments\/[^/]+$/i,
+    status: [400, 404],
+    code: 'PolicySetDefinitionNotFound',
+    when: 'fresh',
+    evidence: 'GET/PUT of a set not propagated yet answers not found (Azure-Landing-Zones#2884; publisher-mechanics.md 3.5)',
+  },
+  {
+    dependency: 'definition or set -> assignment',
+    methods: ['PUT'],
+    path: /\/policyAssignments\/[^/]+$/i,
+    status: [400, 404],
+    code: 'PolicyDefinitionNotFound',
+    when: 'fresh',
+    evidence: 'as for sets (caf-enterprise-scale#32)',
+  },
+  {
+    dependency: 'definition or set -> assignment',
+    methods: ['PUT'],
+    path: /\/policyAssignments\/[^/]+$/i,
+    status: [400],
+    code: 'InvalidCreatePolicyAssignmentRequest',
+    message: /out of scope/i,
+    when: 'fresh',
+    evidence: "'...please allow up to 30 minutes...': Azure-Landing-Zones#1157, Enterprise-Scale#901",
+  },
+  {
+    dependency: 'identity -> role assignment',
+    methods: ['PUT'],
+    path: /\/roleAssignments\/[^/]+$/i,
+    status: [400],
+    code: 'PrincipalNotFound',
+    when: 'always',
+    evidence: "'...this error might be related to a replication delay' (aka.ms/docs-principaltype); Learn remediate-resources: the identity 'must complete replication'",
+  },
+  {
+    dependency: 'new subscription -> pricing',
+    methods: ['GET', 'PUT'],
+    path: /\/providers\/Microsoft\.Security\/pricings/i,
+    status: [404],
+    code: 'SubscriptionNotFound',
+    when: 'always',
+    evidence: "ARM's own hierarchy message: 'if assigning ... to new subscription, please allow up to 30 minutes' (publisher-mechanics.md 3.4)",
+  },
+  {
+    dependency: 'new subscription -> pricing',
+    methods: ['GET', 'PUT'],
+    path: /\/providers\/Microsoft\.Security\/pricings/i,
+    status: [404, 409],
+    code: 'Subscription Not Registered',
+    when: 'registered',
+    evidence: "a new subscription without the Microsoft.Security provider: 404 'Please register to Microsoft.Security' (Azure/azure-sdk-for-go#19900, Azure/terraform-provider-azapi#252); ztpolicy registers it, then waits",
+  },
+  {
+    dependency: 'new subscription -> pricing',
+    methods: ['GET', 'PUT'],
+    path: /\/providers\/Microsoft\.Security\/pricings/i,
+    status: [409],
+    code: 'MissingSubscriptionRegistration',
+    when: 'registered',
+    evidence: "ARM's generic answer for an unregistered provider (aka.ms/rps-not-found)",
+  },
+];
+
+/** The answers that need Microsoft.Security registered on the subscription before a retry can succeed. */
+export const SECURITY_NOT_REGISTERED = new Set(NOT_YET_VISIBLE.filter((e) => e.when === 'registered').map((e) => e.code));
+
+/** The entry of NOT_YET_VISIBLE a failed response matches, if any. */
+export function notYetVisible(request: PipelineRequest, response: PipelineResponse): NotYetVisible | undefined {
+  const { code, message } = armErrorOf(response);
+  const path = new URL(request.url).pathname;
+  return NOT_YET_VISIBLE.find(
+    (e) => e.code === code && e.methods.includes(request.method) && e.status.includes(response.status) && e.path.test(path) && (e.message === undefined || e.message.test(message ?? '')),
+  );
+}
+
+/**
  * Which failures are worth another attempt:
  * - throttled: 429 (with or without Retry-After; core's default policy gives up on a 429 without the header) and 503;
  * - transient: 408 and 5xx except 501/505 (not implemented / version not supported), connection resets and timeouts;
- * - consistency: ARM's known eventual-consistency answers on writes: PrincipalNotFound while a new managed identity
- *   replicates (role assignment PUT), PolicyDefinitionNotFound / PolicySetDefinitionNotFound and the "out of scope"
- *   InvalidCreatePolicyAssignmentRequest right after the definition was created (publisher-mechanics.md 3.5).
+ * - consistency: an answer of NOT_YET_VISIBLE whose condition holds (`isDelay`).
  */
 function classify(
   request: PipelineRequest,
   response: PipelineResponse | undefined,
   error: RestError | undefined,
-  refersToFresh: (request: PipelineRequest) => boolean,
+  isDelay: (entry: NotYetVisible, request: PipelineRequest) => boolean,
 ): RetryKind | undefined {
   if (!response) {
     const code = error?.code ?? '';
@@ -211,19 +337,8 @@ function classify(
   const s = response.status;
   if (s === 429 || s === 503) return 'throttled';
   if (s === 408 || (s >= 500 && s !== 501 && s !== 505)) return 'transient';
-  if (request.method === 'PUT' && (s === 400 || s === 404)) {
-    const { code, message } = armErrorOf(response);
-    if (code === 'PrincipalNotFound') return 'consistency';
-    // "Not found" / "out of scope" is a propagation delay only for an object this run just created; for any other id
-    // it is a wrong reference, and retrying it would only delay the error by minutes (issue 11.11). The status of
-    // the not-found answer is not documented (400 or 404 observed in issues): both count.
-    const notVisible =
-      code === 'PolicyDefinitionNotFound' ||
-      code === 'PolicySetDefinitionNotFound' ||
-      (code === 'InvalidCreatePolicyAssignmentRequest' && /out of scope/i.test(message ?? ''));
-    if (notVisible) return refersToFresh(request) ? 'consistency' : undefined;
-  }
-  return undefined;
+  const entry = s >= 400 ? notYetVisible(request, response) : undefined;
+  return entry && (entry.when === 'always' || isDelay(entry, request)) ? 'consistency' : undefined;
 }
 
 /**
@@ -234,7 +349,7 @@ function classify(
 export function ztRetryPolicy(
   settings: RetrySettings,
   log?: (line: string) => void,
-  refersToFresh: (request: PipelineRequest) => boolean = () => false,
+  isDelay: (entry: NotYetVisible, request: PipelineRequest) => boolean = () => false,
 ): PipelinePolicy {
   return {
     name: 'ztpolicyRetryPolicy',
@@ -251,7 +366,7 @@ export function ztRetryPolicy(
           error = e;
           response = e.response;
         }
-        const kind = classify(request, response, error, refersToFresh);
+        const kind = classify(request, response, error, isDelay);
         const exhausted = kind === 'consistency' ? consistency >= settings.consistencyRetries : retries >= settings.maxRetries;
         if (kind === undefined || exhausted) {
           if (error) throw error;
@@ -289,6 +404,34 @@ function referencedIds(request: PipelineRequest): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * ARM throttles per subscription and per tenant (token buckets, publisher-mechanics.md 3.3): a 429/503 with
+ * Retry-After from one subscription says nothing about another. This gate remembers the wait per scope (the
+ * subscription in the URL, else the tenant) and holds back further attempts to that scope only until it has passed,
+ * so requests queued for a throttled subscription do not run into the same 429 while the rest go on.
+ */
+export function scopeGatePolicy(maxWaitMs = DEFAULT_RETRY.maxRetryAfterMs): PipelinePolicy {
+  const pausedUntil = new Map<string, number>();
+  return {
+    name: 'ztpolicyScopeGate',
+    async sendRequest(request, next) {
+      const scope = /\/subscriptions\/([^/?]+)/i.exec(new URL(request.url).pathname)?.[1]?.toLowerCase() ?? '';
+      const until = pausedUntil.get(scope) ?? 0;
+      if (until > Date.now()) await new Promise((r) => setTimeout(r, until - Date.now()));
+      const response = await next(request);
+      if (response.status === 429 || response.status === 503) {
+        const wait = retryAfterMs(response);
+        if (wait !== undefined) pausedUntil.set(scope, Math.max(pausedUntil.get(scope) ?? 0, Date.now() + Math.min(wait, maxWaitMs)));
+      }
+      return response;
+    },
+  };
+}
+
+function subscriptionOf(request: PipelineRequest): string {
+  return /^\/subscriptions\/([^/]+)/i.exec(new URL(request.url).pathname)?.[1]?.toLowerCase() ?? '';
 }
 
 /** Per-attempt request log and counter; sees the URL and status only (never headers, so never the token). */
@@ -365,9 +508,33 @@ async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+function sameOrigin(url: string, endpoint: string): string {
+  if (new URL(url).origin !== new URL(endpoint).origin) throw new Error(`nextLink ${new URL(url).origin} is not on the endpoint ${new URL(endpoint).origin}`);
+  return url;
+}
+
 function noLeadingSlash(scope: string): string {
   // The SDK path template is `/{scope}/providers/...` with scope unescaped: a leading slash would produce `//providers`.
   return scope.replace(/^\/+/, '');
+}
+
+/** A pricing as ARM's 2024-01-01 GET (or a Resource Graph row, which holds the same properties) returns it. */
+export function livePricing(subscriptionId: string, o: JsonObject): LivePricing {
+  const p = (o.properties ?? {}) as JsonObject;
+  const out: LivePricing = { subscriptionId, name: String(o.name ?? ''), pricingTier: String(p.pricingTier ?? 'Free') };
+  if (typeof p.subPlan === 'string') out.subPlan = p.subPlan;
+  if (typeof p.enforce === 'string') out.enforce = p.enforce;
+  if (Array.isArray(p.extensions)) {
+    out.extensions = p.extensions.map((e) => {
+      const x = e as JsonObject;
+      const ext: PricingExtension = { name: String(x.name), isEnabled: x.isEnabled === 'True' ? 'True' : 'False' };
+      if (x.additionalExtensionProperties && typeof x.additionalExtensionProperties === 'object') {
+        ext.additionalExtensionProperties = x.additionalExtensionProperties as Record<string, JsonValue>;
+      }
+      return ext;
+    });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -390,42 +557,87 @@ export class AzureGateway {
   readonly counter = { requests: 0 };
   /** Ids of definitions and sets this run created: only references to them are retried as "not yet visible". */
   private readonly created = new Set<string>();
-  private readonly policy: PolicyClient;
-  private readonly groups: ManagementGroupsAPI;
-  private readonly authorization: AuthorizationManagementClient;
-  private readonly security: SecurityCenter;
-  private readonly insights: PolicyInsightsClient;
+  /** Clients by SDK, created (and their package imported) on first use. */
+  private readonly clients = new Map<string, Promise<unknown>>();
+  private readonly wire: (pipeline: Pipeline) => void;
+  private readonly make: { credential: TokenCredential; options: object };
+  /** Subscriptions (lower case) this run registered Microsoft.Security on, and the registration in flight. */
+  private readonly registered = new Map<string, Promise<void>>();
 
   private constructor(endpoint: URL, credential: TokenCredential, options: GatewayOptions) {
     this.endpoint = endpoint.origin + endpoint.pathname.replace(/\/+$/, '');
     const retry: RetrySettings = { ...DEFAULT_RETRY, ...options.retry };
-    const clientOptions = {
-      endpoint: this.endpoint,
-      ...(options.ca !== undefined ? { tlsOptions: tlsOptionsFor(options.ca) } : {}),
-      // One explicit token audience: the endpoint's, as the SDK would derive, but also for sovereign clouds.
-      credentialScopes: [`${this.endpoint}/.default`],
-      userAgentOptions: { userAgentPrefix: 'ztpolicy' },
+    this.make = {
+      credential,
+      options: {
+        endpoint: this.endpoint,
+        ...(options.ca !== undefined ? { tlsOptions: tlsOptionsFor(options.ca) } : {}),
+        // One explicit token audience: the endpoint's, as the SDK would derive, but also for sovereign clouds.
+        credentialScopes: [`${this.endpoint}/.default`],
+        userAgentOptions: { userAgentPrefix: 'ztpolicy' },
+      },
     };
-    this.policy = new PolicyClient(credential, clientOptions);
-    this.groups = new ManagementGroupsAPI(credential, clientOptions);
-    // subscriptionId is required by the constructor but unused by scope-based calls (publisher-mechanics.md 1.3).
-    this.authorization = new AuthorizationManagementClient(credential, '00000000-0000-0000-0000-000000000000', clientOptions);
-    this.security = new SecurityCenter(credential, '00000000-0000-0000-0000-000000000000', clientOptions);
-    this.insights = new PolicyInsightsClient(credential, clientOptions);
     const loopbackHttp = endpoint.protocol === 'http:';
-    for (const c of [this.policy, this.groups, this.authorization, this.security, this.insights]) {
-      const p: Pipeline = c.pipeline;
+    // One gate for every client: a Retry-After from one subscription pauses that subscription's requests only.
+    const gate = scopeGatePolicy();
+    this.wire = (p) => {
       p.removePolicy({ name: 'defaultRetryPolicy' });
       p.addPolicy(
-        ztRetryPolicy(retry, options.log, (request) => referencedIds(request).some((id) => this.created.has(id))),
+        ztRetryPolicy(retry, options.log, (entry, request) =>
+          entry.when === 'fresh'
+            ? referencedIds(request).some((id) => this.created.has(id))
+            : this.registered.has(subscriptionOf(request)),
+        ),
         { phase: 'Retry' },
       );
+      p.addPolicy(gate, { afterPhase: 'Retry' });
       p.addPolicy(requestLogPolicy(this.counter, options.log), { afterPhase: 'Retry' });
       if (loopbackHttp) {
         p.removePolicy({ name: 'bearerTokenAuthenticationPolicy' });
         p.addPolicy(loopbackBearerPolicy(credential, `${this.endpoint}/.default`), { phase: 'Sign' });
       }
+    };
+  }
+
+  private client<T extends { pipeline: Pipeline }>(name: string, create: () => Promise<T>): Promise<T> {
+    let c = this.clients.get(name) as Promise<T> | undefined;
+    if (!c) {
+      c = create().then((client) => {
+        this.wire(client.pipeline);
+        return client;
+      });
+      this.clients.set(name, c);
     }
+    return c;
+  }
+
+  private policy(): Promise<PolicyClient> {
+    return this.client('policy', async () => new (await import('@azure/arm-policy')).PolicyClient(this.make.credential, this.make.options));
+  }
+
+  private groups(): Promise<ManagementGroupsAPI> {
+    return this.client('groups', async () => new (await import('@azure/arm-managementgroups')).ManagementGroupsAPI(this.make.credential, this.make.options));
+  }
+
+  // subscriptionId is required by these constructors but unused by scope-based calls (publisher-mechanics.md 1.3).
+  private authorization(): Promise<AuthorizationManagementClient> {
+    return this.client('authorization', async () =>
+      new (await import('@azure/arm-authorization')).AuthorizationManagementClient(this.make.credential, '00000000-0000-0000-0000-000000000000', this.make.options),
+    );
+  }
+
+  private security(): Promise<SecurityCenter> {
+    return this.client('security', async () =>
+      new (await import('@azure/arm-security')).SecurityCenter(this.make.credential, '00000000-0000-0000-0000-000000000000', this.make.options),
+    );
+  }
+
+  private insights(): Promise<PolicyInsightsClient> {
+    return this.client('insights', async () => new (await import('@azure/arm-policyinsights')).PolicyInsightsClient(this.make.credential, this.make.options));
+  }
+
+  private resourceGraph(): Promise<ResourceGraphClient> {
+    return this.client('resourceGraph', async () => new (await import('@azure/arm-resourcegraph')).ResourceGraphClient(this.make.credential, this.make.options));
   }
 
   static async create(options: GatewayOptions = {}): Promise<AzureGateway> {
@@ -436,7 +648,7 @@ export class AzureGateway {
 
   /** The target MG with its tenant and everything below it, in one call ($expand=children&$recurse=true). */
   async getManagementGroup(mg: string): Promise<ManagementGroupInfo> {
-    const g = await this.groups.managementGroups.get(mg, { expand: 'children', recurse: true });
+    const g = await (await this.groups()).managementGroups.get(mg, { expand: 'children', recurse: true });
     const descendantGroups: string[] = [];
     const leafGroups: string[] = [];
     const subscriptions: string[] = [];
@@ -459,7 +671,7 @@ export class AzureGateway {
   }
 
   async listDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
-    const list = await collect(this.policy.policyDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()' }));
+    const list = await collect((await this.policy()).policyDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()' }));
     return list
       .filter((d) => d.policyType === 'Custom')
       .map((d) => ({ id: d.id ?? '', name: d.name ?? '', properties: pickProps(d, DEFINITION_KEYS) }));
@@ -470,7 +682,7 @@ export class AzureGateway {
    * current version of every built-in member at no extra request, which keys the cached answer about built-ins.
    */
   async listSetDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
-    const list = await collect(this.policy.policySetDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()', expand: 'LatestDefinitionVersion' }));
+    const list = await collect((await this.policy()).policySetDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()', expand: 'LatestDefinitionVersion' }));
     return list
       .filter((d) => d.policyType === 'Custom')
       .map((d) => ({ id: d.id ?? '', name: d.name ?? '', properties: pickProps(d, SET_KEYS) }));
@@ -481,7 +693,7 @@ export class AzureGateway {
    * the management group or the management group's ancestors", listForManagementGroup's doc comment).
    */
   async listAssignments(mg: string, andAbove = false): Promise<LivePolicyAssignment[]> {
-    const list = await collect(this.policy.policyAssignments.listForManagementGroup(mg, { filter: andAbove ? 'atScope()' : 'atExactScope()' }));
+    const list = await collect((await this.policy()).policyAssignments.listForManagementGroup(mg, { filter: andAbove ? 'atScope()' : 'atExactScope()' }));
     return list.map((a) => {
       const out: LivePolicyAssignment = {
         id: a.id ?? '',
@@ -500,7 +712,7 @@ export class AzureGateway {
 
   async listRoleAssignments(scope: string): Promise<LiveRoleAssignment[]> {
     // atScope() returns assignments at and above the scope; the planner keeps those exactly at it.
-    const list = await collect(this.authorization.roleAssignments.listForScope(noLeadingSlash(scope), { filter: 'atScope()' }));
+    const list = await collect((await this.authorization()).roleAssignments.listForScope(noLeadingSlash(scope), { filter: 'atScope()' }));
     return list.map((r) => {
       const out: LiveRoleAssignment = {
         id: r.id ?? '',
@@ -515,20 +727,42 @@ export class AzureGateway {
     });
   }
 
+  /**
+   * Policy exemptions listed at a management group (all pages). @azure/arm-policy 6.0.0 has no policyExemptions
+   * operations, so this is a raw GET through a client pipeline (same auth, retry and log) at the exemptions
+   * api-version of the REST specs (2022-07-01-preview, listPolicyExemptionsForManagementGroup). Per the spec's
+   * $filter text the unfiltered list also holds exemptions of containing scopes; callers filter by scope.
+   */
+  async listExemptions(mg: string): Promise<Array<{ id: string; name: string; properties: JsonObject }>> {
+    const out: Array<{ id: string; name: string; properties: JsonObject }> = [];
+    let next: string | undefined = `/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policyExemptions`;
+    while (next) {
+      const body = await this.raw('GET', next, EXEMPTIONS_API_VERSION);
+      for (const v of Array.isArray(body['value']) ? body['value'] : []) {
+        const o = v as JsonObject;
+        out.push({ id: String(o['id'] ?? ''), name: String(o['name'] ?? ''), properties: (o['properties'] ?? {}) as JsonObject });
+      }
+      next = typeof body['nextLink'] === 'string' && body['nextLink'] ? body['nextLink'] : undefined;
+    }
+    return out;
+  }
+
   /** A built-in definition by id (/providers/Microsoft.Authorization/policyDefinitions/<guid>), wire-shaped. */
   async getBuiltinDefinition(id: string): Promise<{ id: string; properties: JsonObject }> {
-    const d = await this.policy.policyDefinitions.getBuiltIn(id.split('/').pop()!);
+    const d = await (await this.policy()).policyDefinitions.getBuiltIn(id.split('/').pop()!);
     return { id: d.id ?? id, properties: pickProps(d, DEFINITION_KEYS) };
   }
 
-  private async raw(method: 'GET' | 'PUT', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
+  private async raw(method: 'GET' | 'PUT' | 'POST', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
     const request = createPipelineRequest({
-      url: `${this.endpoint}${path}?api-version=${apiVersion}`,
+      // A nextLink is a complete URL with its own api-version and skip token (ARM paging): used as it is, after
+      // checking it stays on this endpoint (a list answer must not send the token elsewhere).
+      url: /^https?:\/\//i.test(path) ? sameOrigin(path, this.endpoint) : `${this.endpoint}${path}?api-version=${apiVersion}`,
       method,
       headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    const response = await this.security.sendRequest(request);
+    const response = await (await this.security()).sendRequest(request);
     let parsed: unknown;
     try {
       parsed = response.bodyAsText ? JSON.parse(response.bodyAsText) : {};
@@ -552,40 +786,80 @@ export class AzureGateway {
    * arm-security 5.0.0's pricings.list is 2022-03-01 and drops `enforce` and `extensions`.
    */
   async listPricings(subscriptionId: string): Promise<LivePricing[]> {
-    const body = await this.raw('GET', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings`, PRICINGS_API_VERSION);
+    let body: JsonObject;
+    try {
+      body = await this.raw('GET', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings`, PRICINGS_API_VERSION);
+    } catch (e) {
+      // Microsoft.Security not registered yet (a new subscription): no plan can be on, so every plan is Free. Reading
+      // registers nothing (plan is read-only); putPricing registers the provider when a plan must change.
+      if (isRestError(e) && SECURITY_NOT_REGISTERED.has(e.code ?? '')) return [];
+      throw e;
+    }
     const value = Array.isArray(body.value) ? body.value : [];
-    return value.map((v) => {
-      const o = v as JsonObject;
-      const p = (o.properties ?? {}) as JsonObject;
-      const out: LivePricing = { subscriptionId, name: String(o.name ?? ''), pricingTier: String(p.pricingTier ?? 'Free') };
-      if (typeof p.subPlan === 'string') out.subPlan = p.subPlan;
-      if (typeof p.enforce === 'string') out.enforce = p.enforce;
-      if (Array.isArray(p.extensions)) {
-        out.extensions = p.extensions.map((e) => {
-          const x = e as JsonObject;
-          const ext: PricingExtension = { name: String(x.name), isEnabled: x.isEnabled === 'True' ? 'True' : 'False' };
-          if (x.additionalExtensionProperties && typeof x.additionalExtensionProperties === 'object') {
-            ext.additionalExtensionProperties = x.additionalExtensionProperties as Record<string, JsonValue>;
-          }
-          return ext;
-        });
-      }
-      return out;
-    });
+    return value.map((v) => livePricing(subscriptionId, v as JsonObject));
+  }
+
+  /**
+   * Every row of a Resource Graph query over the subscriptions below `managementGroup`, page by page (1,000 rows a
+   * page, the service's maximum; Resource Graph docs, paging-results.md), through the same pipeline as every other
+   * call. `onPage` sees each page's rows as they arrive.
+   */
+  async queryResourceGraph(query: string, managementGroup: string, onPage?: (rows: JsonObject[]) => void): Promise<JsonObject[]> {
+    const client = await this.resourceGraph();
+    const rows: JsonObject[] = [];
+    let skipToken: string | undefined;
+    do {
+      const page = await client.resources({
+        query,
+        managementGroups: [managementGroup],
+        options: { top: 1000, resultFormat: 'objectArray', ...(skipToken !== undefined ? { skipToken } : {}) },
+      });
+      // 5.0.0-beta.4 maps `data` as a Dictionary: an objectArray page arrives as { "0": row, "1": row, ... }
+      // (probe against the emulator); integer keys keep their order.
+      const data = page.data as unknown;
+      const pageRows = (Array.isArray(data) ? data : Object.values((data ?? {}) as object)) as JsonObject[];
+      rows.push(...pageRows);
+      onPage?.(pageRows);
+      skipToken = page.skipToken;
+    } while (skipToken);
+    return rows;
   }
 
   async putPricing(subscriptionId: string, name: string, properties: JsonObject): Promise<void> {
-    await this.raw('PUT', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${name}`, PRICINGS_API_VERSION, { properties });
+    await this.withSecurityProvider(subscriptionId, () =>
+      this.raw('PUT', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${name}`, PRICINGS_API_VERSION, { properties }),
+    );
+  }
+
+  /**
+   * A new subscription may not have the Microsoft.Security provider registered (pricings answer 404 'Subscription Not
+   * Registered': NOT_YET_VISIBLE). Register it once per subscription (Providers - Register, 2021-04-01; Security Admin
+   * may: Microsoft.Security/register/action), then call again: the retry policy now waits out the registration.
+   */
+  private async withSecurityProvider<T>(subscriptionId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      if (!isRestError(e) || !SECURITY_NOT_REGISTERED.has(e.code ?? '')) throw e;
+      const key = subscriptionId.toLowerCase();
+      let registration = this.registered.get(key);
+      if (!registration) {
+        registration = this.raw('POST', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/register`, '2021-04-01').then(() => undefined);
+        this.registered.set(key, registration);
+      }
+      await registration;
+      return call();
+    }
   }
 
   /** `created`: the plan creates it (so a reference to it that ARM does not see yet is retried). */
   async putDefinition(mg: string, name: string, properties: JsonObject, options: { created?: boolean } = {}): Promise<void> {
-    await this.policy.policyDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
+    await (await this.policy()).policyDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
     if (options.created) this.created.add(idKey(`/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policyDefinitions/${name}`));
   }
 
   async putSetDefinition(mg: string, name: string, properties: JsonObject, options: { created?: boolean } = {}): Promise<void> {
-    await this.policy.policySetDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
+    await (await this.policy()).policySetDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
     if (options.created) this.created.add(idKey(`/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policySetDefinitions/${name}`));
   }
 
@@ -595,7 +869,7 @@ export class AzureGateway {
     name: string,
     body: { location?: string; identity: { type: 'SystemAssigned' | 'None' }; properties: JsonObject },
   ): Promise<string | undefined> {
-    const result = await this.policy.policyAssignments.create(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name, {
+    const result = await (await this.policy()).policyAssignments.create(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name, {
       ...(body.properties as object),
       identity: { type: body.identity.type },
       ...(body.location !== undefined ? { location: body.location } : {}),
@@ -604,15 +878,15 @@ export class AzureGateway {
   }
 
   async deleteAssignment(mg: string, name: string): Promise<void> {
-    await this.policy.policyAssignments.delete(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name);
+    await (await this.policy()).policyAssignments.delete(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name);
   }
 
   async deleteSetDefinition(mg: string, name: string): Promise<void> {
-    await this.policy.policySetDefinitions.deleteAtManagementGroup(mg, name);
+    await (await this.policy()).policySetDefinitions.deleteAtManagementGroup(mg, name);
   }
 
   async deleteDefinition(mg: string, name: string): Promise<void> {
-    await this.policy.policyDefinitions.deleteAtManagementGroup(mg, name);
+    await (await this.policy()).policyDefinitions.deleteAtManagementGroup(mg, name);
   }
 
   async putRoleAssignment(
@@ -620,7 +894,7 @@ export class AzureGateway {
     name: string,
     body: { roleDefinitionId: string; principalId: string; description: string },
   ): Promise<void> {
-    await this.authorization.roleAssignments.create(noLeadingSlash(scope), name, {
+    await (await this.authorization()).roleAssignments.create(noLeadingSlash(scope), name, {
       roleDefinitionId: body.roleDefinitionId,
       principalId: body.principalId,
       // Set explicitly so ARM does not look the principal up in Entra before it has replicated (aka.ms/docs-principaltype).
@@ -630,11 +904,11 @@ export class AzureGateway {
   }
 
   async deleteRoleAssignment(scope: string, name: string): Promise<void> {
-    await this.authorization.roleAssignments.delete(noLeadingSlash(scope), name);
+    await (await this.authorization()).roleAssignments.delete(noLeadingSlash(scope), name);
   }
 
   async createRemediation(mg: string, name: string, policyAssignmentId: string, policyDefinitionReferenceId: string): Promise<void> {
-    await this.insights.remediations.createOrUpdateAtManagementGroup(mg, name, {
+    await (await this.insights()).remediations.createOrUpdateAtManagementGroup(mg, name, {
       policyAssignmentId,
       policyDefinitionReferenceId,
       resourceDiscoveryMode: 'ExistingNonCompliant',

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/compiler/canonical-json.js';
 import { compileControl, isControl } from '../../src/compiler/compile-control.js';
 import { compileInitiative } from '../../src/compiler/compile-initiative.js';
-import { normaliseExportedResource, type EvaluateReport, type Outcome } from '../../src/cli/commands/evaluate.js';
+import { normaliseExportedResource, type EvaluateReport, type Outcome } from '../../src/cli/handlers/evaluate.js';
 import { main } from '../../src/cli/main.js';
 import { repoRoot, runCli, type CliRun } from '../helpers/cli.js';
 
@@ -97,6 +97,15 @@ beforeAll(async () => {
       allowedEncryptionSets: { value: [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-security/providers/Microsoft.Compute/diskEncryptionSets/des-zt-prod`] },
       securityContactEmails: { value: 'soc@contoso.com' },
       mdcExportResourceGroupLocation: { value: 'westeurope' },
+      // Assignment facts of the network units (zero-trust-controls.md §6) that have no default.
+      logAnalyticsWorkspaceGuid: { value: '00000000-0000-0000-0000-00000000a1a1' },
+      logAnalyticsWorkspaceRegion: { value: 'westeurope' },
+      flowLogRegion: { value: 'westeurope' },
+      flowLogStorageAccountId: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.Storage/storageAccounts/stflowlogsweu` },
+      networkWatcherName: { value: 'NetworkWatcher_westeurope' },
+      firewallPrivateIps: { value: ['10.0.1.4'] },
+      spokeAddressPrefixes: { value: ['10.1.0.0/16', '10.2.0.0/16'] },
+      ddosPlanId: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub-network/providers/Microsoft.Network/ddosProtectionPlans/ddos-zt` },
     }),
   );
 });
@@ -282,7 +291,15 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
   it('evaluates every generated definition on a folder of single ARM documents (test/fixtures/resources)', async () => {
     // ZT-MDC-09 declares emailSecurityContact without a default: Azure refuses an assignment without it, so pass one.
     const defParams = join(tmp, 'definition-params.json');
-    writeFileSync(defParams, JSON.stringify({ emailSecurityContact: { value: 'soc@contoso.com' } }));
+    // ZT-HUB-11/12 need the hub facts (firewall IPs, spoke prefixes), which have no default either.
+    writeFileSync(
+      defParams,
+      JSON.stringify({
+        emailSecurityContact: { value: 'soc@contoso.com' },
+        firewallPrivateIps: { value: ['10.0.1.4'] },
+        spokeAddressPrefixes: { value: ['10.1.0.0/16', '10.2.0.0/16'] },
+      }),
+    );
     const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--parameters', defParams, '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
     const denied = (name: string) =>
@@ -308,9 +325,17 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     const mdc09 = join(generated, 'policyDefinitions/defender/zt-mdc-09-security-contacts.json');
     const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
-    expect(report.problems.map((p) => [p.file, p.code, p.severity])).toEqual([[mdc09, 'ZT5007', 'error']]);
-    expect(report.problems[0]?.message).toMatch(/zt-mdc-09-security-contacts.*'emailSecurityContact'/);
-    expect(report.problems[0]?.hint).toMatch(/defaultValue/);
+    const hub = (name: string) => join(generated, `policyDefinitions/hub-vnet/${name}.json`);
+    expect(report.problems.map((p) => [p.file, p.code, p.severity]).sort()).toEqual(
+      [
+        [mdc09, 'ZT5007', 'error'],
+        [hub('zt-hub-11-gateway-routes-to-firewall'), 'ZT5007', 'error'],
+        [hub('zt-hub-12-spoke-default-route-to-firewall'), 'ZT5007', 'error'],
+      ].sort(),
+    );
+    const mdc = report.problems.find((p) => p.file === mdc09);
+    expect(mdc?.message).toMatch(/zt-mdc-09-security-contacts.*'emailSecurityContact'/);
+    expect(mdc?.hint).toMatch(/defaultValue/);
     // The other policies still run: the denies decide the exit code.
     expect(report.summary.denied).toBeGreaterThan(0);
     expect(run.code).toBe(1);

@@ -5,6 +5,7 @@ import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ManagementGroupsAPI } from '@azure/arm-managementgroups';
 import { PolicyClient } from '@azure/arm-policy';
 import { PolicyInsightsClient } from '@azure/arm-policyinsights';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { SecurityCenter } from '@azure/arm-security';
 import { emulatorClientOptions, staticTokenCredential } from './sdk.js';
@@ -18,6 +19,7 @@ export interface EmulatorClients {
   security(subscriptionId: string): SecurityCenter;
   insights: PolicyInsightsClient;
   subscriptions: SubscriptionClient;
+  resourceGraph: ResourceGraphClient;
 }
 
 export function emulatorClients(emulator: ArmEmulator, opts: { fastRetries?: boolean; maxRetries?: number; token?: string } = {}): EmulatorClients {
@@ -30,5 +32,6 @@ export function emulatorClients(emulator: ArmEmulator, opts: { fastRetries?: boo
     security: (subscriptionId) => new SecurityCenter(cred, subscriptionId, o),
     insights: new PolicyInsightsClient(cred, o),
     subscriptions: new SubscriptionClient(cred, o),
+    resourceGraph: new ResourceGraphClient(cred, o),
   };
 }

@@ -1,4 +1,5 @@
 import type { BuiltinStore } from './builtins.js';
+import type { ResourceGraphOptions } from './handlers/resource-graph.js';
 import type { SpecValidator } from './spec-validation.js';
 import { badRequest } from './arm-error.js';
 import type { Scope } from './scope.js';
@@ -14,7 +15,8 @@ export interface ResolvedOptions {
   principalTypeBypassesReplication: boolean;
   parameterUpdateCheck: 'inUse' | 'always';
   acceptUnknownPrincipals: boolean;
-  definitionVisibility: { failures: number };
+  definitionVisibility: { failures: number; setAnswer: 'notFound' | 'outOfScope' };
+  resourceGraph: ResourceGraphOptions;
 }
 
 export interface RequestContext {

@@ -37,3 +37,26 @@ export const DEFAULT_HIERARCHY: HierarchySeed = {
     { id: DEFAULT_SUBSCRIPTIONS.sandbox, displayName: 'sandbox', managementGroup: 'sandbox' },
   ],
 };
+
+export interface SubscriptionSeedOptions {
+  count: number;
+  /** Management groups to spread them over, round robin (default: corp and online, both under root). */
+  managementGroups?: string[];
+}
+
+/** Id of the i-th generated subscription (deterministic, clearly fake: 5eed prefix). */
+export function seededSubscriptionId(i: number): string {
+  return `5eed0000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+}
+
+/** The hierarchy plus `seed.count` generated subscriptions (named "sub-00001"...), for scale tests and benchmarks. */
+export function withSeededSubscriptions(hierarchy: HierarchySeed, seed: SubscriptionSeedOptions | undefined): HierarchySeed {
+  if (!seed || seed.count <= 0) return hierarchy;
+  const groups = seed.managementGroups ?? ['corp', 'online'];
+  const extra = Array.from({ length: seed.count }, (_, i) => ({
+    id: seededSubscriptionId(i + 1),
+    displayName: `sub-${String(i + 1).padStart(5, '0')}`,
+    managementGroup: groups[i % groups.length]!,
+  }));
+  return { ...hierarchy, subscriptions: [...hierarchy.subscriptions, ...extra] };
+}

@@ -57,6 +57,10 @@
  *   subscriptions under an MG; `/subscriptions`, `/subscriptions/{id}`, `/tenants`.
  * - Microsoft.Security pricings per subscription: list, GET, PUT (2022-03-01: 200; 2023-01-01+: 201 first
  *   PUT, 200 after; enforce/extensions stored).
+ * - Microsoft.ResourceGraph resources (POST, handlers/resource-graph.ts): KQL subset (kql.ts) over the tables in
+ *   RESOURCE_GRAPH_TABLES (securityresources: Defender pricings), scoped by management groups or subscriptions,
+ *   paged by $top/$skipToken; `resourceGraph` options model its lag behind ARM. `subscriptions: {count}` seeds
+ *   generated subscriptions (defaults.ts withSeededSubscriptions) for scale tests.
  * - Microsoft.PolicyInsights remediations at MG/subscription (PUT 201/200, GET advancing Accepted ->
  *   Evaluating -> Succeeded, DELETE, cancel, listDeployments) and policyStates summarize (empty).
  * PUT/PATCH bodies are validated against the REST specs (spec-validation.ts) before the handlers run.
@@ -68,7 +72,9 @@ import type { ArmEmulator, EmulatorOptions } from './types.js';
 
 export type { ArmEmulator, EmulatorOptions, FaultKind, FaultRule, RecordedRequest } from './types.js';
 export type { ArmResource, EmulatorState, HierarchySeed, StateSnapshot } from './state.js';
-export { DEFAULT_HIERARCHY, DEFAULT_SUBSCRIPTIONS, DEFAULT_TENANT_ID } from './defaults.js';
+export { DEFAULT_HIERARCHY, DEFAULT_SUBSCRIPTIONS, DEFAULT_TENANT_ID, seededSubscriptionId, withSeededSubscriptions } from './defaults.js';
+export { RESOURCE_GRAPH_TABLES, type ResourceGraphOptions, type TableContext } from './handlers/resource-graph.js';
+export { parseKql, runKql, KqlError, type KqlQuery, type Row } from './kql.js';
 export { emulatorChildEnv, emulatorClientOptions, staticTokenCredential } from './sdk.js';
 export { emulatorClients, type EmulatorClients } from './clients.js';
 export { BUILTIN_ROLES } from './roles.js';

@@ -4,7 +4,8 @@ import { handlePolicyStates, handleRemediations } from './handlers/insights.js';
 import { handleManagementGroups, handleSubscriptions, handleTenants } from './handlers/management.js';
 import { handlePolicy } from './handlers/policy.js';
 import { handleRoleAssignments, handleRoleDefinitions } from './handlers/rbac.js';
-import { handlePricings } from './handlers/security.js';
+import { handleResourceGraph } from './handlers/resource-graph.js';
+import { handlePricings, handleSecurityRegister } from './handlers/security.js';
 import { parseScope } from './scope.js';
 
 const POLICY_VERSIONS = ['2019-09-01', '2020-09-01', '2021-06-01', '2022-06-01', '2023-04-01', '2024-04-01', '2024-05-01', '2025-01-01', '2025-03-01'];
@@ -22,10 +23,13 @@ export const API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   'microsoft.authorization/roledefinitions': ['2015-07-01', '2018-01-01-preview', '2022-04-01', '2022-05-01-preview'],
   'microsoft.management/managementgroups': ['2020-05-01', '2021-04-01', '2023-04-01'],
   'microsoft.security/pricings': ['2018-06-01', '2022-03-01', '2023-01-01', '2024-01-01'],
+  'microsoft.security/register': ['2021-04-01'],
   'microsoft.policyinsights/remediations': ['2019-07-01', '2021-10-01', '2024-10-01'],
   'microsoft.policyinsights/policystates': ['2019-10-01', '2024-10-01'],
   subscriptions: ['2016-06-01', '2020-01-01', '2021-01-01', '2022-12-01'],
   tenants: ['2016-06-01', '2020-01-01', '2021-01-01', '2022-12-01'],
+  // 2021-06-01-preview is what @azure/arm-resourcegraph 5.0.0-beta.4 sends.
+  'microsoft.resourcegraph/resources': ['2019-04-01', '2020-04-01-preview', '2021-03-01', '2021-06-01-preview', '2022-10-01', '2024-04-01'],
 };
 
 function checkApiVersion(ctx: RequestContext, type: string): void {
@@ -90,10 +94,14 @@ export async function dispatch(ctx: RequestContext): Promise<Reply> {
       return handleManagementGroups(ctx, route);
     case 'microsoft.security/pricings':
       return handlePricings(ctx, route);
+    case 'microsoft.security/register':
+      return handleSecurityRegister(ctx, route);
     case 'microsoft.policyinsights/remediations':
       return handleRemediations(ctx, route);
     case 'microsoft.policyinsights/policystates':
       return handlePolicyStates(ctx, route);
+    case 'microsoft.resourcegraph/resources':
+      return handleResourceGraph(ctx, route, ctx.options.resourceGraph);
     default:
       throw unsupported(ctx);
   }

@@ -16,9 +16,14 @@ import { emulatorCertificate } from './certificate.js';
 import { specValidator } from './spec-validation.js';
 import { Throttle } from './throttle.js';
 import type { ArmEmulator, EmulatorOptions, FaultRule, RecordedRequest } from './types.js';
-import { DEFAULT_HIERARCHY, DEFAULT_TENANT_ID } from './defaults.js';
+import { DEFAULT_HIERARCHY, DEFAULT_TENANT_ID, withSeededSubscriptions } from './defaults.js';
 
 const WRITE_METHODS = new Set(['PUT', 'PATCH', 'POST', 'DELETE']);
+
+/** A Resource Graph query is a POST that reads: not a write. */
+function isWrite(r: RecordedRequest): boolean {
+  return WRITE_METHODS.has(r.method) && !r.path.toLowerCase().startsWith('/providers/microsoft.resourcegraph/');
+}
 
 function safeDecode(s: string): string {
   try {
@@ -78,7 +83,8 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     principalTypeBypassesReplication: options.principalTypeBypassesReplication ?? false,
     parameterUpdateCheck: options.parameterUpdateCheck ?? 'inUse',
     acceptUnknownPrincipals: options.acceptUnknownPrincipals ?? false,
-    definitionVisibility: { failures: options.definitionVisibilityFailures ?? 0 },
+    definitionVisibility: { failures: options.definitionVisibilityFailures ?? 0, setAnswer: options.definitionVisibilityAnswer ?? 'notFound' },
+    resourceGraph: options.resourceGraph ?? {},
   };
 }
 
@@ -94,7 +100,10 @@ interface ActiveFault {
 
 export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmulator> {
   const resolved = resolveOptions(options);
-  const state = new EmulatorState(resolved.tenantId, options.hierarchy ?? DEFAULT_HIERARCHY);
+  const state = new EmulatorState(resolved.tenantId, withSeededSubscriptions(options.hierarchy ?? DEFAULT_HIERARCHY, options.subscriptions));
+  for (const sub of options.unregisteredSubscriptions?.subscriptions ?? []) {
+    state.securityRegistration.set(sub.toLowerCase(), { registered: false, failuresLeft: options.unregisteredSubscriptions?.failuresAfterRegister ?? 0 });
+  }
   const builtins = builtinStore(options.builtinsDir ?? sharedDir('azure', 'builtins', 'built-in-policies'));
   const spec = options.validateBodies === false ? undefined : specValidator(options.specsDir ?? sharedDir('azure', 'rest-specs', 'specification'));
   const cert = await emulatorCertificate();
@@ -347,7 +356,7 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
     set latencyMs(v: number) {
       latencyMs = v;
     },
-    writes: () => requests.filter((r) => WRITE_METHODS.has(r.method)),
+    writes: () => requests.filter(isWrite),
     resetRequests: () => {
       requests.length = 0;
     },

@@ -76,9 +76,13 @@ export class EmulatorState {
   readonly roleDefinitions = new Map<string, ArmResource>();
   /** Pricings per lower-cased subscription id, per lower-cased plan name. Plans never PUT are Free. */
   readonly pricings = new Map<string, Map<string, ArmResource>>();
+  /** Last write of each pricing by lower-cased id, with what was there before: Resource Graph's index lag. */
+  readonly pricingWrites = new Map<string, { before: ArmResource | undefined; at: number }>();
   readonly remediations = new Map<string, ArmResource>();
   /** Directory principals by lower-cased object id (managed identities get added when created). */
   readonly principals = new Map<string, PrincipalRecord>();
+  /** Microsoft.Security provider state of subscriptions seeded as unregistered (others are registered). */
+  readonly securityRegistration = new Map<string, { registered: boolean; failuresLeft: number }>();
 
   constructor(
     readonly tenantId: string,
@@ -241,6 +245,7 @@ export class EmulatorState {
     fill(this.remediations, snap.remediations);
     fill(this.principals, snap.principals);
     this.pricings.clear();
+    this.pricingWrites.clear();
     for (const [k, v] of snap.pricings) this.pricings.set(k, new Map(clone(v)));
   }
 }

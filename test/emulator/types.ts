@@ -1,4 +1,6 @@
 import type { EmulatorState, HierarchySeed } from './state.js';
+import type { ResourceGraphOptions } from './handlers/resource-graph.js';
+import type { SubscriptionSeedOptions } from './defaults.js';
 import type { ThrottlingOptions } from './throttle.js';
 
 export interface EmulatorOptions {
@@ -21,6 +23,18 @@ export interface EmulatorOptions {
   acceptUnknownPrincipals?: boolean;
   /** Eventual consistency: the first N references to each definition/set (from a set or an assignment) fail as not found. */
   definitionVisibilityFailures?: number;
+  /**
+   * How a set PUT answers a member not visible yet: 404 PolicyDefinitionNotFound (default), or 400
+   * InvalidCreatePolicySetDefinitionRequest "...should be specified only at or above the policy set definition's
+   * scope..." as Azure Landing Zones deployments see it (Azure/ALZ-Bicep#885, Azure/Azure-Landing-Zones#2734).
+   */
+  definitionVisibilityAnswer?: 'notFound' | 'outOfScope';
+  /**
+   * New subscriptions without the Microsoft.Security provider: their pricings answer 404 'Subscription Not
+   * Registered' (Azure/azure-sdk-for-go#19900) until POST .../providers/Microsoft.Security/register, and for
+   * `failuresAfterRegister` more requests while the registration completes.
+   */
+  unregisteredSubscriptions?: { subscriptions: string[]; failuresAfterRegister?: number };
   /** When parameter updates are checked for InvalidPolicy(Set)ParameterUpdate: only for definitions in use (default) or always. */
   parameterUpdateCheck?: 'inUse' | 'always';
   /** Page size for list operations (ARM pages at 500). `$top` lowers it per request. */
@@ -36,6 +50,10 @@ export interface EmulatorOptions {
   validateBodies?: boolean;
   /** REST specs folder. Default ../shared/azure/rest-specs/specification from the repo root. */
   specsDir?: string;
+  /** Adds `count` generated subscriptions to the hierarchy, spread over the given management groups (scale tests). */
+  subscriptions?: SubscriptionSeedOptions;
+  /** Resource Graph's lag behind ARM (handlers/resource-graph.ts): index delay, subscriptions not indexed yet. */
+  resourceGraph?: ResourceGraphOptions;
   /** Object id the emulator records as the caller in createdBy/updatedBy/systemData. */
   callerObjectId?: string;
 }
@@ -112,7 +130,7 @@ export interface ArmEmulator {
   tenantId: string;
   /** Every request, in arrival order of completion. */
   requests: RecordedRequest[];
-  /** PUT/PATCH/POST/DELETE requests. */
+  /** PUT/PATCH/POST/DELETE requests, except Resource Graph queries (a POST that reads). */
   writes(): RecordedRequest[];
   resetRequests(): void;
   faults: { add(rule: FaultRule): void; clear(): void; fired(): number };

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { renderGenerated, type EmittedDefinition, type EmittedInitiative } from '../../src/io/emit.js';
+import { renderGenerated, type BuiltinSummaryInfo, type EmittedDefinition, type EmittedInitiative } from '../../src/io/emit.js';
 import type { PolicyDefinitionDocument } from '../../src/model.js';
 
 const CONTRIBUTOR = '/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c';
 const BUILTIN = '/providers/Microsoft.Authorization/policyDefinitions/404c3081-a854-4457-ae30-26a93ef643f9';
+// 3cf2ab00 declares no parameters: its modify effect is fixed.
+const FIXED = '/providers/Microsoft.Authorization/policyDefinitions/3cf2ab00-13f1-4d0c-8971-2ac904541a7e';
 const mg = (n: string) => `/providers/Microsoft.Management/managementGroups/{managementGroupId}/providers/Microsoft.Authorization/policyDefinitions/${n}`;
 
 function def(name: string, then: Record<string, unknown>, params: PolicyDefinitionDocument['properties']['parameters'] = {}): EmittedDefinition {
@@ -33,7 +35,7 @@ const initiative: EmittedInitiative = {
   file: 'policySetDefinitions/zt-storage.json',
   assignmentName: 'zt-storage',
   notes: ['The publisher also writes these plans directly.'],
-  builtins: new Map([
+  builtins: new Map<string, BuiltinSummaryInfo>([
     [
       BUILTIN.toLowerCase(),
       {
@@ -46,6 +48,10 @@ const initiative: EmittedInitiative = {
         definitionParameters: { effect: { defaultValue: 'Audit' }, minimumTls: { defaultValue: 'TLS1_2' } },
         effectExpression: "[parameters('effect')]",
       },
+    ],
+    [
+      FIXED.toLowerCase(),
+      { id: FIXED, displayName: 'Add identity', deprecated: false, effects: ['modify'], roleDefinitionIds: [], version: '4.1.0', definitionParameters: {}, effectExpression: 'modify' },
     ],
   ]),
   document: {
@@ -61,6 +67,7 @@ const initiative: EmittedInitiative = {
         { policyDefinitionId: mg('zt-stg-02-b'), policyDefinitionReferenceId: 'zt-stg-02-b', parameters: { effect: { value: "[parameters('storageEffect')]" } }, groupNames: ['assume-breach'] },
         { policyDefinitionId: mg('zt-stg-01-a'), policyDefinitionReferenceId: 'zt-stg-01-a', groupNames: ['assume-breach'] },
         { policyDefinitionId: BUILTIN, policyDefinitionReferenceId: 'secure-transfer', definitionVersion: '2.*.*' },
+        { policyDefinitionId: FIXED, policyDefinitionReferenceId: 'add-identity', definitionVersion: '4.*.*' },
       ],
     },
   },
@@ -82,9 +89,14 @@ describe('renderGenerated', () => {
     expect(manifest.definitions.map((d) => d.name)).toEqual(['zt-stg-01-a', 'zt-stg-02-b']);
     for (const d of manifest.definitions) expect(d.sha256).toBe(createHash('sha256').update(files.get(d.file)!).digest('hex'));
     expect(manifest.definitions[0]!.roleDefinitionIds).toEqual([CONTRIBUTOR]);
-    expect(manifest.initiatives[0]).toMatchObject({ customMembers: ['zt-stg-01-a', 'zt-stg-02-b'], builtinMembers: [BUILTIN] });
+    expect(manifest.initiatives[0]).toMatchObject({ customMembers: ['zt-stg-01-a', 'zt-stg-02-b'], builtinMembers: [FIXED, BUILTIN] }); // sorted
     // The roles and the tested version of built-in members are recorded too.
-    expect(manifest.initiatives[0]).toMatchObject({ builtinDetails: [{ id: BUILTIN, testedVersion: '2.0.0', roleDefinitionIds: [] }] });
+    expect(manifest.initiatives[0]).toMatchObject({
+      builtinDetails: [
+        { id: FIXED, testedVersion: '4.1.0', roleDefinitionIds: [] },
+        { id: BUILTIN, testedVersion: '2.0.0', roleDefinitionIds: [] },
+      ],
+    });
   });
 
   it('writes canonical JSON (sorted keys, 2-space indent, one trailing LF)', () => {
@@ -102,6 +114,8 @@ describe('renderGenerated', () => {
     expect(md).toMatch(/\| zt-stg-02-b \| zt-stg-02-b: Display zt-stg-02-b \| custom \(storage\) \| Audit \(initiative parameter storageEffect\) \|/);
     expect(md).toMatch(/\| zt-stg-01-a \| .* \| deployIfNotExists \(fixed: the definition has no effect parameter\) \|/);
     expect(md).toMatch(/\| secure-transfer \| Secure transfer .* \| built-in 2\.0\.0 tested, pinned 2\.\*\.\*, DEPRECATED \| Audit \(definition default\) \| {2}\| minimumTls = TLS1_2 \(definition default\) \|/);
+    // A built-in without an effect parameter is shown as fixed, not as a default an assignment could change.
+    expect(md).toMatch(/\| add-identity \| Add identity .* \| built-in 4\.1\.0 tested, pinned 4\.\*\.\* \| modify \(fixed: the definition has no effect parameter\) \|/);
     expect(md).toContain('the publisher fills in `{managementGroupId}` with the target management group');
     expect(md).toContain('## Notes for reviewers\n\n- The publisher also writes these plans directly.\n');
     expect(md).toContain('| storageEffect | String | "Audit" | "Audit", "Deny" |');

@@ -76,6 +76,19 @@ describe('Defender plan settings: one source for the publisher and the policies'
     for (const m of off) expect(expectMember(defender, m.ref, { parameters: ASSIGNMENT }).evaluate(subscription({ subscriptionId: SUB }), { related: written }).declaredEffect).toBe('disabled');
   });
 
+  it('lays a configured plan over its Zero Trust setting: what the config restates or adds changes, the rest stays', () => {
+    const partial = parseConfig(
+      { ...BASE, defender: { plans: { CloudPosture: { extensions: { SensitiveDataDiscovery: true, AgentlessVmScanning: true } }, Containers: { tier: 'Standard' } } } },
+      'partial.json',
+    );
+    const cspm = writtenPricings(partial).find((p) => p.name === 'CloudPosture')!;
+    // The five CSPM extensions the built-in 72f8cee7 checks (zero-trust-controls.md ZT-MDC-01), not just the two named.
+    const enabled = (cspm.properties as { extensions: Array<{ name: string; isEnabled: string }> }).extensions.filter((e) => e.isEnabled === 'True').map((e) => e.name).sort();
+    expect(enabled).toEqual(['AgentlessDiscoveryForKubernetes', 'AgentlessVmScanning', 'ContainerRegistriesVulnerabilityAssessments', 'EntraPermissionsManagement', 'SensitiveDataDiscovery']);
+    expect(writtenPricings(partial).map((p) => p.name)).toContain('Containers');
+    expectMember(defender, builtin.configureMicrosoftDefenderCspmPlan, { parameters: ASSIGNMENT }).toBeCompliant(subscription({ subscriptionId: SUB }), { related: writtenPricings(partial) });
+  });
+
   it('would catch the old settings: PerKeyVault and PerSubscription make the Key Vault and Resource Manager members non-compliant', () => {
     const old = parseConfig({ ...BASE, defender: { plans: { KeyVaults: { subPlan: 'PerKeyVault' }, Arm: { subPlan: 'PerSubscription' } } } }, 'old.json');
     const oldWritten = writtenPricings(old);

@@ -63,7 +63,10 @@ describe('the README plan', () => {
     expect(text).not.toMatch(/\$\.policyDefinitions: \[/);
     const subs = [...new Set(plan.items.flatMap((i) => (i.kind === 'pricing' ? [i.subscriptionId] : [])))];
     expect(subs.length).toBeGreaterThan(0);
-    for (const sub of subs) expect(text).toContain(`  ~ update Containers on subscription ${sub}\n      $.pricingTier: "Free" -> "Standard"\n`);
+    // Main's renderer groups a change shared by several subscriptions; --verbose lists each subscription.
+    expect(text).toContain(`  ~ update Containers on ${subs.length} subscriptions\n      $.pricingTier: "Free" -> "Standard"\n`);
+    const verbose = renderText(plan, { verbose: true });
+    for (const sub of subs) expect(verbose).toContain(`  ~ update Containers on subscription ${sub}\n      $.pricingTier: "Free" -> "Standard"\n`);
     expect(text).toMatch(/~ update zt-zero-trust\n(?: {6}.*\n)* {6}\$\.parameters\.ztMdc07Effect: .*"DeployIfNotExists"/);
     expect(plan.warnings.filter((w) => w.code === 'ZT8107')).toEqual([]);
     expect(plan.summary).toMatchObject({ create: 0, update: 2 + 1 + subs.length, delete: 1 });

@@ -1,52 +1,15 @@
-/**
- * `ztpolicy check`: runs the build in memory and compares with generated/ on disk. Exit 1 when generated/ is
- * stale, incomplete or has orphans (CI proves the committed output is current); 2 when the sources do not build.
- */
-import { join, resolve } from 'node:path';
-import type { CommandModule } from 'yargs';
-import { ExitCode } from '../../errors.js';
-import { buildProject } from '../../io/build.js';
-import { diffTree, GENERATED_DIR, isCurrent, readTree } from '../../io/generated.js';
-import type { CliIo, CommandResult } from '../main.js';
-import { failOnErrors, jsonResult, summaryLine } from './build.js';
+/** `ztpolicy check`: declaration (implementation in ../handlers/check.ts, loaded only when the command runs). */
+import { defineCommand } from '../command.js';
+import { projectOptions, type BuildArgs } from './build.js';
 
-interface CheckArgs {
-  project: string;
-  typecheck: boolean;
-  json: boolean;
-}
+export type CheckArgs = BuildArgs;
 
-export function checkCommand(io: CliIo, result: CommandResult): CommandModule<object, CheckArgs> {
-  return {
-    command: 'check',
-    describe: 'Fail (exit 1) when generated/ is not exactly what `ztpolicy build` would write',
-    builder: (y) =>
-      y
-        .option('project', { type: 'string', default: '.', describe: 'Project folder (holds definitions/, initiatives/, generated/)' })
-        .option('typecheck', { type: 'boolean', default: true, describe: 'Type-check the sources first (--no-typecheck skips it)' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON on stdout' })
-        .example('$0 check', 'verify the committed generated/ folder in CI'),
-    handler: async (args) => {
-      const projectDir = resolve(args.project);
-      const r = await buildProject({ projectDir, typecheck: args.typecheck });
-      failOnErrors(r, io, args.json, 'check');
-      const diff = diffTree(readTree(join(projectDir, GENERATED_DIR)), r.files);
-      const current = isCurrent(diff);
-      if (args.json) io.stdout(jsonResult(r, { current, stale: diff.stale, missing: diff.missing, orphans: diff.orphans }));
-      if (current) {
-        io.stderr(`checked ${summaryLine(r)}\n${GENERATED_DIR}/ is current (${r.files.size} files)\n`);
-        return;
-      }
-      const lines = [
-        ...diff.stale.map((f) => `  stale:   ${GENERATED_DIR}/${f}`),
-        ...diff.missing.map((f) => `  missing: ${GENERATED_DIR}/${f}`),
-        ...diff.orphans.map((f) => `  orphan:  ${GENERATED_DIR}/${f}`),
-      ];
-      io.stderr(
-        `${GENERATED_DIR}/ is not what a build would write (${diff.stale.length} stale, ${diff.missing.length} missing, ${diff.orphans.length} orphan):\n` +
-          `${lines.join('\n')}\n    fix: run \`npm run build\` (or \`npx ztpolicy build\`) and commit ${GENERATED_DIR}/\n`,
-      );
-      result.exitCode = ExitCode.checkFailed;
-    },
-  };
-}
+export const check = defineCommand<CheckArgs>({
+  command: 'check',
+  describe: 'Fail (exit 1) when generated/ is not exactly what `ztpolicy build` would write',
+  builder: (y) =>
+    projectOptions(y)
+      .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON on stdout' })
+      .example('$0 check', 'verify the committed generated/ folder in CI'),
+  load: () => import('../handlers/check.js'),
+});

@@ -1,0 +1,36 @@
+/**
+ * `ztpolicy plan --mg ID` (options in ../commands/plan.ts): read-only. Reads what exists at the management group,
+ * compares it with generated/ and the config through the normalized diff, and prints the plan (text, `--json` or
+ * `--markdown` for a pull-request comment). Exit 0 when there is nothing to change, 1 when there are changes or blockers (a CI gate), 2 bad input,
+ * 3 Azure. A blocker is an object in the way that ztpolicy does not own: one another owner marked, or one with
+ * ztpolicy's name but no marker (taken over only with `--adopt`).
+ */
+import { ExitCode } from '../../errors.js';
+import { renderJson, renderMarkdown, renderText } from '../../publisher/render.js';
+import { openSession, planSession, type SessionOptions } from '../../publisher/session.js';
+import type { CliIo, CommandRun } from '../command.js';
+import type { PlanArgs, PublisherArgs } from '../commands/plan.js';
+import { cliProgress } from '../progress.js';
+
+export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<SessionOptions> = {}): SessionOptions {
+  return {
+    configFile: argv.config,
+    managementGroupId: argv.mg,
+    ...(argv.endpoint !== undefined ? { endpoint: argv.endpoint } : {}),
+    ...(argv.location !== undefined ? { location: argv.location } : {}),
+    ...(argv.adopt ? { adopt: true } : {}),
+    ...(argv.verbose ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
+    progress: cliProgress(io),
+    ...extra,
+  };
+}
+
+export const run: CommandRun<PlanArgs> = async (args, io, result) => {
+  const session = await openSession(sessionOptions(args, io));
+  io.stderr(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...\n`);
+  const { plan } = await planSession(session);
+  const render = { verbose: Boolean(args.verbose) };
+  io.stdout(args.json ? renderJson(plan) : args.markdown ? renderMarkdown(plan, render) : renderText(plan, render));
+  io.stderr(`${session.gateway.counter.requests} request(s) to ARM.\n`);
+  result.exitCode = plan.hasChanges || plan.blockers.length > 0 ? ExitCode.checkFailed : ExitCode.ok;
+};
