@@ -10,10 +10,13 @@ import { builtin, getBuiltinDefinitionJson, getBuiltinPolicy } from '../../src/c
 import { compileInitiative } from '../../src/compiler/compile-initiative.js';
 import { parseConfig } from '../../src/publisher/config.js';
 import { ZERO_TRUST_DEFENDER_PLANS } from '../../src/publisher/defender-plans.js';
-import { planPublish } from '../../src/publisher/planner.js';
-import type { LiveState } from '../../src/publisher/types.js';
+import { packageRoot } from '../../src/io/paths.js';
+import { applySession, planSession } from '../../src/publisher/session.js';
 import { defenderPricing, expectMember, subscription } from '../../src/testing/index.js';
 import { ASSIGNMENT } from '../definitions/defender/assignment.js';
+import { DEFAULT_SUBSCRIPTIONS } from '../emulator/defaults.js';
+import { planForEmptySubscription } from '../fixtures/exports/make-zero-trust-estate.js';
+import { emulator, session, workspace } from './helpers.js';
 
 const SUB = '22222222-2222-4222-8222-222222222222';
 const BASE = {
@@ -24,19 +27,7 @@ const BASE = {
 };
 
 /** The planner's plan for one empty subscription. */
-function planFor(config: ReturnType<typeof parseConfig>) {
-  const live: LiveState = {
-    managementGroup: { name: 'root', tenantId: BASE.tenantId, descendantGroups: [], leafGroups: ['root'], subscriptions: [SUB] },
-    definitions: [],
-    setDefinitions: [],
-    assignments: [],
-    roleAssignments: [],
-    pricings: [],
-    builtins: {},
-  };
-  const content = { manifest: { schemaVersion: 1 as const, definitions: [], initiatives: [] }, definitions: [], setDefinitions: [] };
-  return planPublish({ content, config, live, options: { identityLocation: 'westeurope' } });
-}
+const planFor = (config: ReturnType<typeof parseConfig>) => planForEmptySubscription(config, SUB);
 
 /** The pricings the planner PUTs on an empty subscription, as GET-shaped documents. */
 function writtenPricings(config: ReturnType<typeof parseConfig>) {
@@ -68,6 +59,32 @@ describe('Defender plan settings: one source for the publisher and the policies'
     expect(enabled.map((m) => m.plan).sort()).toEqual(['Arm', 'CloudPosture', 'KeyVaults', 'SqlServerVirtualMachines', 'SqlServers', 'StorageAccounts', 'VirtualMachines']);
     for (const m of enabled) expectMember(defender, m.ref, { parameters: ASSIGNMENT }).toBeCompliant(subscription({ subscriptionId: SUB }), { related: written });
   });
+
+  it('finds them compliant with what a real publish left in ARM (executor, SDK gateway, emulator), read back by GET', async () => {
+    const emu = await emulator();
+    const ws = workspace(packageRoot());
+    try {
+      // Only the Defender plans: the repo's config, no assignment and an empty manifest (policy writes are not the point).
+      ws.editJson('ztpolicy.config.json', (c) => void (c.assignments = []));
+      ws.editJson('generated/manifest.json', (m) => {
+        m.definitions = [];
+        m.initiatives = [];
+      });
+      const s = await session(emu, ws);
+      const { plan } = await planSession(s);
+      await applySession(s, plan);
+      const sub = DEFAULT_SUBSCRIPTIONS.corp;
+      const listed = await emu.call('GET', `/subscriptions/${sub}/providers/Microsoft.Security/pricings?api-version=2024-01-01`);
+      const stored = (listed.body as { value: Array<{ name: string; properties: { pricingTier: string } }> }).value;
+      expect(stored.filter((p) => p.properties.pricingTier === 'Standard').map((p) => p.name).sort()).toEqual(Object.keys(ZERO_TRUST_DEFENDER_PLANS).sort());
+      for (const m of members.filter((x) => !['Containers', 'AppServices'].includes(x.plan))) {
+        expectMember(defender, m.ref, { parameters: ASSIGNMENT }).toBeCompliant(subscription({ subscriptionId: sub }), { related: stored as never });
+      }
+    } finally {
+      await emu.close();
+      ws.remove();
+    }
+  }, 60_000);
 
   it('leaves Containers and App Service alone, matching their members being Disabled by default', () => {
     const off = members.filter((m) => ['Containers', 'AppServices'].includes(m.plan));
