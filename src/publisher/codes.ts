@@ -69,6 +69,8 @@ export const PublisherCode = {
   deleteSkippedReferenced: 'ZT8105',
   /** Blocker: a same-named object without ownership marker exists (re-run with --adopt to take it over). */
   unmarkedExisting: 'ZT8106',
+  /** Warning: `root` resolved to a group literally named root, not the Tenant Root Group (which its id selects). */
+  rootIsLiteralGroup: 'ZT8107',
   /** Writes of a tier failed; later tiers were not applied. */
   writesFailed: 'ZT8201',
   /** An Azure request failed (after retries). */

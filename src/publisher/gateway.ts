@@ -484,6 +484,31 @@ function noLeadingSlash(scope: string): string {
   return scope.replace(/^\/+/, '');
 }
 
+function isSubscriptionChild(c: ManagementGroupChildInfo): boolean {
+  return (c.type ?? '').toLowerCase().endsWith('/subscriptions') || /^\/subscriptions\//i.test(c.id ?? '');
+}
+
+/** A management group's subtree (from a recursive `$expand=children` read) as the planner needs it. */
+function groupInfo(name: string, tenantId: string, children: ManagementGroupChildInfo[] | undefined): ManagementGroupInfo {
+  const descendantGroups: string[] = [];
+  const leafGroups: string[] = [];
+  const subscriptions: string[] = [];
+  const walk = (group: string, kids: ManagementGroupChildInfo[] | undefined) => {
+    let groups = 0;
+    for (const c of kids ?? []) {
+      if (isSubscriptionChild(c)) subscriptions.push(c.name ?? (c.id ?? '').split('/').pop()!);
+      else {
+        groups += 1;
+        descendantGroups.push(c.name ?? '');
+        walk(c.name ?? '', c.children);
+      }
+    }
+    if (groups === 0) leafGroups.push(group);
+  };
+  walk(name, children);
+  return { name, tenantId, descendantGroups, leafGroups, subscriptions };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The gateway
 
@@ -557,26 +582,39 @@ export class AzureGateway {
   /** The target MG with its tenant and everything below it, in one call ($expand=children&$recurse=true). */
   async getManagementGroup(mg: string): Promise<ManagementGroupInfo> {
     const g = await this.groups.managementGroups.get(mg, { expand: 'children', recurse: true });
-    const descendantGroups: string[] = [];
-    const leafGroups: string[] = [];
-    const subscriptions: string[] = [];
-    const walk = (name: string, children: ManagementGroupChildInfo[] | undefined) => {
-      let groups = 0;
-      for (const c of children ?? []) {
-        const isSub = (c.type ?? '').toLowerCase().endsWith('/subscriptions') || /^\/subscriptions\//i.test(c.id ?? '');
-        if (isSub) subscriptions.push(c.name ?? (c.id ?? '').split('/').pop()!);
-        else {
-          groups += 1;
-          descendantGroups.push(c.name ?? '');
-          walk(c.name ?? '', c.children);
-        }
-      }
-      if (groups === 0) leafGroups.push(name);
-    };
-    const name = g.name ?? mg;
-    walk(name, g.children);
-    return { name, tenantId: g.tenantId ?? '', descendantGroups, leafGroups, subscriptions };
+    return groupInfo(g.name ?? mg, g.tenantId ?? '', g.children);
   }
+
+  /**
+   * `root` names the Tenant Root Group, whose name in Azure is the tenant id: there is no group called `root` unless
+   * someone created one (GET .../managementGroups/root answers 404). One read of the Tenant Root Group's whole tree
+   * tells both: if a group literally named `root` is in it, that group is the target (its name was given exactly; the
+   * Tenant Root Group stays reachable by its id) and `literalRoot` says so; otherwise the Tenant Root Group is.
+   * Without read access at the Tenant Root Group, a literal `root` group is read directly.
+   */
+  async resolveRootAlias(alias: string, tenantId: string): Promise<{ info: ManagementGroupInfo; literalRoot: boolean }> {
+    let tree: Awaited<ReturnType<ManagementGroupsAPI['managementGroups']['get']>>;
+    try {
+      tree = await this.groups.managementGroups.get(tenantId, { expand: 'children', recurse: true });
+    } catch (e) {
+      if (!isRestError(e) || (e.statusCode !== 403 && e.statusCode !== 404)) throw e;
+      return { info: { ...(await this.getManagementGroup(alias)), requestedAs: alias }, literalRoot: true };
+    }
+    const find = (children: ManagementGroupChildInfo[] | undefined): ManagementGroupChildInfo | undefined => {
+      for (const c of children ?? []) {
+        if (isSubscriptionChild(c)) continue;
+        if ((c.name ?? '').toLowerCase() === alias.toLowerCase()) return c;
+        const below = find(c.children);
+        if (below) return below;
+      }
+      return undefined;
+    };
+    const literal = find(tree.children);
+    const tid = tree.tenantId ?? tenantId;
+    if (literal) return { info: { ...groupInfo(literal.name ?? alias, tid, literal.children), requestedAs: alias }, literalRoot: true };
+    return { info: { ...groupInfo(tree.name ?? tenantId, tid, tree.children), requestedAs: alias, tenantRoot: true }, literalRoot: false };
+  }
+
 
   async listDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
     const list = await collect(this.policy.policyDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()' }));

@@ -95,10 +95,18 @@ export async function openSession(options: SessionOptions): Promise<Session> {
  * and any built-in definitions whose roles are not cached in the assignment metadata.
  */
 export async function readLiveState(session: Session): Promise<LiveState> {
-  const { config, content, gateway } = session;
+  const { content, gateway } = session;
+  // `root` is resolved first (one read of the Tenant Root Group's tree), so every id below uses the resolved name.
+  const alias = isRootAlias(session.config.managementGroupId);
+  const resolved = alias
+    ? await gateway.resolveRootAlias(session.config.managementGroupId, session.config.tenantId).catch((e: unknown) => azureErrorFrom(`resolving management group 'root' (the Tenant Root Group)`, e))
+    : undefined;
+  const config = resolved ? withTarget(session.config, resolved.info.name) : session.config;
   const mg = config.managementGroupId;
   const scopes = [...new Set([mg, ...config.assignments.map((a) => a.managementGroupId ?? mg)])];
-  const mgP = gateway.getManagementGroup(mg).catch((e: unknown) => azureErrorFrom(`reading management group '${mg}'`, e));
+  const mgP = resolved
+    ? Promise.resolve(resolved.info)
+    : gateway.getManagementGroup(mg).catch((e: unknown) => azureErrorFrom(`reading management group '${mg}'`, e));
   const defsP = gateway.listDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy definitions at '${mg}'`, e));
   const setsP = gateway.listSetDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy set definitions at '${mg}'`, e));
   const tenantChecked = mgP.then((g) => {
@@ -179,6 +187,20 @@ export async function readLiveState(session: Session): Promise<LiveState> {
   return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings, builtins };
 }
 
+/** `root`, in any case: the Tenant Root Group of the configured tenant (issue 8.1). */
+export function isRootAlias(mg: string): boolean {
+  return mg.toLowerCase() === 'root';
+}
+
+/** The config with the resolved target in place of the `root` alias (also where an assignment names `root`). */
+export function withTarget(config: PublisherConfig, target: string): PublisherConfig {
+  return {
+    ...config,
+    managementGroupId: target,
+    assignments: config.assignments.map((a) => (a.managementGroupId !== undefined && isRootAlias(a.managementGroupId) ? { ...a, managementGroupId: target } : a)),
+  };
+}
+
 function uniqueById<T extends { id: string }>(items: T[]): T[] {
   return [...new Map(items.map((i) => [i.id.toLowerCase(), i])).values()];
 }
@@ -190,9 +212,10 @@ export interface PlanRun {
 
 export async function planSession(session: Session, runId?: string): Promise<PlanRun> {
   const live = await readLiveState(session);
+  const target = live.managementGroup;
   const plan = planPublish({
     content: session.content,
-    config: session.config,
+    config: target.requestedAs !== undefined ? withTarget(session.config, target.name) : session.config,
     live,
     options: {
       identityLocation: session.options.location ?? session.config.identityLocation,
