@@ -75,6 +75,8 @@ export const PublisherCode = {
   writesFailed: 'ZT8201',
   /** An Azure request failed (after retries). */
   azureRequestFailed: 'ZT8202',
+  /** --remediate: the compliance scans failed or did not finish in the time limit; no task was created. */
+  remediationFailed: 'ZT8204',
   /** No access token could be obtained. */
   noAccessToken: 'ZT8203',
 } as const;

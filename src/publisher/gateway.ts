@@ -829,4 +829,25 @@ export class AzureGateway {
       resourceDiscoveryMode: 'ExistingNonCompliant',
     });
   }
+
+  /**
+   * Runs a compliance scan of one subscription to its end: policyStates/latest/triggerEvaluation, a long-running
+   * operation (202 + Location, polled until 200; spec PolicyStates_TriggerSubscriptionEvaluation, 2024-10-01). There is
+   * no management-group trigger, so the executor runs one per subscription under the assignment.
+   */
+  async evaluateSubscription(subscriptionId: string, options: { pollIntervalMs: number; abortSignal?: AbortSignal }): Promise<void> {
+    const poller = await this.insights.policyStates.beginTriggerSubscriptionEvaluation(subscriptionId, { updateIntervalInMs: options.pollIntervalMs });
+    await poller.pollUntilDone(options.abortSignal ? { abortSignal: options.abortSignal } : {});
+  }
+
+  /** A remediation task's state and what it deployed so far. */
+  async getRemediation(mg: string, name: string): Promise<{ state: string; total: number; succeeded: number; failed: number }> {
+    const r = await this.insights.remediations.getAtManagementGroup(mg, name);
+    return {
+      state: r.provisioningState ?? 'Unknown',
+      total: r.deploymentStatus?.totalDeployments ?? 0,
+      succeeded: r.deploymentStatus?.successfulDeployments ?? 0,
+      failed: r.deploymentStatus?.failedDeployments ?? 0,
+    };
+  }
 }

@@ -8,7 +8,7 @@ import { AzureError, BadInputError } from '../errors.js';
 import type { PublisherConfig } from './config.js';
 import { loadConfig } from './config.js';
 import { loadContent, type Content } from './content.js';
-import { applyPlan, type ApplyResult } from './executor.js';
+import { applyPlan, type ApplyOptions, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
 import { analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
 import type { BuiltinInfo, LiveState, ManagementGroupInfo } from './types.js';
@@ -230,7 +230,7 @@ export async function planSession(session: Session, runId?: string): Promise<Pla
 export async function applySession(
   session: Session,
   plan: Plan,
-  options: { progress?: (line: string) => void; verbose?: boolean } = {},
+  options: Pick<ApplyOptions, 'progress' | 'verbose' | 'remediation'> = {},
 ): Promise<ApplyResult> {
   return applyPlan(plan, session.gateway, { concurrency: session.config.concurrency, ...options });
 }
