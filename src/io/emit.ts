@@ -188,7 +188,15 @@ function renderSummary(i: EmittedInitiative, defs: ReadonlyMap<string, EmittedDe
       policy = b ? `${b.displayName} (\`${m.policyDefinitionId.split('/').pop()}\`)` : `\`${m.policyDefinitionId}\``;
       kind = `built-in${m.definitionVersion ? ` ${m.definitionVersion}` : ''}${b?.deprecated ? ', DEPRECATED' : ''}`;
       const pe = passed ? Object.entries(passed).find(([k]) => k.toLowerCase() === 'effect')?.[1] : undefined;
-      effect = isObj(pe) ? String(JSON.stringify(pe['value'])).replace(/^"|"$/g, '') : b ? `default (allowed: ${b.effects.join(', ')})` : '?';
+      // A built-in without an effect parameter has a fixed effect no assignment can change: say so (issue 7).
+      const fixed = b?.parameters !== undefined && !Object.keys(b.parameters).some((k) => k.toLowerCase() === 'effect');
+      effect = isObj(pe)
+        ? String(JSON.stringify(pe['value'])).replace(/^"|"$/g, '')
+        : b
+          ? fixed
+            ? `fixed ${b.effects.join(', ')}`
+            : `default (allowed: ${b.effects.join(', ')})`
+          : '?';
       memberRoles = b?.roleDefinitionIds ?? [];
     }
     for (const r of memberRoles) {

@@ -10,6 +10,9 @@ import { isRestError } from '@azure/core-rest-pipeline';
 import { AzureError, BadInputError } from '../errors.js';
 import type { AzureGateway } from './gateway.js';
 import { roleAssignmentName } from './naming.js';
+import { pool } from './pool.js';
+import { DEFAULT_SCALE_LIMITS, type ScaleLimits } from './pricings.js';
+import type { Progress } from './types.js';
 import {
   roleAssignmentDescription,
   type AssignmentItem,
@@ -41,6 +44,10 @@ export type Gateway = Pick<
 export interface ApplyOptions {
   /** Parallel writes within a tier. */
   concurrency: number;
+  /** Defender pricings: subscriptions in flight, and writes in flight per subscription (default DEFAULT_SCALE_LIMITS). */
+  scale?: ScaleLimits;
+  /** Subscriptions done of total while the pricings are written. */
+  subscriptionProgress?: Progress;
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
   /** One line per object written. */
@@ -73,24 +80,6 @@ export interface ApplyResult {
 interface Failure {
   item: PlanItem;
   error: unknown;
-}
-
-/** Runs fn over items with at most `limit` in flight; never rejects, returns the failures. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<{ item: T; error: unknown }[]> {
-  const failures: { item: T; error: unknown }[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (error) {
-        failures.push({ item, error });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return failures;
 }
 
 const TERMINAL_REMEDIATION = new Set(['succeeded', 'failed', 'canceled']);
@@ -264,7 +253,36 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
 
   // Pricings depend on nothing the policy chain writes: they run beside it, under their own cap (they go to the
   // per-subscription write buckets, the policy writes to the tenant bucket: publisher-mechanics.md 3.3).
-  const pricingChain = () => runTier('Defender pricings', pricings, (p) => gateway.putPricing(p.subscriptionId, p.name, p.properties!));
+  // Grouped by subscription (ARM's write bucket is per subscription): a bounded number of subscriptions at once, a
+  // few writes in flight within each, so a subscription that is throttled (its Retry-After is honoured by the
+  // gateway for that subscription only) holds one slot while the others go on.
+  const pricingChain = async () => {
+    if (pricings.length === 0) return;
+    const scale = options.scale ?? DEFAULT_SCALE_LIMITS;
+    const bySub = new Map<string, PricingItem[]>();
+    for (const p of pricings) bySub.set(p.subscriptionId, [...(bySub.get(p.subscriptionId) ?? []), p]);
+    const task = options.subscriptionProgress?.('Writing Defender plans (subscriptions)', bySub.size);
+    const failures: Failure[] = [];
+    const started = Date.now();
+    progress(`Defender pricings: ${pricings.length} write(s) on ${bySub.size} subscription(s)...`);
+    try {
+      await pool([...bySub.values()], scale.subscriptions, async (items) => {
+        const failed = await pool(items, scale.perSubscription, async (p) => {
+          await gateway.putPricing(p.subscriptionId, p.name, p.properties!);
+          writes += 1;
+          applied.push(p);
+          if (options.verbose) progress(`  ${describe(p)}: done`);
+        });
+        failures.push(...failed);
+        task?.tick();
+      });
+    } finally {
+      task?.done();
+    }
+    if (failures.length > 0) throw tierError('Defender pricings', failures, pricings.length, done);
+    done.push('Defender pricings');
+    progress(`Defender pricings: ${pricings.length} done on ${bySub.size} subscription(s) (${Date.now() - started} ms)`);
+  };
 
   const results = await Promise.allSettled([policyChain(), pricingChain()]);
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

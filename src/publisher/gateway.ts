@@ -1,14 +1,17 @@
 /**
  * The Azure gateway: the only module that imports the Azure SDKs. It builds the real clients (PolicyClient 6.0.0,
- * ManagementGroupsAPI, AuthorizationManagementClient, SecurityCenter, PolicyInsightsClient) on one shared set of
- * options (endpoint, credential, TLS trust, retry policy, request log) and converts their flattened models to and
- * from ARM's wire shape for the planner.
+ * ManagementGroupsAPI, AuthorizationManagementClient, SecurityCenter, PolicyInsightsClient, ResourceGraphClient)
+ * on one shared set of options (endpoint, credential, TLS trust, retry policy, per-scope throttling gate, request
+ * log) and converts their flattened models to and from ARM's wire shape for the planner. Each SDK package is
+ * imported when its client is first used, so the first request (the management group read) leaves without waiting
+ * for the other SDKs to load (issue 8 point 4: first request within 0.5 s of process start).
  */
-import { AuthorizationManagementClient } from '@azure/arm-authorization';
-import { ManagementGroupsAPI, type ManagementGroupChildInfo } from '@azure/arm-managementgroups';
-import { PolicyClient } from '@azure/arm-policy';
-import { PolicyInsightsClient } from '@azure/arm-policyinsights';
-import { SecurityCenter } from '@azure/arm-security';
+import type { AuthorizationManagementClient } from '@azure/arm-authorization';
+import type { ManagementGroupChildInfo, ManagementGroupsAPI } from '@azure/arm-managementgroups';
+import type { PolicyClient } from '@azure/arm-policy';
+import type { PolicyInsightsClient } from '@azure/arm-policyinsights';
+import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { SecurityCenter } from '@azure/arm-security';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import {
   createHttpHeaders,
@@ -34,6 +37,8 @@ import type {
 import { PublisherCode } from './codes.js';
 
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
+/** Exemptions api-version (REST specs: Microsoft.Authorization preview 2022-07-01-preview, the one with exemptions). */
+export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
 export const PRICINGS_API_VERSION = '2024-01-01';
 
@@ -401,6 +406,30 @@ function referencedIds(request: PipelineRequest): string[] {
   }
 }
 
+/**
+ * ARM throttles per subscription and per tenant (token buckets, publisher-mechanics.md 3.3): a 429/503 with
+ * Retry-After from one subscription says nothing about another. This gate remembers the wait per scope (the
+ * subscription in the URL, else the tenant) and holds back further attempts to that scope only until it has passed,
+ * so requests queued for a throttled subscription do not run into the same 429 while the rest go on.
+ */
+export function scopeGatePolicy(maxWaitMs = DEFAULT_RETRY.maxRetryAfterMs): PipelinePolicy {
+  const pausedUntil = new Map<string, number>();
+  return {
+    name: 'ztpolicyScopeGate',
+    async sendRequest(request, next) {
+      const scope = /\/subscriptions\/([^/?]+)/i.exec(new URL(request.url).pathname)?.[1]?.toLowerCase() ?? '';
+      const until = pausedUntil.get(scope) ?? 0;
+      if (until > Date.now()) await new Promise((r) => setTimeout(r, until - Date.now()));
+      const response = await next(request);
+      if (response.status === 429 || response.status === 503) {
+        const wait = retryAfterMs(response);
+        if (wait !== undefined) pausedUntil.set(scope, Math.max(pausedUntil.get(scope) ?? 0, Date.now() + Math.min(wait, maxWaitMs)));
+      }
+      return response;
+    },
+  };
+}
+
 function subscriptionOf(request: PipelineRequest): string {
   return /^\/subscriptions\/([^/]+)/i.exec(new URL(request.url).pathname)?.[1]?.toLowerCase() ?? '';
 }
@@ -479,6 +508,11 @@ async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+function sameOrigin(url: string, endpoint: string): string {
+  if (new URL(url).origin !== new URL(endpoint).origin) throw new Error(`nextLink ${new URL(url).origin} is not on the endpoint ${new URL(endpoint).origin}`);
+  return url;
+}
+
 function noLeadingSlash(scope: string): string {
   // The SDK path template is `/{scope}/providers/...` with scope unescaped: a leading slash would produce `//providers`.
   return scope.replace(/^\/+/, '');
@@ -509,6 +543,25 @@ function groupInfo(name: string, tenantId: string, children: ManagementGroupChil
   return { name, tenantId, descendantGroups, leafGroups, subscriptions };
 }
 
+/** A pricing as ARM's 2024-01-01 GET (or a Resource Graph row, which holds the same properties) returns it. */
+export function livePricing(subscriptionId: string, o: JsonObject): LivePricing {
+  const p = (o.properties ?? {}) as JsonObject;
+  const out: LivePricing = { subscriptionId, name: String(o.name ?? ''), pricingTier: String(p.pricingTier ?? 'Free') };
+  if (typeof p.subPlan === 'string') out.subPlan = p.subPlan;
+  if (typeof p.enforce === 'string') out.enforce = p.enforce;
+  if (Array.isArray(p.extensions)) {
+    out.extensions = p.extensions.map((e) => {
+      const x = e as JsonObject;
+      const ext: PricingExtension = { name: String(x.name), isEnabled: x.isEnabled === 'True' ? 'True' : 'False' };
+      if (x.additionalExtensionProperties && typeof x.additionalExtensionProperties === 'object') {
+        ext.additionalExtensionProperties = x.additionalExtensionProperties as Record<string, JsonValue>;
+      }
+      return ext;
+    });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The gateway
 
@@ -529,33 +582,30 @@ export class AzureGateway {
   readonly counter = { requests: 0 };
   /** Ids of definitions and sets this run created: only references to them are retried as "not yet visible". */
   private readonly created = new Set<string>();
+  /** Clients by SDK, created (and their package imported) on first use. */
+  private readonly clients = new Map<string, Promise<unknown>>();
+  private readonly wire: (pipeline: Pipeline) => void;
+  private readonly make: { credential: TokenCredential; options: object };
   /** Subscriptions (lower case) this run registered Microsoft.Security on, and the registration in flight. */
   private readonly registered = new Map<string, Promise<void>>();
-  private readonly policy: PolicyClient;
-  private readonly groups: ManagementGroupsAPI;
-  private readonly authorization: AuthorizationManagementClient;
-  private readonly security: SecurityCenter;
-  private readonly insights: PolicyInsightsClient;
 
   private constructor(endpoint: URL, credential: TokenCredential, options: GatewayOptions) {
     this.endpoint = endpoint.origin + endpoint.pathname.replace(/\/+$/, '');
     const retry: RetrySettings = { ...DEFAULT_RETRY, ...options.retry };
-    const clientOptions = {
-      endpoint: this.endpoint,
-      ...(options.ca !== undefined ? { tlsOptions: tlsOptionsFor(options.ca) } : {}),
-      // One explicit token audience: the endpoint's, as the SDK would derive, but also for sovereign clouds.
-      credentialScopes: [`${this.endpoint}/.default`],
-      userAgentOptions: { userAgentPrefix: 'ztpolicy' },
+    this.make = {
+      credential,
+      options: {
+        endpoint: this.endpoint,
+        ...(options.ca !== undefined ? { tlsOptions: tlsOptionsFor(options.ca) } : {}),
+        // One explicit token audience: the endpoint's, as the SDK would derive, but also for sovereign clouds.
+        credentialScopes: [`${this.endpoint}/.default`],
+        userAgentOptions: { userAgentPrefix: 'ztpolicy' },
+      },
     };
-    this.policy = new PolicyClient(credential, clientOptions);
-    this.groups = new ManagementGroupsAPI(credential, clientOptions);
-    // subscriptionId is required by the constructor but unused by scope-based calls (publisher-mechanics.md 1.3).
-    this.authorization = new AuthorizationManagementClient(credential, '00000000-0000-0000-0000-000000000000', clientOptions);
-    this.security = new SecurityCenter(credential, '00000000-0000-0000-0000-000000000000', clientOptions);
-    this.insights = new PolicyInsightsClient(credential, clientOptions);
     const loopbackHttp = endpoint.protocol === 'http:';
-    for (const c of [this.policy, this.groups, this.authorization, this.security, this.insights]) {
-      const p: Pipeline = c.pipeline;
+    // One gate for every client: a Retry-After from one subscription pauses that subscription's requests only.
+    const gate = scopeGatePolicy();
+    this.wire = (p) => {
       p.removePolicy({ name: 'defaultRetryPolicy' });
       p.addPolicy(
         ztRetryPolicy(retry, options.log, (entry, request) =>
@@ -565,12 +615,54 @@ export class AzureGateway {
         ),
         { phase: 'Retry' },
       );
+      p.addPolicy(gate, { afterPhase: 'Retry' });
       p.addPolicy(requestLogPolicy(this.counter, options.log), { afterPhase: 'Retry' });
       if (loopbackHttp) {
         p.removePolicy({ name: 'bearerTokenAuthenticationPolicy' });
         p.addPolicy(loopbackBearerPolicy(credential, `${this.endpoint}/.default`), { phase: 'Sign' });
       }
+    };
+  }
+
+  private client<T extends { pipeline: Pipeline }>(name: string, create: () => Promise<T>): Promise<T> {
+    let c = this.clients.get(name) as Promise<T> | undefined;
+    if (!c) {
+      c = create().then((client) => {
+        this.wire(client.pipeline);
+        return client;
+      });
+      this.clients.set(name, c);
     }
+    return c;
+  }
+
+  private policy(): Promise<PolicyClient> {
+    return this.client('policy', async () => new (await import('@azure/arm-policy')).PolicyClient(this.make.credential, this.make.options));
+  }
+
+  private groups(): Promise<ManagementGroupsAPI> {
+    return this.client('groups', async () => new (await import('@azure/arm-managementgroups')).ManagementGroupsAPI(this.make.credential, this.make.options));
+  }
+
+  // subscriptionId is required by these constructors but unused by scope-based calls (publisher-mechanics.md 1.3).
+  private authorization(): Promise<AuthorizationManagementClient> {
+    return this.client('authorization', async () =>
+      new (await import('@azure/arm-authorization')).AuthorizationManagementClient(this.make.credential, '00000000-0000-0000-0000-000000000000', this.make.options),
+    );
+  }
+
+  private security(): Promise<SecurityCenter> {
+    return this.client('security', async () =>
+      new (await import('@azure/arm-security')).SecurityCenter(this.make.credential, '00000000-0000-0000-0000-000000000000', this.make.options),
+    );
+  }
+
+  private insights(): Promise<PolicyInsightsClient> {
+    return this.client('insights', async () => new (await import('@azure/arm-policyinsights')).PolicyInsightsClient(this.make.credential, this.make.options));
+  }
+
+  private resourceGraph(): Promise<ResourceGraphClient> {
+    return this.client('resourceGraph', async () => new (await import('@azure/arm-resourcegraph')).ResourceGraphClient(this.make.credential, this.make.options));
   }
 
   static async create(options: GatewayOptions = {}): Promise<AzureGateway> {
@@ -581,7 +673,7 @@ export class AzureGateway {
 
   /** The target MG with its tenant and everything below it, in one call ($expand=children&$recurse=true). */
   async getManagementGroup(mg: string): Promise<ManagementGroupInfo> {
-    const g = await this.groups.managementGroups.get(mg, { expand: 'children', recurse: true });
+    const g = await (await this.groups()).managementGroups.get(mg, { expand: 'children', recurse: true });
     return groupInfo(g.name ?? mg, g.tenantId ?? '', g.children);
   }
 
@@ -595,7 +687,7 @@ export class AzureGateway {
   async resolveRootAlias(alias: string, tenantId: string): Promise<{ info: ManagementGroupInfo; literalRoot: boolean }> {
     let tree: Awaited<ReturnType<ManagementGroupsAPI['managementGroups']['get']>>;
     try {
-      tree = await this.groups.managementGroups.get(tenantId, { expand: 'children', recurse: true });
+      tree = await (await this.groups()).managementGroups.get(tenantId, { expand: 'children', recurse: true });
     } catch (e) {
       if (!isRestError(e) || (e.statusCode !== 403 && e.statusCode !== 404)) throw e;
       return { info: { ...(await this.getManagementGroup(alias)), requestedAs: alias }, literalRoot: true };
@@ -615,9 +707,8 @@ export class AzureGateway {
     return { info: { ...groupInfo(tree.name ?? tenantId, tid, tree.children), requestedAs: alias, tenantRoot: true }, literalRoot: false };
   }
 
-
   async listDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
-    const list = await collect(this.policy.policyDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()' }));
+    const list = await collect((await this.policy()).policyDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()' }));
     return list
       .filter((d) => d.policyType === 'Custom')
       .map((d) => ({ id: d.id ?? '', name: d.name ?? '', properties: pickProps(d, DEFINITION_KEYS) }));
@@ -628,7 +719,7 @@ export class AzureGateway {
    * current version of every built-in member at no extra request, which keys the cached answer about built-ins.
    */
   async listSetDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
-    const list = await collect(this.policy.policySetDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()', expand: 'LatestDefinitionVersion' }));
+    const list = await collect((await this.policy()).policySetDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()', expand: 'LatestDefinitionVersion' }));
     return list
       .filter((d) => d.policyType === 'Custom')
       .map((d) => ({ id: d.id ?? '', name: d.name ?? '', properties: pickProps(d, SET_KEYS) }));
@@ -639,7 +730,7 @@ export class AzureGateway {
    * the management group or the management group's ancestors", listForManagementGroup's doc comment).
    */
   async listAssignments(mg: string, andAbove = false): Promise<LivePolicyAssignment[]> {
-    const list = await collect(this.policy.policyAssignments.listForManagementGroup(mg, { filter: andAbove ? 'atScope()' : 'atExactScope()' }));
+    const list = await collect((await this.policy()).policyAssignments.listForManagementGroup(mg, { filter: andAbove ? 'atScope()' : 'atExactScope()' }));
     return list.map((a) => {
       const out: LivePolicyAssignment = {
         id: a.id ?? '',
@@ -658,7 +749,7 @@ export class AzureGateway {
 
   async listRoleAssignments(scope: string): Promise<LiveRoleAssignment[]> {
     // atScope() returns assignments at and above the scope; the planner keeps those exactly at it.
-    const list = await collect(this.authorization.roleAssignments.listForScope(noLeadingSlash(scope), { filter: 'atScope()' }));
+    const list = await collect((await this.authorization()).roleAssignments.listForScope(noLeadingSlash(scope), { filter: 'atScope()' }));
     return list.map((r) => {
       const out: LiveRoleAssignment = {
         id: r.id ?? '',
@@ -673,20 +764,42 @@ export class AzureGateway {
     });
   }
 
+  /**
+   * Policy exemptions listed at a management group (all pages). @azure/arm-policy 6.0.0 has no policyExemptions
+   * operations, so this is a raw GET through a client pipeline (same auth, retry and log) at the exemptions
+   * api-version of the REST specs (2022-07-01-preview, listPolicyExemptionsForManagementGroup). Per the spec's
+   * $filter text the unfiltered list also holds exemptions of containing scopes; callers filter by scope.
+   */
+  async listExemptions(mg: string): Promise<Array<{ id: string; name: string; properties: JsonObject }>> {
+    const out: Array<{ id: string; name: string; properties: JsonObject }> = [];
+    let next: string | undefined = `/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policyExemptions`;
+    while (next) {
+      const body = await this.raw('GET', next, EXEMPTIONS_API_VERSION);
+      for (const v of Array.isArray(body['value']) ? body['value'] : []) {
+        const o = v as JsonObject;
+        out.push({ id: String(o['id'] ?? ''), name: String(o['name'] ?? ''), properties: (o['properties'] ?? {}) as JsonObject });
+      }
+      next = typeof body['nextLink'] === 'string' && body['nextLink'] ? body['nextLink'] : undefined;
+    }
+    return out;
+  }
+
   /** A built-in definition by id (/providers/Microsoft.Authorization/policyDefinitions/<guid>), wire-shaped. */
   async getBuiltinDefinition(id: string): Promise<{ id: string; properties: JsonObject }> {
-    const d = await this.policy.policyDefinitions.getBuiltIn(id.split('/').pop()!);
+    const d = await (await this.policy()).policyDefinitions.getBuiltIn(id.split('/').pop()!);
     return { id: d.id ?? id, properties: pickProps(d, DEFINITION_KEYS) };
   }
 
   private async raw(method: 'GET' | 'PUT' | 'POST', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
     const request = createPipelineRequest({
-      url: `${this.endpoint}${path}?api-version=${apiVersion}`,
+      // A nextLink is a complete URL with its own api-version and skip token (ARM paging): used as it is, after
+      // checking it stays on this endpoint (a list answer must not send the token elsewhere).
+      url: /^https?:\/\//i.test(path) ? sameOrigin(path, this.endpoint) : `${this.endpoint}${path}?api-version=${apiVersion}`,
       method,
       headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    const response = await this.security.sendRequest(request);
+    const response = await (await this.security()).sendRequest(request);
     let parsed: unknown;
     try {
       parsed = response.bodyAsText ? JSON.parse(response.bodyAsText) : {};
@@ -720,24 +833,33 @@ export class AzureGateway {
       throw e;
     }
     const value = Array.isArray(body.value) ? body.value : [];
-    return value.map((v) => {
-      const o = v as JsonObject;
-      const p = (o.properties ?? {}) as JsonObject;
-      const out: LivePricing = { subscriptionId, name: String(o.name ?? ''), pricingTier: String(p.pricingTier ?? 'Free') };
-      if (typeof p.subPlan === 'string') out.subPlan = p.subPlan;
-      if (typeof p.enforce === 'string') out.enforce = p.enforce;
-      if (Array.isArray(p.extensions)) {
-        out.extensions = p.extensions.map((e) => {
-          const x = e as JsonObject;
-          const ext: PricingExtension = { name: String(x.name), isEnabled: x.isEnabled === 'True' ? 'True' : 'False' };
-          if (x.additionalExtensionProperties && typeof x.additionalExtensionProperties === 'object') {
-            ext.additionalExtensionProperties = x.additionalExtensionProperties as Record<string, JsonValue>;
-          }
-          return ext;
-        });
-      }
-      return out;
-    });
+    return value.map((v) => livePricing(subscriptionId, v as JsonObject));
+  }
+
+  /**
+   * Every row of a Resource Graph query over the subscriptions below `managementGroup`, page by page (1,000 rows a
+   * page, the service's maximum; Resource Graph docs, paging-results.md), through the same pipeline as every other
+   * call. `onPage` sees each page's rows as they arrive.
+   */
+  async queryResourceGraph(query: string, managementGroup: string, onPage?: (rows: JsonObject[]) => void): Promise<JsonObject[]> {
+    const client = await this.resourceGraph();
+    const rows: JsonObject[] = [];
+    let skipToken: string | undefined;
+    do {
+      const page = await client.resources({
+        query,
+        managementGroups: [managementGroup],
+        options: { top: 1000, resultFormat: 'objectArray', ...(skipToken !== undefined ? { skipToken } : {}) },
+      });
+      // 5.0.0-beta.4 maps `data` as a Dictionary: an objectArray page arrives as { "0": row, "1": row, ... }
+      // (probe against the emulator); integer keys keep their order.
+      const data = page.data as unknown;
+      const pageRows = (Array.isArray(data) ? data : Object.values((data ?? {}) as object)) as JsonObject[];
+      rows.push(...pageRows);
+      onPage?.(pageRows);
+      skipToken = page.skipToken;
+    } while (skipToken);
+    return rows;
   }
 
   async putPricing(subscriptionId: string, name: string, properties: JsonObject): Promise<void> {
@@ -769,12 +891,12 @@ export class AzureGateway {
 
   /** `created`: the plan creates it (so a reference to it that ARM does not see yet is retried). */
   async putDefinition(mg: string, name: string, properties: JsonObject, options: { created?: boolean } = {}): Promise<void> {
-    await this.policy.policyDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
+    await (await this.policy()).policyDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
     if (options.created) this.created.add(idKey(`/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policyDefinitions/${name}`));
   }
 
   async putSetDefinition(mg: string, name: string, properties: JsonObject, options: { created?: boolean } = {}): Promise<void> {
-    await this.policy.policySetDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
+    await (await this.policy()).policySetDefinitions.createOrUpdateAtManagementGroup(mg, name, properties as never);
     if (options.created) this.created.add(idKey(`/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policySetDefinitions/${name}`));
   }
 
@@ -784,7 +906,7 @@ export class AzureGateway {
     name: string,
     body: { location?: string; identity: { type: 'SystemAssigned' | 'None' }; properties: JsonObject },
   ): Promise<string | undefined> {
-    const result = await this.policy.policyAssignments.create(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name, {
+    const result = await (await this.policy()).policyAssignments.create(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name, {
       ...(body.properties as object),
       identity: { type: body.identity.type },
       ...(body.location !== undefined ? { location: body.location } : {}),
@@ -793,15 +915,15 @@ export class AzureGateway {
   }
 
   async deleteAssignment(mg: string, name: string): Promise<void> {
-    await this.policy.policyAssignments.delete(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name);
+    await (await this.policy()).policyAssignments.delete(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name);
   }
 
   async deleteSetDefinition(mg: string, name: string): Promise<void> {
-    await this.policy.policySetDefinitions.deleteAtManagementGroup(mg, name);
+    await (await this.policy()).policySetDefinitions.deleteAtManagementGroup(mg, name);
   }
 
   async deleteDefinition(mg: string, name: string): Promise<void> {
-    await this.policy.policyDefinitions.deleteAtManagementGroup(mg, name);
+    await (await this.policy()).policyDefinitions.deleteAtManagementGroup(mg, name);
   }
 
   async putRoleAssignment(
@@ -809,7 +931,7 @@ export class AzureGateway {
     name: string,
     body: { roleDefinitionId: string; principalId: string; description: string },
   ): Promise<void> {
-    await this.authorization.roleAssignments.create(noLeadingSlash(scope), name, {
+    await (await this.authorization()).roleAssignments.create(noLeadingSlash(scope), name, {
       roleDefinitionId: body.roleDefinitionId,
       principalId: body.principalId,
       // Set explicitly so ARM does not look the principal up in Entra before it has replicated (aka.ms/docs-principaltype).
@@ -819,11 +941,11 @@ export class AzureGateway {
   }
 
   async deleteRoleAssignment(scope: string, name: string): Promise<void> {
-    await this.authorization.roleAssignments.delete(noLeadingSlash(scope), name);
+    await (await this.authorization()).roleAssignments.delete(noLeadingSlash(scope), name);
   }
 
   async createRemediation(mg: string, name: string, policyAssignmentId: string, policyDefinitionReferenceId: string): Promise<void> {
-    await this.insights.remediations.createOrUpdateAtManagementGroup(mg, name, {
+    await (await this.insights()).remediations.createOrUpdateAtManagementGroup(mg, name, {
       policyAssignmentId,
       policyDefinitionReferenceId,
       resourceDiscoveryMode: 'ExistingNonCompliant',
@@ -836,13 +958,13 @@ export class AzureGateway {
    * no management-group trigger, so the executor runs one per subscription under the assignment.
    */
   async evaluateSubscription(subscriptionId: string, options: { pollIntervalMs: number; abortSignal?: AbortSignal }): Promise<void> {
-    const poller = await this.insights.policyStates.beginTriggerSubscriptionEvaluation(subscriptionId, { updateIntervalInMs: options.pollIntervalMs });
+    const poller = await (await this.insights()).policyStates.beginTriggerSubscriptionEvaluation(subscriptionId, { updateIntervalInMs: options.pollIntervalMs });
     await poller.pollUntilDone(options.abortSignal ? { abortSignal: options.abortSignal } : {});
   }
 
   /** A remediation task's state and what it deployed so far. */
   async getRemediation(mg: string, name: string): Promise<{ state: string; total: number; succeeded: number; failed: number }> {
-    const r = await this.insights.remediations.getAtManagementGroup(mg, name);
+    const r = await (await this.insights()).remediations.getAtManagementGroup(mg, name);
     return {
       state: r.provisioningState ?? 'Unknown',
       total: r.deploymentStatus?.totalDeployments ?? 0,

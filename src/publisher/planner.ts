@@ -38,6 +38,7 @@ import type {
   LiveRoleAssignment,
   LiveState,
   PricingExtension,
+  PricingSource,
 } from './types.js';
 import { PublisherCode } from './codes.js';
 
@@ -137,6 +138,8 @@ export interface Plan {
   summary: Record<Action, number>;
   hasChanges: boolean;
   hasDeletes: boolean;
+  /** How the Defender pricing state was read (Resource Graph or per subscription), when plans are configured. */
+  pricingSource?: PricingSource;
 }
 
 export interface PlanOptions {
@@ -615,6 +618,12 @@ function pricingKey(sub: string, name: string): string {
   return `${sub.toLowerCase()}/${name.toLowerCase()}`;
 }
 
+/** Whether the live state of one plan on one subscription differs from the config (a write would be planned). */
+export function pricingDiffers(cfg: DefenderPlanConfig, live: LivePricing | undefined): boolean {
+  const { view, current } = desiredPricing(cfg, live);
+  return diffFields(current, view).length > 0;
+}
+
 /** Desired pricing state over the live one: the comparable view and the PUT properties. */
 function desiredPricing(cfg: DefenderPlanConfig, live: LivePricing | undefined): { view: JsonObject; current: JsonObject; body: JsonObject } {
   const view: JsonObject = { pricingTier: cfg.tier };
@@ -1020,5 +1029,6 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
     summary,
     hasChanges: summary.create + summary.update + summary.delete > 0,
     hasDeletes: summary.delete > 0,
+    ...(live.pricingSource && live.pricingSource.method !== 'none' ? { pricingSource: live.pricingSource } : {}),
   };
 }

@@ -97,7 +97,54 @@ export function targetName(plan: Plan): string {
   return t.tenantRoot ? `'${t.requestedAs}' = Tenant Root Group '${t.managementGroupId}'` : `'${t.managementGroupId}' (a group named ${t.requestedAs}, not the Tenant Root Group: see ZT8107)`;
 }
 
-export function renderText(plan: Plan): string {
+/** Where the Defender pricing state came from (the plan says which read was used, issue 8 point 5). */
+export function pricingSourceLine(plan: Plan): string | undefined {
+  const s = plan.pricingSource;
+  if (!s) return undefined;
+  const n = (k: number) => `${k} subscription${k === 1 ? '' : 's'}`;
+  if (s.method === 'direct') {
+    return `state read per subscription, ${n(s.direct)}${s.fallbackReason ? ` (Azure Resource Graph unavailable: ${s.fallbackReason})` : ''}`;
+  }
+  const extra = [
+    ...(s.direct > 0 ? [`${s.direct} not indexed yet, read directly`] : []),
+    ...(s.confirmed > 0 ? [`${s.confirmed} with differences re-read directly`] : []),
+  ];
+  return `state read from Azure Resource Graph, ${n(s.resourceGraph)}${extra.length ? `; ${extra.join('; ')}` : ''}`;
+}
+
+interface PricingGroup {
+  action: PlanItem['action'];
+  name: string;
+  lines: string[];
+  changes: FieldChange[];
+  subscriptions: string[];
+}
+
+/**
+ * Pricing changes grouped by plan and change (sub-plan, extensions...) with the number of subscriptions: a tenant of
+ * 1,000 subscriptions reads as a few lines, not 9,000. `--verbose` and `--json` list every subscription.
+ */
+function pricingGroups(items: PlanItem[]): PricingGroup[] {
+  const groups = new Map<string, PricingGroup>();
+  for (const i of items) {
+    if (i.kind !== 'pricing' || i.action === 'no-op') continue;
+    const lines = i.changes.flatMap(changeLines);
+    const key = JSON.stringify([i.action, i.name, lines]);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { action: i.action, name: i.name, lines, changes: i.changes, subscriptions: [] }));
+    g.subscriptions.push(i.subscriptionId);
+  }
+  return [...groups.values()];
+}
+
+const subscriptionCount = (n: number) => `${n} subscription${n === 1 ? '' : 's'}`;
+
+export interface RenderOptions {
+  /** List every subscription's pricing change instead of grouping them by plan and change. */
+  verbose?: boolean;
+}
+
+export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [];
   out.push(`Plan for management group ${targetName(plan)} (tenant ${plan.target.tenantId}), owner '${plan.target.owner}'`);
   for (const { kind, title } of SECTIONS) {
@@ -105,6 +152,18 @@ export function renderText(plan: Plan): string {
     if (items.length === 0) continue;
     const unchanged = items.filter((i) => i.action === 'no-op').length;
     out.push('', `${title}:`);
+    if (kind === 'pricing') {
+      const source = pricingSourceLine(plan);
+      if (source) out.push(`  ${source}`);
+      if (!options.verbose) {
+        for (const g of pricingGroups(items)) {
+          out.push(`  ${SYMBOL[g.action]} ${g.action} ${g.name} on ${subscriptionCount(g.subscriptions.length)}`);
+          for (const line of g.lines) out.push(`      ${line}`);
+        }
+        if (unchanged > 0) out.push(`  = ${unchanged} unchanged`);
+        continue;
+      }
+    }
     for (const i of items) {
       if (i.action === 'no-op') continue;
       out.push(`  ${SYMBOL[i.action]} ${i.action} ${label(i)}${i.reason ? `  [${i.reason}]` : ''}`);
@@ -137,7 +196,7 @@ function mdEscape(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-export function renderMarkdown(plan: Plan): string {
+export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [];
   const s = plan.summary;
   out.push(`### ztpolicy plan for ${targetName(plan).replace(/'/g, '`')}`, '');
@@ -164,30 +223,45 @@ export function renderMarkdown(plan: Plan): string {
     const items = plan.items.filter((i) => i.kind === kind && i.action !== 'no-op');
     if (items.length === 0) continue;
     out.push(`#### ${title}`, '');
+    if (kind === 'pricing') {
+      const source = pricingSourceLine(plan);
+      if (source) out.push(`_Defender plan ${source}._`, '');
+      if (!options.verbose) {
+        for (const g of pricingGroups(items)) {
+          out.push(`- **${g.action}** \`${g.name}\` on ${subscriptionCount(g.subscriptions.length)}`, ...markdownDiff(g.changes));
+        }
+        out.push('');
+        continue;
+      }
+    }
     for (const i of items) {
       out.push(`- **${i.action}** \`${label(i)}\`${i.reason ? ` — ${mdEscape(i.reason)}` : ''}`);
-      if (i.action === 'update' || (i.action === 'create' && (kind === 'pricing' || kind === 'roleAssignment'))) {
-        out.push('  ```diff');
-        for (const c of i.changes) {
-          const m = memberLines(c);
-          if (m) {
-            for (const x of m) {
-              if (x.note !== undefined) out.push(`  ${x.note.startsWith('member removed') ? '-' : x.note.startsWith('member added') ? '+' : ' '} ${x.path}: ${x.note}`);
-              else {
-                if (x.before !== undefined) out.push(`  - ${x.path}: ${short(x.before, 160)}`);
-                if (x.after !== undefined) out.push(`  + ${x.path}: ${short(x.after, 160)}`);
-              }
-            }
-            continue;
-          }
-          if (c.before !== undefined) out.push(`  - ${c.path}: ${short(c.before, 160)}`);
-          if (c.after !== undefined) out.push(`  + ${c.path}: ${short(c.after, 160)}`);
-        }
-        out.push('  ```');
-      }
+      if (i.action === 'update' || (i.action === 'create' && (kind === 'pricing' || kind === 'roleAssignment'))) out.push(...markdownDiff(i.changes));
     }
     out.push('');
   }
   out.push(summaryLine(plan));
   return `${out.join('\n')}\n`;
+}
+
+/** A ```diff block of field changes (initiative members one by one). */
+function markdownDiff(changes: FieldChange[]): string[] {
+  const out: string[] = ['  ```diff'];
+  for (const c of changes) {
+    const m = memberLines(c);
+    if (m) {
+      for (const x of m) {
+        if (x.note !== undefined) out.push(`  ${x.note.startsWith('member removed') ? '-' : x.note.startsWith('member added') ? '+' : ' '} ${x.path}: ${x.note}`);
+        else {
+          if (x.before !== undefined) out.push(`  - ${x.path}: ${short(x.before, 160)}`);
+          if (x.after !== undefined) out.push(`  + ${x.path}: ${short(x.after, 160)}`);
+        }
+      }
+      continue;
+    }
+    if (c.before !== undefined) out.push(`  - ${c.path}: ${short(c.before, 160)}`);
+    if (c.after !== undefined) out.push(`  + ${c.path}: ${short(c.after, 160)}`);
+  }
+  out.push('  ```');
+  return out;
 }

@@ -11,7 +11,8 @@ import { loadContent, type Content } from './content.js';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
 import { analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
-import type { BuiltinInfo, LiveState, ManagementGroupInfo } from './types.js';
+import { DEFAULT_SCALE_LIMITS, readPricings, type ScaleLimits } from './pricings.js';
+import type { BuiltinInfo, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
 import { PublisherCode } from './codes.js';
 
 export interface SessionOptions extends GatewayOptions {
@@ -26,6 +27,10 @@ export interface SessionOptions extends GatewayOptions {
   adopt?: boolean;
   /** Working directory for relative paths in messages. */
   cwd?: string;
+  /** Progress of per-subscription work (Defender plans), rendered by the CLI. */
+  progress?: Progress;
+  /** Concurrency per subscription and across subscriptions (default DEFAULT_SCALE_LIMITS). */
+  scale?: ScaleLimits;
 }
 
 export interface Session {
@@ -91,8 +96,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 
 /**
  * Reads the live state with as few dependent round trips as possible: the management group (tenant check,
- * subscriptions), definitions, sets, assignments and role assignments all at once; then pricings per subscription
- * and any built-in definitions whose roles are not cached in the assignment metadata.
+ * subscriptions), definitions, sets, assignments and role assignments all at once; then the Defender pricings
+ * (Resource Graph, else per subscription: pricings.ts) and any built-in definitions whose roles are not cached in
+ * the assignment metadata.
  */
 export async function readLiveState(session: Session): Promise<LiveState> {
   const { content, gateway } = session;
@@ -148,14 +154,11 @@ export async function readLiveState(session: Session): Promise<LiveState> {
       (e: unknown) => azureErrorFrom('listing role assignments', e),
     );
   });
-  const hasPlans = Object.values(config.defender.plans).some((p) => p !== undefined);
   const pricingsP = tenantChecked.then((g) =>
-    hasPlans
-      ? Promise.all(g.subscriptions.map((s) => gateway.listPricings(s))).then(
-          (x) => x.flat(),
-          (e: unknown) => azureErrorFrom('reading Defender pricings', e),
-        )
-      : [],
+    readPricings(gateway, mg, g.subscriptions, config.defender.plans, {
+      ...(session.options.scale ? { limits: session.options.scale } : {}),
+      ...(session.options.progress ? { progress: session.options.progress } : {}),
+    }).catch((e: unknown) => azureErrorFrom('reading Defender pricings', e)),
   );
   // Only after the tenant check: nothing more is read from a target we refuse.
   const builtinsP = Promise.all([assignmentsP, setsP, tenantChecked]).then(async ([assignments, setDefinitions]) => {
@@ -173,7 +176,7 @@ export async function readLiveState(session: Session): Promise<LiveState> {
   const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP] as const);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings, builtins] = settled.map(
+  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricingRead, builtins] = settled.map(
     (r) => (r as PromiseFulfilledResult<unknown>).value,
   ) as [
     Awaited<typeof tenantChecked>,
@@ -184,7 +187,8 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     Awaited<typeof pricingsP>,
     Awaited<typeof builtinsP>,
   ];
-  return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings, builtins };
+  const pricingSource: PricingSource = pricingRead.source;
+  return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins };
 }
 
 /** `root`, in any case: the Tenant Root Group of the configured tenant (issue 8.1). */
@@ -232,5 +236,10 @@ export async function applySession(
   plan: Plan,
   options: Pick<ApplyOptions, 'progress' | 'verbose' | 'remediation'> = {},
 ): Promise<ApplyResult> {
-  return applyPlan(plan, session.gateway, { concurrency: session.config.concurrency, ...options });
+  return applyPlan(plan, session.gateway, {
+    concurrency: session.config.concurrency,
+    scale: session.options.scale ?? DEFAULT_SCALE_LIMITS,
+    ...(session.options.progress ? { subscriptionProgress: session.options.progress } : {}),
+    ...options,
+  });
 }

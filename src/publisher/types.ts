@@ -82,6 +82,27 @@ export interface ManagementGroupInfo {
   subscriptions: string[];
 }
 
+/** How the Defender pricing state of the subscriptions was read (the plan says which, issue 8 point 5). */
+export interface PricingSource {
+  /** resourceGraph: Azure Resource Graph for most subscriptions; direct: one read per subscription; none: no plans. */
+  method: 'resourceGraph' | 'direct' | 'none';
+  /** Subscriptions whose state came from Resource Graph. */
+  resourceGraph: number;
+  /** Subscriptions read one by one: all of them without Resource Graph, else those it has not indexed yet. */
+  direct: number;
+  /** Subscriptions whose Resource Graph state differed from the config, re-read directly before planning a write. */
+  confirmed: number;
+  /** Why Resource Graph was not used (its error), when it was not. */
+  fallbackReason?: string;
+}
+
+/** Progress of a long step (subscriptions done of total); the CLI renders it (src/cli/progress.ts). */
+export interface ProgressTask {
+  tick(n?: number): void;
+  done(): void;
+}
+export type Progress = (label: string, total: number) => ProgressTask;
+
 /** Everything the planner needs to know about the target. */
 export interface LiveState {
   managementGroup: ManagementGroupInfo;
@@ -93,6 +114,8 @@ export interface LiveState {
   roleAssignments: LiveRoleAssignment[];
   /** Pricings of every subscription under the management group (only read when Defender plans are configured). */
   pricings: LivePricing[];
+  /** How they were read (absent in hand-made states: the plan then says nothing about it). */
+  pricingSource?: PricingSource;
   /** Built-in member definitions read for this plan, by lower-cased id. */
   builtins: Record<string, BuiltinInfo>;
 }

@@ -3,6 +3,7 @@
  * generated/ is absent) to the ARM emulator with 50 ms latency per request. Prints the wall time next to the
  * critical-path bound (50 ms x the longest chain of dependent requests) and the request count, for a first
  * publish and for a no-op re-publish. Goals (issue 4): first publish <= 2x the bound; no-op <= 12 requests, 0 writes.
+ * Then the 1,000-subscription tenant of issue 8 point 5 (benchScale).
  * Also printed: the ratio against the chain times one measured round trip (50 ms + the emulator's own per-request
  * cost on this machine), the baseline measured in the same process. ZT_BENCH_TRACE=1 prints per-tier timings.
  */
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { applySession, openSession, planSession, type Session } from '../../src/publisher/session.js';
+import { applySession, openSession, planSession, type Session, type SessionOptions } from '../../src/publisher/session.js';
 import type { Plan } from '../../src/publisher/planner.js';
 import { staticTokenCredential } from '../emulator/index.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -101,8 +102,9 @@ async function startRemoteEmulator(options: object): Promise<RemoteEmulator> {
   };
 }
 
-async function open(emu: RemoteEmulator, configFile: string): Promise<Session> {
+async function open(emu: RemoteEmulator, configFile: string, extra: Partial<SessionOptions> = {}): Promise<Session> {
   return openSession({
+    ...extra,
     configFile,
     managementGroupId: 'root',
     endpoint: emu.url,
@@ -110,6 +112,65 @@ async function open(emu: RemoteEmulator, configFile: string): Promise<Session> {
     credential: staticTokenCredential('bench'),
     env: {},
   });
+}
+
+const SCALE_SUBSCRIPTIONS = 1000;
+const SCALE_LATENCY_MS = 20;
+
+/** Samples the publisher thread's heap and the process RSS (the emulator's worker thread included) while fn runs. */
+async function withPeakMemory<T>(fn: () => Promise<T>): Promise<{ result: T; heapMb: number; rssMb: number }> {
+  let heap = 0;
+  let rss = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    heap = Math.max(heap, m.heapUsed);
+    rss = Math.max(rss, m.rss);
+  };
+  const timer = setInterval(sample, 25);
+  try {
+    const result = await fn();
+    sample();
+    return { result, heapMb: heap / 2 ** 20, rssMb: rss / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Issue 8 point 5: a tenant of 1,000 subscriptions under the target at 20 ms per request. A first publish writes
+ * every configured Defender plan on every subscription; a no-op publish must take seconds, not minutes (one paged
+ * Resource Graph query instead of 1,000 reads). Figures: wall time, requests, writes, peak memory.
+ */
+async function benchScale(configFile: string): Promise<void> {
+  const out = process.stdout;
+  const emu = await startRemoteEmulator({ latencyMs: SCALE_LATENCY_MS, principalTypeBypassesReplication: true, subscriptions: { count: SCALE_SUBSCRIPTIONS } });
+  try {
+    const publish = async (id: string) => {
+      const s = await open(emu, configFile);
+      const t = performance.now();
+      const run = await withPeakMemory(async () => {
+        const { plan } = await planSession(s, id);
+        return { plan, applied: await applySession(s, plan) };
+      });
+      return { ...run, wall: performance.now() - t, stats: await emu.stats() };
+    };
+    const run1 = await publish('scale1');
+    const wall1 = run1.wall;
+    const stats1 = run1.stats;
+    const pricingWrites = run1.result.plan.items.filter((i) => i.kind === 'pricing' && i.action !== 'no-op').length;
+    await emu.reset();
+    const run2 = await publish('scale2');
+    const wall2 = run2.wall;
+    const stats2 = run2.stats;
+    const subs = run1.result.plan.pricingSource;
+    out.write(
+      `${SCALE_SUBSCRIPTIONS} subscriptions (+ the 3 default ones) at ${SCALE_LATENCY_MS} ms/request, pricing state from ${subs?.method ?? 'none'}:\n` +
+        `  first publish: ${(wall1 / 1000).toFixed(1)} s, ${stats1.requests} requests, ${stats1.writes} writes (${pricingWrites} pricing writes); peak heap ${run1.heapMb.toFixed(0)} MB, peak RSS ${run1.rssMb.toFixed(0)} MB (emulator thread included)\n` +
+        `  no-op publish: ${(wall2 / 1000).toFixed(1)} s, ${stats2.requests} requests, ${stats2.writes} writes (goal: 0 writes, a few seconds)${run2.result.plan.hasChanges ? ' -- NOT A NO-OP' : ''}; peak heap ${run2.heapMb.toFixed(0)} MB, peak RSS ${run2.rssMb.toFixed(0)} MB\n`,
+    );
+  } finally {
+    await emu.close();
+  }
 }
 
 export default async function bench(): Promise<void> {
@@ -165,4 +226,5 @@ export default async function bench(): Promise<void> {
   } finally {
     await emu.close();
   }
+  await benchScale(configFile);
 }

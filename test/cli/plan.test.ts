@@ -25,7 +25,9 @@ describe('ztpolicy plan', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\+ create zt-stg-02-minimum-tls/);
     expect(r.stdout).toMatch(/\+ create role 8e3af657-a8ff-443c-a75c-2fe8c4bcb635 for the identity of assignment 'zt-storage'/);
-    expect(r.stdout).toMatch(/~ update VirtualMachines on subscription 11111111-1111-4111-8111-111111111111\n\s+\$\.pricingTier: "Free" -> "Standard"/);
+    // Pricing changes grouped by plan and change, with the number of subscriptions (3 under root in the emulator).
+    expect(r.stdout).toMatch(/~ update VirtualMachines on 3 subscriptions\n\s+\$\.pricingTier: "Free" -> "Standard"/);
+    expect(r.stdout).toContain('  state read from Azure Resource Graph, 3 subscriptions; 3 with differences re-read directly\n');
     expect(r.stdout).toMatch(/Plan: 11 to create, 15 to update, 0 to delete/);
     expect(r.stderr).toMatch(/request\(s\) to ARM/);
     expect(emu.writes()).toHaveLength(0);

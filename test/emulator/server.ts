@@ -20,6 +20,11 @@ import { DEFAULT_HIERARCHY, DEFAULT_TENANT_ID, withSeededSubscriptions } from '.
 
 const WRITE_METHODS = new Set(['PUT', 'PATCH', 'POST', 'DELETE']);
 
+/** A Resource Graph query is a POST that reads: not a write. */
+function isWrite(r: RecordedRequest): boolean {
+  return WRITE_METHODS.has(r.method) && !r.path.toLowerCase().startsWith('/providers/microsoft.resourcegraph/');
+}
+
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -352,7 +357,7 @@ export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmu
     set latencyMs(v: number) {
       latencyMs = v;
     },
-    writes: () => requests.filter((r) => WRITE_METHODS.has(r.method)),
+    writes: () => requests.filter(isWrite),
     resetRequests: () => {
       requests.length = 0;
     },

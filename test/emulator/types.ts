@@ -136,7 +136,7 @@ export interface ArmEmulator {
   tenantId: string;
   /** Every request, in arrival order of completion. */
   requests: RecordedRequest[];
-  /** PUT/PATCH/POST/DELETE requests. */
+  /** PUT/PATCH/POST/DELETE requests, except Resource Graph queries (a POST that reads). */
   writes(): RecordedRequest[];
   resetRequests(): void;
   faults: { add(rule: FaultRule): void; clear(): void; fired(): number };

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { renderGenerated, type EmittedDefinition, type EmittedInitiative } from '../../src/io/emit.js';
+import { renderGenerated, type BuiltinSummaryInfo, type EmittedDefinition, type EmittedInitiative } from '../../src/io/emit.js';
 import type { PolicyDefinitionDocument } from '../../src/model.js';
 
 const CONTRIBUTOR = '/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c';
 const BUILTIN = '/providers/Microsoft.Authorization/policyDefinitions/404c3081-a854-4457-ae30-26a93ef643f9';
+// 3cf2ab00 declares no parameters: its modify effect is fixed.
+const FIXED = '/providers/Microsoft.Authorization/policyDefinitions/3cf2ab00-13f1-4d0c-8971-2ac904541a7e';
 const mg = (n: string) => `/providers/Microsoft.Management/managementGroups/{managementGroupId}/providers/Microsoft.Authorization/policyDefinitions/${n}`;
 
 function def(name: string, then: Record<string, unknown>, params: PolicyDefinitionDocument['properties']['parameters'] = {}): EmittedDefinition {
@@ -32,7 +34,10 @@ const dine = def('zt-stg-01-a', { effect: 'deployIfNotExists', details: { type: 
 const initiative: EmittedInitiative = {
   file: 'policySetDefinitions/zt-storage.json',
   assignmentName: 'zt-storage',
-  builtins: new Map([[BUILTIN.toLowerCase(), { id: BUILTIN, displayName: 'Secure transfer', deprecated: true, effects: ['audit', 'deny'], roleDefinitionIds: [] }]]),
+  builtins: new Map<string, BuiltinSummaryInfo>([
+    [BUILTIN.toLowerCase(), { id: BUILTIN, displayName: 'Secure transfer', deprecated: true, effects: ['audit', 'deny'], roleDefinitionIds: [], parameters: { effect: { hasDefault: true } } }],
+    [FIXED.toLowerCase(), { id: FIXED, displayName: 'Add identity', deprecated: false, effects: ['modify'], roleDefinitionIds: [], parameters: {} }],
+  ]),
   document: {
     name: 'zt-storage',
     properties: {
@@ -46,6 +51,7 @@ const initiative: EmittedInitiative = {
         { policyDefinitionId: mg('zt-stg-02-b'), policyDefinitionReferenceId: 'zt-stg-02-b', parameters: { effect: { value: "[parameters('storageEffect')]" } }, groupNames: ['assume-breach'] },
         { policyDefinitionId: mg('zt-stg-01-a'), policyDefinitionReferenceId: 'zt-stg-01-a', groupNames: ['assume-breach'] },
         { policyDefinitionId: BUILTIN, policyDefinitionReferenceId: 'secure-transfer', definitionVersion: '2.*.*' },
+        { policyDefinitionId: FIXED, policyDefinitionReferenceId: 'add-identity', definitionVersion: '4.*.*' },
       ],
     },
   },
@@ -67,7 +73,7 @@ describe('renderGenerated', () => {
     expect(manifest.definitions.map((d) => d.name)).toEqual(['zt-stg-01-a', 'zt-stg-02-b']);
     for (const d of manifest.definitions) expect(d.sha256).toBe(createHash('sha256').update(files.get(d.file)!).digest('hex'));
     expect(manifest.definitions[0]!.roleDefinitionIds).toEqual([CONTRIBUTOR]);
-    expect(manifest.initiatives[0]).toMatchObject({ customMembers: ['zt-stg-01-a', 'zt-stg-02-b'], builtinMembers: [BUILTIN] });
+    expect(manifest.initiatives[0]).toMatchObject({ customMembers: ['zt-stg-01-a', 'zt-stg-02-b'], builtinMembers: [FIXED, BUILTIN] }); // sorted
   });
 
   it('writes canonical JSON (sorted keys, 2-space indent, one trailing LF)', () => {
@@ -83,7 +89,9 @@ describe('renderGenerated', () => {
     expect(md).toContain('- Version: 2.1.0');
     expect(md).toMatch(/\| zt-stg-02-b \| zt-stg-02-b: Display zt-stg-02-b \| custom \(storage\) \| initiative parameter storageEffect \(default Audit\)/);
     expect(md).toMatch(/\| zt-stg-01-a \| .* \| deployIfNotExists \|/);
-    expect(md).toMatch(/\| secure-transfer \| Secure transfer .* \| built-in 2\.\*\.\*, DEPRECATED \|/);
+    expect(md).toMatch(/\| secure-transfer \| Secure transfer .* \| built-in 2\.\*\.\*, DEPRECATED \| default \(allowed: audit, deny\) \|/);
+    // A built-in without an effect parameter is shown as fixed, not as a default an assignment could change.
+    expect(md).toMatch(/\| add-identity \| Add identity .* \| built-in 4\.\*\.\* \| fixed modify \|/);
     expect(md).toContain('| storageEffect | String | "Audit" | "Audit", "Deny" |');
     expect(md).toContain('- `assume-breach`: Assume breach (2 members)');
     expect(md).toContain('- Contributor (`b24988ac-6180-42a0-ab88-20f7382dd24c`), for zt-stg-01-a');

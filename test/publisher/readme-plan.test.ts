@@ -63,7 +63,9 @@ describe('the README plan', () => {
     expect(text).not.toMatch(/\$\.policyDefinitions: \[/);
     const subs = [...new Set(plan.items.flatMap((i) => (i.kind === 'pricing' ? [i.subscriptionId] : [])))];
     expect(subs.length).toBeGreaterThan(0);
-    for (const sub of subs) expect(text).toContain(`  ~ update VirtualMachines on subscription ${sub}\n      $.subPlan: "P2" -> "P1"\n`);
+    expect(text).toContain(`  ~ update VirtualMachines on ${subs.length} subscriptions\n      $.subPlan: "P2" -> "P1"\n`);
+    const verbose = renderText(plan, { verbose: true });
+    for (const sub of subs) expect(verbose).toContain(`  ~ update VirtualMachines on subscription ${sub}\n      $.subPlan: "P2" -> "P1"\n`);
     expect(plan.summary).toMatchObject({ create: 0, update: 2 + subs.length, delete: 1 });
     expect(text).toMatch(/\nPlan: 0 to create, \d+ to update, 1 to delete, \d+ unchanged\.\n$/);
   });

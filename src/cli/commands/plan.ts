@@ -30,7 +30,11 @@ export function publisherOptions(y: Argv) {
       describe:
         'Take over objects that have ztpolicy\'s names but no ownership marker (update them and mark them as owned, so a later publish may prune them); without it they block the plan',
     })
-    .option('verbose', { type: 'boolean', default: false, describe: 'Log every ARM request (method, path, status; never tokens) on stderr' });
+    .option('verbose', {
+      type: 'boolean',
+      default: false,
+      describe: 'Log every ARM request (method, path, status; never tokens) on stderr, and list every subscription\'s Defender plan change instead of a count per plan',
+    });
 }
 
 export const plan = defineCommand<PlanArgs>({

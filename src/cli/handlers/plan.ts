@@ -10,6 +10,7 @@ import { renderJson, renderMarkdown, renderText } from '../../publisher/render.j
 import { openSession, planSession, type SessionOptions } from '../../publisher/session.js';
 import type { CliIo, CommandRun } from '../command.js';
 import type { PlanArgs, PublisherArgs } from '../commands/plan.js';
+import { cliProgress } from '../progress.js';
 
 export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<SessionOptions> = {}): SessionOptions {
   return {
@@ -19,6 +20,7 @@ export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<Se
     ...(argv.location !== undefined ? { location: argv.location } : {}),
     ...(argv.adopt ? { adopt: true } : {}),
     ...(argv.verbose ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
+    progress: cliProgress(io),
     ...extra,
   };
 }
@@ -27,7 +29,8 @@ export const run: CommandRun<PlanArgs> = async (args, io, result) => {
   const session = await openSession(sessionOptions(args, io));
   io.stderr(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...\n`);
   const { plan } = await planSession(session);
-  io.stdout(args.json ? renderJson(plan) : args.markdown ? renderMarkdown(plan) : renderText(plan));
+  const render = { verbose: Boolean(args.verbose) };
+  io.stdout(args.json ? renderJson(plan) : args.markdown ? renderMarkdown(plan, render) : renderText(plan, render));
   io.stderr(`${session.gateway.counter.requests} request(s) to ARM.\n`);
   result.exitCode = plan.hasChanges || plan.blockers.length > 0 ? ExitCode.checkFailed : ExitCode.ok;
 };

@@ -35,7 +35,7 @@ export const run: CommandRun<PublishArgs> = async (args, io, result) => {
   io.stderr(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...\n`);
   const { plan, live } = await planSession(session, runId());
   const readRequests = session.gateway.counter.requests;
-  if (!args.json) io.stdout(renderText(plan));
+  if (!args.json) io.stdout(renderText(plan, { verbose: Boolean(args.verbose) }));
   // Blockers refuse even a plan with nothing else to change: an unowned object in the way is never "success".
   if (!args.dryRun && plan.blockers.length > 0) throw blockedError(plan);
   if (args.dryRun || !plan.hasChanges) {
