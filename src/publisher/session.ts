@@ -78,6 +78,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   if (options.location !== undefined && !/^[a-z0-9]+$/.test(options.location)) {
     throw new BadInputError(PublisherCode.locationInvalid, `--location '${options.location}' is not an Azure region name`, { hint: "use a name like 'westeurope'" });
   }
+  // Sign-in starts now and runs while generated/ is read and checked (a token from the Azure CLI or a managed identity
+  // takes a while: issue 8 point 4). Nothing goes to ARM before every check below has passed.
+  const gatewayP = AzureGateway.create(options);
+  gatewayP.catch(() => undefined);
   const content = loadContent(resolve(dirname(configFile), config.generatedDir), cwd);
   checkConfigAgainstContent(content, config, options.configFile);
   const env = options.env ?? process.env;
@@ -90,7 +94,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       hint: 'mint the token for the configured tenant',
     });
   }
-  const gateway = await AzureGateway.create(options);
+  const gateway = await gatewayP;
   return { config, content, gateway, options };
 }
 
@@ -104,9 +108,11 @@ export async function readLiveState(session: Session): Promise<LiveState> {
   const { content, gateway } = session;
   // `root` is resolved first (one read of the Tenant Root Group's tree), so every id below uses the resolved name.
   const alias = isRootAlias(session.config.managementGroupId);
-  const resolved = alias
-    ? await gateway.resolveRootAlias(session.config.managementGroupId, session.config.tenantId).catch((e: unknown) => azureErrorFrom(`resolving management group 'root' (the Tenant Root Group)`, e))
+  const resolvedP = alias
+    ? gateway.resolveRootAlias(session.config.managementGroupId, session.config.tenantId).catch((e: unknown) => azureErrorFrom(`resolving management group 'root' (the Tenant Root Group)`, e))
     : undefined;
+  gateway.preload();
+  const resolved = await resolvedP;
   const config = resolved ? withTarget(session.config, resolved.info.name) : session.config;
   const mg = config.managementGroupId;
   const scopes = [...new Set([mg, ...config.assignments.map((a) => a.managementGroupId ?? mg)])];
