@@ -111,9 +111,9 @@ describe('Defender plan settings: one source for the publisher and the policies'
     const oldWritten = writtenPricings(old);
     for (const id of [builtin.configureMicrosoftDefenderForKeyVaultPlan, builtin.configureAzureDefenderForResourceManagerToBeEnabled]) expectMember(defender, id, { parameters: ASSIGNMENT }).toDeployIfNotExists(subscription({ subscriptionId: SUB }), { related: oldWritten });
     // ...and the planner says so before anything is written.
-    const warnings = planFor(old).warnings.filter((w) => w.code === 'ZT8107');
+    const warnings = planFor(old).warnings.filter((w) => w.code === 'ZT8108');
     expect(warnings.map((w) => w.object)).toEqual(['defender.plans.KeyVaults', 'defender.plans.Arm']);
     expect(warnings[0]!.message).toContain('subPlan: PerKeyVault (Zero Trust: PerTransaction)');
-    expect(planFor(config).warnings.filter((w) => w.code === 'ZT8107')).toEqual([]);
+    expect(planFor(config).warnings.filter((w) => w.code === 'ZT8108')).toEqual([]);
   });
 });

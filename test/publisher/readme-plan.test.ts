@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/io/paths.js';
 import { renderText } from '../../src/publisher/render.js';
 import { applySession, planSession } from '../../src/publisher/session.js';
-import type { ArmEmulator } from '../emulator/index.js';
+import { azureLikeHierarchy, type ArmEmulator } from '../emulator/index.js';
 import { emulator, session, workspace, type Workspace } from './helpers.js';
 
 const RETIRED = 'zt-vm-13-no-public-ip-on-nic';
@@ -17,7 +17,8 @@ const RETIRED = 'zt-vm-13-no-public-ip-on-nic';
 let emu: ArmEmulator;
 let ws: Workspace;
 beforeAll(async () => {
-  emu = await emulator();
+  // Seeded as Azure has it: no group called root, `--mg root` is the Tenant Root Group (issue 8.1).
+  emu = await emulator({ hierarchy: azureLikeHierarchy() });
   ws = workspace(packageRoot());
 });
 afterAll(async () => {
@@ -54,7 +55,9 @@ describe('the README plan', () => {
     if (process.env.README_PLAN) process.stdout.write(`\n----- README plan -----\n${text}----- end -----\n`);
 
     // What the reviewer must be able to read off the plan (independent of the renderer: the edits above).
-    expect(text).toMatch(/^Plan for management group 'root' \(tenant 00000000-0000-4000-8000-0000000a2e00\), owner 'contoso\/platform-policies'\n/);
+    expect(text).toMatch(
+      /^Plan for management group 'root' = Tenant Root Group '00000000-0000-4000-8000-0000000a2e00' \(tenant 00000000-0000-4000-8000-0000000a2e00\), owner 'contoso\/platform-policies'\n/,
+    );
     expect(text).toContain(`  - delete ${RETIRED}  [owned by this repo and no longer generated (or replaced by a new version)]`);
     // The set diff names the retired member instead of two truncated arrays.
     for (const set of ['zt-vm', 'zt-zero-trust']) {
@@ -63,12 +66,12 @@ describe('the README plan', () => {
     expect(text).not.toMatch(/\$\.policyDefinitions: \[/);
     const subs = [...new Set(plan.items.flatMap((i) => (i.kind === 'pricing' ? [i.subscriptionId] : [])))];
     expect(subs.length).toBeGreaterThan(0);
-    // Main's renderer groups a change shared by several subscriptions; --verbose lists each subscription.
+    // The renderer groups a change shared by several subscriptions; --verbose lists each subscription.
     expect(text).toContain(`  ~ update Containers on ${subs.length} subscriptions\n      $.pricingTier: "Free" -> "Standard"\n`);
     const verbose = renderText(plan, { verbose: true });
     for (const sub of subs) expect(verbose).toContain(`  ~ update Containers on subscription ${sub}\n      $.pricingTier: "Free" -> "Standard"\n`);
     expect(text).toMatch(/~ update zt-zero-trust\n(?: {6}.*\n)* {6}\$\.parameters\.ztMdc07Effect: .*"DeployIfNotExists"/);
-    expect(plan.warnings.filter((w) => w.code === 'ZT8107')).toEqual([]);
+    expect(plan.warnings.filter((w) => w.code === 'ZT8108')).toEqual([]);
     expect(plan.summary).toMatchObject({ create: 0, update: 2 + 1 + subs.length, delete: 1 });
     expect(text).toMatch(/\nPlan: 0 to create, \d+ to update, 1 to delete, \d+ unchanged\.\n$/);
   });
