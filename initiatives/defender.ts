@@ -53,18 +53,9 @@ export default defineInitiative({
     ztMdc09Effect: param.effect(['DeployIfNotExists', 'AuditIfNotExists', 'Disabled'], 'DeployIfNotExists', {
       description: 'DeployIfNotExists sets the security contact; AuditIfNotExists only reports; Disabled switches the control off.',
     }),
-    alertMinimalSeverity: param.string({
-      displayName: 'Minimal alert severity emailed',
-      description: 'Defender alerts at or above this severity are emailed to the security contacts.',
-      allowedValues: ['High', 'Medium', 'Low'],
-      defaultValue: 'High',
-    }),
-    attackPathMinimalRiskLevel: param.string({
-      displayName: 'Minimal attack path risk level emailed',
-      description: 'Attack paths at or above this risk level are emailed to the security contacts.',
-      allowedValues: ['Critical', 'High', 'Medium', 'Low'],
-      defaultValue: 'Critical',
-    }),
+    // ZT-MDC-09's own declarations (allowed values, defaults), passed through: one declaration per fact.
+    alertMinimalSeverity: securityContacts.parameters.minimalSeverity,
+    attackPathMinimalRiskLevel: securityContacts.parameters.attackPathSeverity,
     mdcExportResourceGroupName: param.string({
       displayName: 'Resource group of the continuous export',
       description: 'Resource group (created in every subscription) that holds the Defender for Cloud continuous export automation.',
