@@ -39,6 +39,8 @@ import { PublisherCode } from './codes.js';
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
 /** Exemptions api-version (REST specs: Microsoft.Authorization preview 2022-07-01-preview, the one with exemptions). */
 export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
+/** Microsoft.Authorization policy api-version (the one @azure/arm-policy 6.0.0 speaks), for its raw calls. */
+export const POLICY_API_VERSION = '2024-05-01';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
 export const PRICINGS_API_VERSION = '2024-01-01';
 
@@ -580,6 +582,25 @@ function groupInfo(name: string, tenantId: string, children: ManagementGroupChil
   return { name, tenantId, descendantGroups, leafGroups, subscriptions };
 }
 
+/**
+ * A policy assignment at a subscription as ARM sends it (the wire shape: `properties`, `identity`, `location`), from
+ * a list at the subscription or a Resource Graph `policyresources` row, which holds the same document. Anything
+ * that is not exactly at a subscription (a management group's, a resource group's) is not one: undefined.
+ */
+export function subscriptionAssignment(o: JsonObject): LivePolicyAssignment | undefined {
+  const id = String(o.id ?? '');
+  const m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Authorization\/policyAssignments\/([^/]+)$/i.exec(id);
+  if (!m) return undefined;
+  const out: LivePolicyAssignment = { id, name: m[2]!, managementGroupId: '', subscriptionId: m[1]!, properties: (o.properties ?? {}) as JsonObject };
+  if (typeof o.location === 'string' && o.location) out.location = o.location;
+  const identity = o.identity as JsonObject | null | undefined;
+  if (identity && typeof identity.type === 'string') {
+    out.identity = { type: identity.type };
+    if (typeof identity.principalId === 'string') out.identity.principalId = identity.principalId;
+  }
+  return out;
+}
+
 /** A pricing as ARM's 2024-01-01 GET (or a Resource Graph row, which holds the same properties) returns it. */
 export function livePricing(subscriptionId: string, o: JsonObject): LivePricing {
   const p = (o.properties ?? {}) as JsonObject;
@@ -820,6 +841,26 @@ export class AzureGateway {
   }
 
   /**
+   * Assignments exactly at a subscription (Policy Assignments - List with `$filter=atExactScope()`, 2024-05-01), all
+   * pages, as a raw GET: arm-policy 6.0.0's list takes its subscription from the client, built once for every scope.
+   */
+  async listSubscriptionAssignments(subscriptionId: string): Promise<LivePolicyAssignment[]> {
+    const out: LivePolicyAssignment[] = [];
+    let next: string | undefined = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments`;
+    let query: Record<string, string> = { $filter: 'atExactScope()' };
+    while (next) {
+      const body = await this.raw('GET', next, POLICY_API_VERSION, undefined, query);
+      for (const v of Array.isArray(body['value']) ? body['value'] : []) {
+        const a = subscriptionAssignment(v as JsonObject);
+        if (a) out.push(a);
+      }
+      next = typeof body['nextLink'] === 'string' && body['nextLink'] ? body['nextLink'] : undefined;
+      query = {};
+    }
+    return out;
+  }
+
+  /**
    * Policy exemptions listed at a management group (all pages). @azure/arm-policy 6.0.0 has no policyExemptions
    * operations, so this is a raw GET through a client pipeline (same auth, retry and log) at the exemptions
    * api-version of the REST specs (2022-07-01-preview, listPolicyExemptionsForManagementGroup). Per the spec's
@@ -973,8 +1014,9 @@ export class AzureGateway {
     return result.identity?.principalId;
   }
 
-  async deleteAssignment(mg: string, name: string): Promise<void> {
-    await (await this.policy()).policyAssignments.delete(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name);
+  /** `scope` in ARM form: a management group's or a subscription's (assignmentScope in naming.ts). */
+  async deleteAssignment(scope: string, name: string): Promise<void> {
+    await (await this.policy()).policyAssignments.delete(noLeadingSlash(scope), name);
   }
 
   async deleteSetDefinition(mg: string, name: string): Promise<void> {

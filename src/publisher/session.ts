@@ -12,6 +12,7 @@ import { applyPlan, type ApplyOptions, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
 import { analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
 import { DEFAULT_SCALE_LIMITS, readPricings, type ScaleLimits } from './pricings.js';
+import { readSubscriptionAssignments } from './subscription-assignments.js';
 import type { BuiltinInfo, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
 import { PublisherCode } from './codes.js';
 
@@ -166,6 +167,12 @@ export async function readLiveState(session: Session): Promise<LiveState> {
       ...(session.options.progress ? { progress: session.options.progress } : {}),
     }).catch((e: unknown) => azureErrorFrom('reading Defender pricings', e)),
   );
+  // Assignments at the subscriptions below (ours only to prune; others may still reference a set we would delete).
+  const subscriptionsP = tenantChecked.then((g) =>
+    readSubscriptionAssignments(gateway, mg, g.subscriptions, config.owner, session.options.scale).catch((e: unknown) =>
+      azureErrorFrom('listing policy assignments at subscriptions', e),
+    ),
+  );
   // Only after the tenant check: nothing more is read from a target we refuse.
   const builtinsP = Promise.all([assignmentsP, setsP, tenantChecked]).then(async ([assignments, setDefinitions]) => {
     const ids = builtinsToRead(content, config, { assignments, setDefinitions }, session.options.remediate);
@@ -179,10 +186,10 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     return out;
   });
   // Settle every read before reporting a failure, so no request is left running behind an error.
-  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP] as const);
+  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, subscriptionsP] as const);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricingRead, builtins] = settled.map(
+  const [managementGroup, definitions, setDefinitions, mgAssignments, mgRoleAssignments, pricingRead, builtins, atSubscriptions] = settled.map(
     (r) => (r as PromiseFulfilledResult<unknown>).value,
   ) as [
     Awaited<typeof tenantChecked>,
@@ -192,7 +199,10 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     Awaited<typeof rolesP>,
     Awaited<typeof pricingsP>,
     Awaited<typeof builtinsP>,
+    Awaited<typeof subscriptionsP>,
   ];
+  const assignments = [...mgAssignments, ...atSubscriptions.assignments];
+  const roleAssignments = [...mgRoleAssignments, ...atSubscriptions.roleAssignments];
   const pricingSource: PricingSource = pricingRead.source;
   return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins };
 }
