@@ -27,6 +27,8 @@ import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 import { BadInputError } from '../errors.js';
 import { plain } from './normalize.js';
 import type {
+  ComplianceSummary,
+  RemediationState,
   LivePolicyAssignment,
   LivePolicyDefinition,
   LivePricing,
@@ -39,6 +41,8 @@ import { PublisherCode } from './codes.js';
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
 /** Exemptions api-version (REST specs: Microsoft.Authorization preview 2022-07-01-preview, the one with exemptions). */
 export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
+/** Microsoft.Authorization policy api-version (the one @azure/arm-policy 6.0.0 speaks), for its raw calls. */
+export const POLICY_API_VERSION = '2024-05-01';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
 export const PRICINGS_API_VERSION = '2024-01-01';
 
@@ -580,6 +584,25 @@ function groupInfo(name: string, tenantId: string, children: ManagementGroupChil
   return { name, tenantId, descendantGroups, leafGroups, subscriptions };
 }
 
+/**
+ * A policy assignment at a subscription as ARM sends it (the wire shape: `properties`, `identity`, `location`), from
+ * a list at the subscription or a Resource Graph `policyresources` row, which holds the same document. Anything
+ * that is not exactly at a subscription (a management group's, a resource group's) is not one: undefined.
+ */
+export function subscriptionAssignment(o: JsonObject): LivePolicyAssignment | undefined {
+  const id = String(o.id ?? '');
+  const m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Authorization\/policyAssignments\/([^/]+)$/i.exec(id);
+  if (!m) return undefined;
+  const out: LivePolicyAssignment = { id, name: m[2]!, managementGroupId: '', subscriptionId: m[1]!, properties: (o.properties ?? {}) as JsonObject };
+  if (typeof o.location === 'string' && o.location) out.location = o.location;
+  const identity = o.identity as JsonObject | null | undefined;
+  if (identity && typeof identity.type === 'string') {
+    out.identity = { type: identity.type };
+    if (typeof identity.principalId === 'string') out.identity.principalId = identity.principalId;
+  }
+  return out;
+}
+
 /** A pricing as ARM's 2024-01-01 GET (or a Resource Graph row, which holds the same properties) returns it. */
 export function livePricing(subscriptionId: string, o: JsonObject): LivePricing {
   const p = (o.properties ?? {}) as JsonObject;
@@ -820,6 +843,26 @@ export class AzureGateway {
   }
 
   /**
+   * Assignments exactly at a subscription (Policy Assignments - List with `$filter=atExactScope()`, 2024-05-01), all
+   * pages, as a raw GET: arm-policy 6.0.0's list takes its subscription from the client, built once for every scope.
+   */
+  async listSubscriptionAssignments(subscriptionId: string): Promise<LivePolicyAssignment[]> {
+    const out: LivePolicyAssignment[] = [];
+    let next: string | undefined = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments`;
+    let query: Record<string, string> = { $filter: 'atExactScope()' };
+    while (next) {
+      const body = await this.raw('GET', next, POLICY_API_VERSION, undefined, query);
+      for (const v of Array.isArray(body['value']) ? body['value'] : []) {
+        const a = subscriptionAssignment(v as JsonObject);
+        if (a) out.push(a);
+      }
+      next = typeof body['nextLink'] === 'string' && body['nextLink'] ? body['nextLink'] : undefined;
+      query = {};
+    }
+    return out;
+  }
+
+  /**
    * Policy exemptions listed at a management group (all pages). @azure/arm-policy 6.0.0 has no policyExemptions
    * operations, so this is a raw GET through a client pipeline (same auth, retry and log) at the exemptions
    * api-version of the REST specs (2022-07-01-preview, listPolicyExemptionsForManagementGroup). Per the spec's
@@ -973,8 +1016,9 @@ export class AzureGateway {
     return result.identity?.principalId;
   }
 
-  async deleteAssignment(mg: string, name: string): Promise<void> {
-    await (await this.policy()).policyAssignments.delete(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name);
+  /** `scope` in ARM form: a management group's or a subscription's (assignmentScope in naming.ts). */
+  async deleteAssignment(scope: string, name: string): Promise<void> {
+    await (await this.policy()).policyAssignments.delete(noLeadingSlash(scope), name);
   }
 
   async deleteSetDefinition(mg: string, name: string): Promise<void> {
@@ -1019,6 +1063,66 @@ export class AzureGateway {
   async evaluateSubscription(subscriptionId: string, options: { pollIntervalMs: number; abortSignal?: AbortSignal }): Promise<void> {
     const poller = await (await this.insights()).policyStates.beginTriggerSubscriptionEvaluation(subscriptionId, { updateIntervalInMs: options.pollIntervalMs });
     await poller.pollUntilDone(options.abortSignal ? { abortSignal: options.abortSignal } : {});
+  }
+
+  /**
+   * Azure Policy's latest compliance summary of one assignment, as seen from management group `mg` (PolicyStates -
+   * Summarize For Management Group, 2024-10-01, filtered by `policyAssignmentId eq '<id>'`): per compliance state the
+   * number of resources, overall and per member definition (by reference id). Undefined when Azure holds no
+   * compliance record for the assignment (not evaluated yet).
+   */
+  async summarizeAssignment(mg: string, assignmentId: string): Promise<ComplianceSummary | undefined> {
+    const r = await (await this.insights()).policyStates.summarizeForManagementGroup('latest', mg, {
+      queryOptions: { filter: `policyAssignmentId eq '${assignmentId}'` },
+    });
+    const a = (r.value ?? [])
+      .flatMap((v) => v.policyAssignments ?? [])
+      .find((x) => (x.policyAssignmentId ?? '').toLowerCase() === assignmentId.toLowerCase());
+    if (!a) return undefined;
+    const counts = (details: { complianceState?: string; count?: number }[] | undefined) =>
+      Object.fromEntries((details ?? []).map((d) => [(d.complianceState ?? 'unknown').toLowerCase(), d.count ?? 0]));
+    return {
+      resources: counts(a.results?.resourceDetails),
+      members: (a.policyDefinitions ?? []).map((d) => ({
+        referenceId: d.policyDefinitionReferenceId ?? '',
+        policyDefinitionId: d.policyDefinitionId ?? '',
+        resources: counts(d.results?.resourceDetails),
+      })),
+    };
+  }
+
+  /**
+   * Non-compliant resources of one assignment, (resource, member) pairs, at most `top` (PolicyStates - List Query
+   * Results For Management Group, `ComplianceState eq 'NonCompliant' and PolicyAssignmentId eq '<id>'`; not IsCompliant,
+   * which is false for exempt resources too).
+   */
+  async nonCompliantStates(mg: string, assignmentId: string, top: number): Promise<{ resourceId: string; referenceId: string }[]> {
+    const out: { resourceId: string; referenceId: string }[] = [];
+    const pages = (await this.insights()).policyStates.listQueryResultsForManagementGroup('latest', mg, {
+      queryOptions: { filter: `ComplianceState eq 'NonCompliant' and PolicyAssignmentId eq '${assignmentId}'`, top, select: 'ResourceId, PolicyDefinitionReferenceId' },
+    });
+    for await (const s of pages) {
+      out.push({ resourceId: s.resourceId ?? '', referenceId: s.policyDefinitionReferenceId ?? '' });
+      if (out.length >= top) break;
+    }
+    return out;
+  }
+
+  /** Remediation tasks at management group `mg` (Remediations - List For Management Group), with their state. */
+  async listRemediations(mg: string): Promise<RemediationState[]> {
+    const out: RemediationState[] = [];
+    for await (const r of (await this.insights()).remediations.listForManagementGroup(mg)) {
+      out.push({
+        name: r.name ?? '',
+        policyAssignmentId: r.policyAssignmentId ?? '',
+        referenceId: r.policyDefinitionReferenceId ?? '',
+        state: r.provisioningState ?? 'Unknown',
+        total: r.deploymentStatus?.totalDeployments ?? 0,
+        succeeded: r.deploymentStatus?.successfulDeployments ?? 0,
+        failed: r.deploymentStatus?.failedDeployments ?? 0,
+      });
+    }
+    return out;
   }
 
   /** A remediation task's state and what it deployed so far. */
