@@ -29,6 +29,7 @@ import { plain } from './normalize.js';
 import type {
   LivePolicyAssignment,
   LivePolicyDefinition,
+  LivePolicyExemption,
   LivePricing,
   LiveRoleAssignment,
   ManagementGroupInfo,
@@ -37,6 +38,11 @@ import type {
 import { PublisherCode } from './codes.js';
 
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
+/**
+ * Exemptions api-version: @azure/arm-policy 6.0.0 has no policyExemptions operations (publisher-mechanics.md 1.1), so
+ * they go as raw requests through a client pipeline (same auth, retry and log) at the current preview.
+ */
+export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
 export const PRICINGS_API_VERSION = '2024-01-01';
 
@@ -606,9 +612,11 @@ export class AzureGateway {
     return { id: d.id ?? id, properties: pickProps(d, DEFINITION_KEYS) };
   }
 
-  private async raw(method: 'GET' | 'PUT', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
+  private async raw(method: 'GET' | 'PUT' | 'DELETE', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
+    // A nextLink is absolute and carries its own query (api-version and skip token): follow it verbatim.
+    const url = /^https?:\/\//.test(path) ? path : `${this.endpoint}${path}${path.includes('?') ? '&' : '?'}api-version=${apiVersion}`;
     const request = createPipelineRequest({
-      url: `${this.endpoint}${path}?api-version=${apiVersion}`,
+      url,
       method,
       headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -620,7 +628,7 @@ export class AzureGateway {
     } catch {
       parsed = {};
     }
-    if (response.status !== 200 && response.status !== 201) {
+    if (response.status !== 200 && response.status !== 201 && !(method === 'DELETE' && response.status === 204)) {
       const err = (parsed as { error?: { code?: string; message?: string } }).error ?? {};
       throw new RestError(err.message ?? `HTTP ${response.status}`, {
         statusCode: response.status,
@@ -666,6 +674,38 @@ export class AzureGateway {
       skipToken = page.skipToken;
     } while (skipToken);
     return rows;
+  }
+
+  /**
+   * Exemptions at, above and below a management group, in one paged list. The spec's $filter text
+   * (policyExemptions.json, PolicyExemptionFilterParameter) says the unfiltered list "includes all policy exemptions
+   * associated with the scope, including those that apply directly or apply from containing scopes", and that
+   * atScope() is the unfiltered list "except those applied to sub scopes contained within the given scope": so the
+   * unfiltered list also holds the exemptions below (subscriptions, resource groups, resources). Not verified
+   * against the live service; the planner keeps only exemptions of its own assignments either way.
+   */
+  async listExemptions(mg: string): Promise<LivePolicyExemption[]> {
+    const out: LivePolicyExemption[] = [];
+    let next: string | undefined = `/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policyExemptions`;
+    while (next) {
+      const body = await this.raw('GET', next, EXEMPTIONS_API_VERSION);
+      for (const v of Array.isArray(body.value) ? body.value : []) {
+        const o = v as JsonObject;
+        const id = String(o.id ?? '');
+        const at = id.toLowerCase().lastIndexOf('/providers/microsoft.authorization/');
+        out.push({ id, name: String(o.name ?? ''), scope: at > 0 ? id.slice(0, at) : '', properties: (o.properties ?? {}) as JsonObject });
+      }
+      next = typeof body.nextLink === 'string' && body.nextLink ? body.nextLink : undefined;
+    }
+    return out;
+  }
+
+  async putExemption(scope: string, name: string, properties: JsonObject): Promise<void> {
+    await this.raw('PUT', `/${noLeadingSlash(scope)}/providers/Microsoft.Authorization/policyExemptions/${name}`, EXEMPTIONS_API_VERSION, { properties });
+  }
+
+  async deleteExemption(scope: string, name: string): Promise<void> {
+    await this.raw('DELETE', `/${noLeadingSlash(scope)}/providers/Microsoft.Authorization/policyExemptions/${name}`, EXEMPTIONS_API_VERSION);
   }
 
   async putPricing(subscriptionId: string, name: string, properties: JsonObject): Promise<void> {

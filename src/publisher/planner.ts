@@ -17,6 +17,7 @@ import {
 import type { AssignmentConfig, DefenderPlanConfig, DefenderPlanName, PublisherConfig } from './config.js';
 import { DEFENDER_PLAN_NAMES } from './config.js';
 import type { Content } from './content.js';
+import { assignmentOf, exemptionsFor, planExemptions, type ExemptionItem } from './plan-exemptions.js';
 import { assignmentName } from '../compiler/naming.js';
 import { roleDefinitionId } from '../dsl/effects.js';
 import { remediationName, roleAssignmentName, versionedName, versionOf } from './naming.js';
@@ -115,7 +116,8 @@ export interface RemediationItem extends ItemBase {
   policyDefinitionReferenceId: string;
 }
 
-export type PlanItem = DefinitionItem | AssignmentItem | RoleAssignmentItem | PricingItem | RemediationItem;
+export type { ExemptionItem };
+export type PlanItem = DefinitionItem | AssignmentItem | RoleAssignmentItem | PricingItem | RemediationItem | ExemptionItem;
 export type ObjectKind = PlanItem['kind'];
 
 export interface PlanWarning {
@@ -129,7 +131,8 @@ export interface PlanWarning {
 
 export interface Plan {
   schemaVersion: 1;
-  target: { tenantId: string; managementGroupId: string; owner: string };
+  /** `environment`: the config environment planned for (absent for a single-environment config). */
+  target: { tenantId: string; managementGroupId: string; owner: string; environment?: string };
   items: PlanItem[];
   warnings: PlanWarning[];
   /** Conditions that make applying unsafe (an object of another owner in the way): publish refuses while any exist. */
@@ -154,6 +157,8 @@ export interface PlanOptions {
    * does not own" means taking ownership must be an explicit decision, not a side effect of a name clash.
    */
   adopt?: boolean;
+  /** Clock for exemption expiry (default: now). */
+  now?: Date;
 }
 
 /** Blocker for an object with ztpolicy's name but no ownership marker (publish without --adopt refuses). */
@@ -360,7 +365,8 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
           severity: 'error',
           message: `parameter '${p}' is not declared by initiative '${a.initiative}' (Azure would answer UndefinedPolicyParameter)`,
           file: configFile,
-          jsonPath: `${at}.parameters.${p}`,
+          // A value the environment added is reported where it is written.
+          jsonPath: config.environmentParameterNames?.includes(p) ? `${config.environmentParametersPath}.${p}` : `${at}.parameters.${p}`,
           hint: `declared parameters: ${Object.keys(declared).join(', ') || '(none)'}`,
         });
       }
@@ -392,6 +398,38 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
       }
     });
   });
+  const known = config.environmentNames ?? [];
+  const assigned = config.assignments.map((a) => ({ initiative: a.initiative, name: assignmentNameFor(a) }));
+  for (const e of content.exemptions ?? []) {
+    const where = `generated/policyExemptions/${e.name}.json`;
+    for (const env of e.environments ?? []) {
+      if (!known.includes(env)) {
+        diagnostics.push({
+          code: 'ZT4026',
+          severity: 'error',
+          message: `exemption '${e.name}' names environment '${env}', which ${configFile} does not define`,
+          file: where,
+          jsonPath: '$.environments',
+          hint: known.length ? `use one of: ${known.join(', ')}` : 'add `environments` to the config, or drop the environments list from the exemption',
+        });
+      }
+    }
+    if (!exemptionsFor([e], config.environment).length) continue;
+    const targets = assignmentOf(e, assigned);
+    if (targets.length !== 1) {
+      diagnostics.push({
+        code: 'ZT4025',
+        severity: 'error',
+        message:
+          targets.length === 0
+            ? `exemption '${e.name}' exempts the assignment of initiative '${e.initiative}'${e.assignment ? ` named '${e.assignment}'` : ''}, but ${configFile} does not assign it${config.environment ? ` in environment '${config.environment}'` : ''}`
+            : `exemption '${e.name}': initiative '${e.initiative}' is assigned ${targets.length} times; say which assignment (assignment: '<name>')`,
+        file: where,
+        jsonPath: targets.length === 0 ? '$.initiative' : '$.assignment',
+        hint: targets.length === 0 ? 'assign the initiative in the config, or delete the exemption' : `one of: ${targets.map((t) => t.name).join(', ')}`,
+      });
+    }
+  }
   if (diagnostics.length > 0) {
     throw new DiagnosticsError(`${configFile}: ${diagnostics.length} problem(s) with the assignments; nothing was sent to Azure`, diagnostics);
   }
@@ -858,6 +896,22 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
     });
   }
 
+  // 2b. Exemptions on the assignments of this environment.
+  const ex = planExemptions({
+    exemptions: content.exemptions ?? [],
+    environment: config.environment,
+    owner,
+    ownerKey: OWNER_KEY,
+    assignments: assignmentItems,
+    deletedAssignmentIds: new Set(prunedAssignments.map((a) => `${mgScope(a.managementGroupId)}/providers/Microsoft.Authorization/policyAssignments/${a.name}`.toLowerCase())),
+    live,
+    adopt,
+    now: options.now ?? new Date(),
+  });
+  items.push(...ex.items);
+  warnings.push(...ex.warnings);
+  blockers.push(...ex.blockers);
+
   // 3. Role assignments: one per distinct role each identity needs, at the assignment scope; never more.
   const wanted = new Set<string>();
   for (const ai of assignmentItems) {
@@ -1009,7 +1063,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   for (const i of items) summary[i.action] += 1;
   return {
     schemaVersion: 1,
-    target: { tenantId: config.tenantId, managementGroupId: mg, owner },
+    target: { tenantId: config.tenantId, managementGroupId: mg, owner, ...(config.environment !== undefined ? { environment: config.environment } : {}) },
     items,
     warnings,
     blockers,

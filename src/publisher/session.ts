@@ -18,8 +18,10 @@ import { PublisherCode } from './codes.js';
 export interface SessionOptions extends GatewayOptions {
   /** Path of ztpolicy.config.json. */
   configFile: string;
-  /** `--mg`: must equal the config's managementGroupId. */
-  managementGroupId: string;
+  /** `--mg`: must equal the config's (environment's) managementGroupId; optional with `--env`. */
+  managementGroupId?: string;
+  /** `--env`: the config environment to publish to (required when the config defines environments). */
+  environment?: string;
   /** `--location`: overrides identityLocation. */
   location?: string;
   remediate?: boolean;
@@ -67,8 +69,13 @@ function azureErrorFrom(what: string, error: unknown): never {
 export async function openSession(options: SessionOptions): Promise<Session> {
   const cwd = options.cwd ?? process.cwd();
   const configFile = resolve(cwd, options.configFile);
-  const config = loadConfig(configFile, cwd);
-  if (options.managementGroupId.toLowerCase() !== config.managementGroupId.toLowerCase()) {
+  const config = loadConfig(configFile, cwd, options.environment);
+  if (options.managementGroupId === undefined && options.environment === undefined) {
+    throw new BadInputError('ZT4058', 'name the target: --mg <management group id> (or --env <name> for a config with environments)', {
+      hint: `run with --mg ${config.managementGroupId}`,
+    });
+  }
+  if (options.managementGroupId !== undefined && options.managementGroupId.toLowerCase() !== config.managementGroupId.toLowerCase()) {
     throw new BadInputError(
       PublisherCode.targetMismatch,
       `--mg ${options.managementGroupId} is not the management group this config targets (${config.managementGroupId}); refusing to run against another target`,
@@ -165,10 +172,12 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     return out;
   });
   // Settle every read before reporting a failure, so no request is left running behind an error.
-  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP] as const);
+  // Exemptions at and below the target (one paged list); only after the tenant check.
+  const exemptionsP = tenantChecked.then(() => gateway.listExemptions(mg).catch((e: unknown) => azureErrorFrom(`listing policy exemptions at '${mg}'`, e)));
+  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, exemptionsP] as const);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricingRead, builtins] = settled.map(
+  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricingRead, builtins, exemptions] = settled.map(
     (r) => (r as PromiseFulfilledResult<unknown>).value,
   ) as [
     Awaited<typeof tenantChecked>,
@@ -178,9 +187,10 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     Awaited<typeof rolesP>,
     Awaited<typeof pricingsP>,
     Awaited<typeof builtinsP>,
+    Awaited<typeof exemptionsP>,
   ];
   const pricingSource: PricingSource = pricingRead.source;
-  return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins };
+  return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins, exemptions };
 }
 
 function uniqueById<T extends { id: string }>(items: T[]): T[] {
@@ -203,6 +213,7 @@ export async function planSession(session: Session, runId?: string): Promise<Pla
       ...(session.options.remediate ? { remediate: true } : {}),
       ...(session.options.adopt ? { adopt: true } : {}),
       ...(runId !== undefined ? { runId } : {}),
+      now: new Date(),
     },
   });
   return { plan, live };

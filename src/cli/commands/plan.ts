@@ -3,7 +3,8 @@ import type { Argv } from 'yargs';
 import { defineCommand } from '../command.js';
 
 export interface PublisherArgs {
-  mg: string;
+  mg?: string;
+  env?: string;
   endpoint?: string;
   config: string;
   location?: string;
@@ -19,7 +20,8 @@ export interface PlanArgs extends PublisherArgs {
 /** Options plan and publish share. */
 export function publisherOptions(y: Argv) {
   return y
-    .option('mg', { type: 'string', demandOption: true, describe: 'Target management group id (must match the config)' })
+    .option('mg', { type: 'string', describe: 'Target management group id (must match the config; required unless --env names the target)' })
+    .option('env', { type: 'string', describe: 'Environment of the config to publish to (test, prod, ...): its tenant, target and values' })
     .option('endpoint', { type: 'string', describe: 'ARM base URL (sovereign clouds, local emulators); https only except loopback' })
     .option('config', { type: 'string', default: 'ztpolicy.config.json', describe: 'Publisher config file' })
     .option('location', { type: 'string', describe: 'Region for managed identities (default: identityLocation from the config)' })
@@ -46,6 +48,7 @@ export const plan = defineCommand<PlanArgs>({
       .conflicts('json', 'markdown')
       .example('$0 plan --mg contoso', 'plan against the configured management group')
       .example('$0 plan --mg contoso --markdown > plan.md', 'plan as a pull-request comment')
-      .example('$0 plan --mg contoso --adopt', 'plan taking over same-named objects that have no ownership marker'),
+      .example('$0 plan --mg contoso --adopt', 'plan taking over same-named objects that have no ownership marker')
+      .example('$0 plan --env prod --markdown', 'plan for the prod environment of a multi-environment config'),
   load: () => import('../handlers/plan.js'),
 });

@@ -17,6 +17,7 @@ export const publish = defineCommand<PublishArgs>({
       .option('dry-run', { type: 'boolean', default: false, describe: 'Only show the plan (same as ztpolicy plan)' })
       .option('remediate', { type: 'boolean', default: false, describe: 'Also create remediation tasks for deployIfNotExists/modify members' })
       .example('$0 publish --mg contoso --yes', 'publish from a pipeline')
+      .example('$0 publish --env test --yes', 'publish the same generated/ content to the test environment')
       .example('$0 publish --mg contoso --adopt', 'take over same-named objects without an ownership marker (after reviewing the plan)'),
   load: () => import('../handlers/publish.js'),
 });

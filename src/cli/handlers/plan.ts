@@ -15,7 +15,8 @@ import { cliProgress } from '../progress.js';
 export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<SessionOptions> = {}): SessionOptions {
   return {
     configFile: argv.config,
-    managementGroupId: argv.mg,
+    ...(argv.mg !== undefined ? { managementGroupId: argv.mg } : {}),
+    ...(argv.env !== undefined ? { environment: argv.env } : {}),
     ...(argv.endpoint !== undefined ? { endpoint: argv.endpoint } : {}),
     ...(argv.location !== undefined ? { location: argv.location } : {}),
     ...(argv.adopt ? { adopt: true } : {}),
