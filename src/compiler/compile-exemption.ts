@@ -44,6 +44,10 @@ export function normalizeExpiry(text: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(date)) return undefined;
   const ms = Date.parse(date);
   if (Number.isNaN(ms)) return undefined;
+  // Date.parse rolls impossible days over (2027-02-30 -> March 2): refuse them.
+  const [y, m, d] = date.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return undefined;
   return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 }
 

@@ -5,6 +5,7 @@ export interface EvaluateArgs {
   policy?: string[];
   resources?: string[];
   parameters?: string;
+  exemptions?: string[];
   json: boolean;
   expandChildren: boolean;
 }
@@ -31,6 +32,11 @@ export const evaluate = defineCommand<EvaluateArgs>({
       type: 'boolean',
       default: false,
       describe: 'Also evaluate subnets, NSG security rules and routes written inline in their parent as resources (as a compliance scan does)',
+    })
+    .option('exemptions', {
+      type: 'string',
+      array: true,
+      describe: 'Exemption JSON file or folder (default: the policyExemptions/ folder of each --policy folder); covered findings are reported as exempted',
     })
     .option('json', { type: 'boolean', default: false, describe: 'Print the machine-readable report (schemaVersion 1) on stdout' })
     .example('$0 evaluate --policy generated --resources export/', 'Impact preview of every initiative on an export folder')

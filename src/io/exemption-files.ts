@@ -1,0 +1,38 @@
+/**
+ * Reads exemption documents (generated/policyExemptions/*.json) for `ztpolicy evaluate`: a file or a folder of
+ * them. A file that is not an exemption document is bad input (exit 2) naming the file.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BadInputError } from '../errors.js';
+import type { PolicyExemptionDocument } from '../model.js';
+
+/** The policyExemptions/ folder of each --policy folder that has one (what `ztpolicy build` writes). */
+export function defaultExemptionPaths(policyPaths: readonly string[]): string[] {
+  return policyPaths
+    .filter((p) => existsSync(p) && statSync(p).isDirectory())
+    .map((p) => join(p, 'policyExemptions'))
+    .filter((p) => existsSync(p));
+}
+
+export function loadExemptionDocuments(paths: readonly string[]): PolicyExemptionDocument[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) throw new BadInputError('ZT4070', `exemptions path ${p} does not exist`, { file: p, hint: 'pass generated/policyExemptions (after npm run build) or an exemption JSON file' });
+    if (statSync(p).isDirectory()) files.push(...readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)));
+    else files.push(p);
+  }
+  return files.map((file) => {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new BadInputError('ZT4071', `${file} is not valid JSON: ${(e as Error).message}`, { file, jsonPath: '$', hint: 'run `npm run build` to regenerate generated/' });
+    }
+    const d = doc as Partial<PolicyExemptionDocument>;
+    if (typeof d?.name !== 'string' || typeof d.scope !== 'string' || typeof d.initiative !== 'string' || typeof d.properties !== 'object' || d.properties === null) {
+      throw new BadInputError('ZT4072', `${file} is not an exemption document ({ name, scope, initiative, properties })`, { file, jsonPath: '$', hint: 'pass files written by `ztpolicy build` under generated/policyExemptions/' });
+    }
+    return d as PolicyExemptionDocument;
+  });
+}
