@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadInputError } from '../errors.js';
 import type { PolicyExemptionDocument } from '../model.js';
+import { InputCode } from './evaluate-inputs.js';
 
 /** The policyExemptions/ folder of each --policy folder that has one (what `ztpolicy build` writes). */
 export function defaultExemptionPaths(policyPaths: readonly string[]): string[] {
@@ -18,7 +19,7 @@ export function defaultExemptionPaths(policyPaths: readonly string[]): string[] 
 export function loadExemptionDocuments(paths: readonly string[]): PolicyExemptionDocument[] {
   const files: string[] = [];
   for (const p of paths) {
-    if (!existsSync(p)) throw new BadInputError('ZT4070', `exemptions path ${p} does not exist`, { file: p, hint: 'pass generated/policyExemptions (after npm run build) or an exemption JSON file' });
+    if (!existsSync(p)) throw new BadInputError(InputCode.unreadable, `exemptions path ${p} does not exist`, { file: p, hint: 'pass generated/policyExemptions (after npm run build) or an exemption JSON file' });
     if (statSync(p).isDirectory()) files.push(...readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)));
     else files.push(p);
   }
@@ -27,11 +28,11 @@ export function loadExemptionDocuments(paths: readonly string[]): PolicyExemptio
     try {
       doc = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new BadInputError('ZT4071', `${file} is not valid JSON: ${(e as Error).message}`, { file, jsonPath: '$', hint: 'run `npm run build` to regenerate generated/' });
+      throw new BadInputError(InputCode.invalidJson, `${file} is not valid JSON: ${(e as Error).message}`, { file, jsonPath: '$', hint: 'run `npm run build` to regenerate generated/' });
     }
     const d = doc as Partial<PolicyExemptionDocument>;
     if (typeof d?.name !== 'string' || typeof d.scope !== 'string' || typeof d.initiative !== 'string' || typeof d.properties !== 'object' || d.properties === null) {
-      throw new BadInputError('ZT4072', `${file} is not an exemption document ({ name, scope, initiative, properties })`, { file, jsonPath: '$', hint: 'pass files written by `ztpolicy build` under generated/policyExemptions/' });
+      throw new BadInputError(InputCode.notAnExemption, `${file} is not an exemption document ({ name, scope, initiative, properties })`, { file, jsonPath: '$', hint: 'pass files written by `ztpolicy build` under generated/policyExemptions/' });
     }
     return d as PolicyExemptionDocument;
   });

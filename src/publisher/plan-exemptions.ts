@@ -9,6 +9,7 @@ import { exemptionScopeKind, normalizeExpiry } from '../compiler/compile-exempti
 import type { PolicyExemptionDocument } from '../model.js';
 import { diffFields, plain, stripServerMetadata, type FieldChange } from './normalize.js';
 import type { LiveState } from './types.js';
+import { PublisherCode } from './codes.js';
 
 /** The planner's item for one exemption (kept here so the planner only adds it to its union). */
 export interface ExemptionItem {
@@ -109,7 +110,7 @@ export function planExemptions(input: ExemptionPlanInput): { items: ExemptionIte
     wanted.add(id.toLowerCase());
     if (!underTarget(doc.scope, assignment.managementGroupId, live)) {
       blockers.push({
-        code: 'ZT5111',
+        code: PublisherCode.exemptionScopeOutside,
         message: `exemption '${doc.name}' is at ${doc.scope}, which is not under management group '${assignment.managementGroupId}' where '${assignment.name}' is assigned${input.environment ? ` (environment '${input.environment}')` : ''}`,
         object: id,
         hint: 'fix the scope, or list the environments the exemption applies to (environments: [...]) so it is not published where its scope does not exist',
@@ -127,7 +128,7 @@ export function planExemptions(input: ExemptionPlanInput): { items: ExemptionIte
     if (expired) {
       item.expired = expired;
       warnings.push({
-        code: 'ZT5110',
+        code: PublisherCode.exemptionExpired,
         message: `exemption '${doc.name}' expired on ${expired}; Azure no longer applies it`,
         object: id,
         hint: 'renew it (new expiry and ticket) or delete its file under exemptions/',
@@ -136,12 +137,12 @@ export function planExemptions(input: ExemptionPlanInput): { items: ExemptionIte
     if (existing) {
       const foreign = ownerOf(existing.properties, ownerKey);
       if (foreign !== undefined && foreign !== owner) {
-        blockers.push({ code: 'ZT5101', message: `policy exemption '${doc.name}' at ${doc.scope} belongs to owner '${foreign}', not '${owner}'; ztpolicy will not overwrite it`, object: existing.id });
+        blockers.push({ code: PublisherCode.foreignOwner, message: `policy exemption '${doc.name}' at ${doc.scope} belongs to owner '${foreign}', not '${owner}'; ztpolicy will not overwrite it`, object: existing.id });
         continue;
       }
       if (foreign === undefined && !input.adopt) {
         blockers.push({
-          code: 'ZT5106',
+          code: PublisherCode.unmarkedExisting,
           message: `policy exemption '${doc.name}' already exists at ${doc.scope} without a ztpolicy ownership marker (metadata.${ownerKey}); ztpolicy will not take it over unless told to`,
           object: existing.id,
           hint: 'rename it in exemptions/, delete the existing exemption if it is obsolete, or re-run with --adopt to take it over',

@@ -405,7 +405,7 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
     for (const env of e.environments ?? []) {
       if (!known.includes(env)) {
         diagnostics.push({
-          code: 'ZT4026',
+          code: PublisherCode.exemptionEnvironmentUnknown,
           severity: 'error',
           message: `exemption '${e.name}' names environment '${env}', which ${configFile} does not define`,
           file: where,
@@ -418,7 +418,7 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
     const targets = assignmentOf(e, assigned);
     if (targets.length !== 1) {
       diagnostics.push({
-        code: 'ZT4025',
+        code: PublisherCode.exemptionAssignmentUnknown,
         severity: 'error',
         message:
           targets.length === 0

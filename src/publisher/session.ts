@@ -71,7 +71,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const configFile = resolve(cwd, options.configFile);
   const config = loadConfig(configFile, cwd, options.environment);
   if (options.managementGroupId === undefined && options.environment === undefined) {
-    throw new BadInputError('ZT4058', 'name the target: --mg <management group id> (or --env <name> for a config with environments)', {
+    throw new BadInputError(PublisherCode.targetMissing, 'name the target: --mg <management group id> (or --env <name> for a config with environments)', {
       hint: `run with --mg ${config.managementGroupId}`,
     });
   }

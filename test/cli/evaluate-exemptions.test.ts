@@ -67,6 +67,6 @@ describe('evaluate with exemptions', () => {
   it('refuses an exemptions path that is not there (exit 2)', async () => {
     const r = await run(['evaluate', '--policy', join(repoRoot, 'generated'), '--resources', resources, '--exemptions', join(tmp, 'nope')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('ZT4070');
+    expect(r.stderr).toContain('ZT7001');
   });
 });

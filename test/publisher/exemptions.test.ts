@@ -113,14 +113,14 @@ describe('exemptions through publish', () => {
     setExemptions([exemption(), exemption({ name: 'ex-sandbox', scope: `/subscriptions/${DEFAULT_SUBSCRIPTIONS.sandbox}` })]);
     const s = await session(emu, ws);
     const { plan } = await planSession(s);
-    expect(plan.blockers.map((b) => b.code).sort()).toEqual(['ZT5106', 'ZT5111']);
-    expect(plan.blockers.find((b) => b.code === 'ZT5111')!.message).toContain(DEFAULT_SUBSCRIPTIONS.sandbox);
+    expect(plan.blockers.map((b) => b.code).sort()).toEqual(['ZT8106', 'ZT8111']);
+    expect(plan.blockers.find((b) => b.code === 'ZT8111')!.message).toContain(DEFAULT_SUBSCRIPTIONS.sandbox);
   });
 
   it('warns about an expired exemption in the plan and does not create it', async () => {
     setExemptions([exemption({ properties: { ...exemption().properties, expiresOn: '2020-01-31T23:59:59Z' } })]);
     const { plan, result } = await publish();
-    expect(plan.warnings).toContainEqual(expect.objectContaining({ code: 'ZT5110', message: expect.stringContaining('expired on 2020-01-31T23:59:59Z') }));
+    expect(plan.warnings).toContainEqual(expect.objectContaining({ code: 'ZT8110', message: expect.stringContaining('expired on 2020-01-31T23:59:59Z') }));
     expect(plan.items.find((i) => i.kind === 'policyExemption')).toMatchObject({ action: 'no-op', reason: 'expired: not created' });
     expect(liveExemption(CORP_RG, 'ex-legacy-tls')).toBeUndefined();
     expect(result.writes).toBeGreaterThan(0); // the rest was published
@@ -128,7 +128,7 @@ describe('exemptions through publish', () => {
 
   it('refuses an exemption whose initiative the config does not assign (before any call)', async () => {
     setExemptions([exemption({ initiative: 'zt-network' })]);
-    await expect(session(emu, ws)).rejects.toMatchObject({ diagnostics: [expect.objectContaining({ code: 'ZT4025', jsonPath: '$.initiative' })] });
+    await expect(session(emu, ws)).rejects.toMatchObject({ diagnostics: [expect.objectContaining({ code: 'ZT8025', jsonPath: '$.initiative' })] });
     expect(emu.requests).toHaveLength(0);
   });
 });
@@ -178,11 +178,11 @@ describe('environments through publish', () => {
   it('names the known environments when --env is missing or misspelt (exit 2, no call)', async () => {
     twoEnvironments();
     await expect(session(emu, ws, { environment: 'prdo', managementGroupId: undefined })).rejects.toMatchObject({
-      code: 'ZT4056',
+      code: 'ZT8056',
       exitCode: 2,
       message: expect.stringMatching(/unknown environment 'prdo' \(did you mean 'prod'\?\).*test, prod/),
     });
-    await expect(session(emu, ws, { managementGroupId: undefined })).rejects.toMatchObject({ code: 'ZT4055' });
+    await expect(session(emu, ws, { managementGroupId: undefined })).rejects.toMatchObject({ code: 'ZT8055' });
     expect(emu.requests).toHaveLength(0);
   });
 });
