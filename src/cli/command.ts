@@ -21,6 +21,18 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Whether stderr is a terminal (live progress) or a log (plain lines). Default: process.stderr.isTTY. */
   stderrIsTty?: boolean;
+  /** Where prompts read and write (default process.stdin / process.stderr); tests drive prompts through these. */
+  stdin?: NodeJS.ReadableStream;
+  promptOutput?: NodeJS.WritableStream;
+  /** Whether stdin is a terminal, so init may ask (default process.stdin.isTTY). */
+  isTTY?: boolean;
+  /**
+   * Gateway settings an embedding program (or an in-process test) supplies instead of the process environment:
+   * an extra trusted CA (what NODE_EXTRA_CA_CERTS does for a fresh process), a credential, retry settings.
+   */
+  azure?: { ca?: string | Buffer; credential?: import('@azure/core-auth').TokenCredential; retry?: Record<string, number>; env?: NodeJS.ProcessEnv };
+  /** Colour human output (set by main from the terminal and NO_COLOR; never for --json or --markdown). */
+  colour?: boolean;
 }
 
 /** Exit code the command asked for (e.g. 1 for "changes planned"); commands set it through this holder. */

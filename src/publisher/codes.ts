@@ -65,6 +65,14 @@ export const PublisherCode = {
   environmentsNone: 'ZT8057',
   /** Neither --mg nor --env names the target. */
   targetMissing: 'ZT8058',
+  /** init: the management group does not exist or cannot be read (the hint names what was meant). */
+  initManagementGroupNotFound: 'ZT8070',
+  /** init: the config file exists and --force was not given. */
+  initConfigExists: 'ZT8071',
+  /** init: a value is missing and there is no terminal to ask on. */
+  initValueMissing: 'ZT8072',
+  /** init: the caller lacks permissions publish needs at the management group (the message names the roles). */
+  initPermissionsMissing: 'ZT8073',
   /** The plan deletes objects and no confirmation was given. */
   deletionsUnconfirmed: 'ZT8060',
   /** The user declined the deletions at the prompt. */

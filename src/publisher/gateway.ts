@@ -105,6 +105,28 @@ export function staticTokenCredential(token: string): TokenCredential {
   };
 }
 
+/** Identity claims of a JWT access token (never the token itself): tenant, object id, a display name. */
+export interface TokenClaims {
+  tid?: string;
+  oid?: string;
+  /** upn / unique_name / appid: who it is, for messages. */
+  who?: string;
+}
+
+/** The identity claims `init` reports (unverified, like tokenClaims: informative only). */
+export function identityClaims(token: string): TokenClaims {
+  const p = tokenClaims(token) ?? {};
+  const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
+  const out: TokenClaims = {};
+  const tid = str('tid');
+  const oid = str('oid');
+  const who = str('upn') ?? str('unique_name') ?? str('appid') ?? str('azp');
+  if (tid) out.tid = tid;
+  if (oid) out.oid = oid;
+  if (who) out.who = who;
+  return out;
+}
+
 /** Tenant id claim (`tid`) of a JWT access token, if it is one; used to refuse a token for another tenant. */
 export function tokenTenant(token: string): string | undefined {
   const tid = tokenClaims(token)?.tid;
@@ -547,6 +569,43 @@ export class AzureGateway {
     const name = g.name ?? mg;
     walk(name, g.children);
     return { name, tenantId: g.tenantId ?? '', descendantGroups, leafGroups, subscriptions };
+  }
+
+  /**
+   * Gets a token for the endpoint and returns only its identity claims (the token never leaves this method), so
+   * `init` can say whether the credential works, which tenant and which principal it is.
+   */
+  async whoAmI(): Promise<TokenClaims> {
+    const token = await this.make.credential.getToken(`${this.endpoint}/.default`);
+    if (!token) throw new Error('the credential returned no access token');
+    return identityClaims(token.token);
+  }
+
+  /** Every management group the caller can see: name and display name (to resolve "Tenant Root Group"). */
+  async listManagementGroups(): Promise<{ name: string; displayName: string }[]> {
+    const list = await collect((await this.groups()).managementGroups.list());
+    return list.map((g) => ({ name: g.name ?? '', displayName: g.displayName ?? '' }));
+  }
+
+  /**
+   * The caller's effective permissions at a scope from its role assignments there and above (`assignedTo()`
+   * includes those through groups: roleAssignments listForScope docs) and their role definitions. Deny
+   * assignments are not read, so a permission this reports may still be denied.
+   */
+  async permissionsOf(scope: string, principalId: string): Promise<{ roleName: string; actions: string[]; notActions: string[] }[]> {
+    const auth = await this.authorization();
+    const assignments = await collect(auth.roleAssignments.listForScope(noLeadingSlash(scope), { filter: `assignedTo('${principalId}')` }));
+    const ids = [...new Set(assignments.map((a) => a.roleDefinitionId ?? '').filter(Boolean))];
+    return Promise.all(
+      ids.map(async (id) => {
+        const d = await auth.roleDefinitions.getById(id);
+        return {
+          roleName: d.roleName ?? id,
+          actions: (d.permissions ?? []).flatMap((p) => p.actions ?? []),
+          notActions: (d.permissions ?? []).flatMap((p) => p.notActions ?? []),
+        };
+      }),
+    );
   }
 
   async listDefinitions(mg: string): Promise<LivePolicyDefinition[]> {

@@ -10,6 +10,7 @@ export interface PublisherArgs {
   location?: string;
   json?: boolean;
   verbose?: boolean;
+  quiet?: boolean;
   adopt?: boolean;
 }
 
@@ -36,7 +37,8 @@ export function publisherOptions(y: Argv) {
       type: 'boolean',
       default: false,
       describe: 'Log every ARM request (method, path, status; never tokens) on stderr, and list every subscription\'s Defender plan change instead of a count per plan',
-    });
+    })
+    .option('quiet', { type: 'boolean', default: false, describe: 'Print only the result on stdout and errors on stderr (no progress)' });
 }
 
 export const plan = defineCommand<PlanArgs>({

@@ -22,16 +22,18 @@ export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<Se
     ...(argv.adopt ? { adopt: true } : {}),
     ...(argv.verbose ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
     progress: cliProgress(io),
+    ...(io.azure as Partial<SessionOptions> | undefined),
     ...extra,
   };
 }
 
 export const run: CommandRun<PlanArgs> = async (args, io, result) => {
   const session = await openSession(sessionOptions(args, io));
-  io.stderr(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...\n`);
+  const info = (line: string) => (args.quiet ? undefined : io.stderr(`${line}\n`));
+  info(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...`);
   const { plan } = await planSession(session);
   const render = { verbose: Boolean(args.verbose) };
   io.stdout(args.json ? renderJson(plan) : args.markdown ? renderMarkdown(plan, render) : renderText(plan, render));
-  io.stderr(`${session.gateway.counter.requests} request(s) to ARM.\n`);
+  info(`${session.gateway.counter.requests} request(s) to ARM.`);
   result.exitCode = plan.hasChanges || plan.blockers.length > 0 ? ExitCode.checkFailed : ExitCode.ok;
 };
