@@ -52,6 +52,8 @@ export const BASE_NAME_KEY = 'ztpolicyBaseName';
  * roles each declares), so a no-op publish reads no built-ins. Keyed by a digest of the members' versions and the
  * parameters that decide their effects: a new built-in version (Microsoft adding a role) invalidates it (issue 11.3).
  */
+/** assignment metadata key: the number of exemptions this repo keeps on the assignment (absent = none). */
+export const EXEMPTIONS_KEY = 'ztpolicyExemptions';
 export const BUILTINS_KEY = 'ztpolicyBuiltins';
 
 export type Action = 'create' | 'update' | 'delete' | 'no-op';
@@ -797,6 +799,10 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
     }
     const needsIdentity = remediatingMembers.length > 0;
     const metadata: JsonObject = { [OWNER_KEY]: owner };
+    // How many exemptions this repo keeps on the assignment: a later plan lists exemptions only when some
+    // assignment says it has them (or the sources have some), so a repo without exemptions pays no extra read.
+    const exempted = exemptionsFor(content.exemptions ?? [], config.environment).filter((e) => assignmentOf(e, [{ initiative: a.initiative, name }]).length > 0).length;
+    if (exempted > 0) metadata[EXEMPTIONS_KEY] = exempted;
     if (builtinMeta) metadata[BUILTINS_KEY] = builtinMeta;
     const properties: JsonObject = {
       displayName: a.displayName ?? set.properties.displayName,

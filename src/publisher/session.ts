@@ -10,7 +10,8 @@ import { loadConfig } from './config.js';
 import { loadContent, type Content } from './content.js';
 import { applyPlan, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
-import { analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
+import { exemptionsFor } from './plan-exemptions.js';
+import { EXEMPTIONS_KEY, OWNER_KEY, analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
 import { DEFAULT_SCALE_LIMITS, readPricings, type ScaleLimits } from './pricings.js';
 import type { BuiltinInfo, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
 import { PublisherCode } from './codes.js';
@@ -173,7 +174,16 @@ export async function readLiveState(session: Session): Promise<LiveState> {
   });
   // Settle every read before reporting a failure, so no request is left running behind an error.
   // Exemptions at and below the target (one paged list); only after the tenant check.
-  const exemptionsP = tenantChecked.then(() => gateway.listExemptions(mg).catch((e: unknown) => azureErrorFrom(`listing policy exemptions at '${mg}'`, e)));
+  // Exemptions at and below the target (one paged list), only when there can be some of ours: the sources have
+  // some for this environment, or an assignment of ours records that it has some (EXEMPTIONS_KEY).
+  const exemptionsP = Promise.all([assignmentsP, tenantChecked]).then(([assignments]) => {
+    const ours = assignments.some((a) => {
+      const m = a.properties.metadata;
+      return typeof m === 'object' && m !== null && !Array.isArray(m) && m[OWNER_KEY] === config.owner && typeof m[EXEMPTIONS_KEY] === 'number';
+    });
+    if (!ours && exemptionsFor(content.exemptions ?? [], config.environment).length === 0) return [];
+    return gateway.listExemptions(mg).catch((e: unknown) => azureErrorFrom(`listing policy exemptions at '${mg}'`, e));
+  });
   const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, exemptionsP] as const);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;

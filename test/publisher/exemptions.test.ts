@@ -3,7 +3,8 @@
  * initiative, a second publish writes nothing, edits update, removed files are pruned (only our own), expired
  * ones are warned about, and two environments of one config never touch each other's objects.
  */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PolicyExemptionDocument } from '../../src/model.js';
@@ -47,8 +48,10 @@ function exemption(over: Partial<PolicyExemptionDocument> = {}): PolicyExemption
 function setExemptions(docs: PolicyExemptionDocument[]): void {
   mkdirSync(join(ws.dir, 'generated', 'policyExemptions'), { recursive: true });
   for (const d of docs) ws.writeJson(`generated/policyExemptions/${d.name}.json`, d);
+  // The publisher checks every listed file against its sha256 (as the build records it).
+  const sha = (name: string) => createHash('sha256').update(readFileSync(join(ws.dir, 'generated', 'policyExemptions', `${name}.json`))).digest('hex');
   ws.editJson('generated/manifest.json', (m) => {
-    m.exemptions = docs.map((d) => ({ name: d.name, file: `policyExemptions/${d.name}.json`, sha256: 'x', initiative: d.initiative }));
+    m.exemptions = docs.map((d) => ({ name: d.name, file: `policyExemptions/${d.name}.json`, sha256: sha(d.name), initiative: d.initiative }));
   });
 }
 
@@ -184,5 +187,25 @@ describe('environments through publish', () => {
     });
     await expect(session(emu, ws, { managementGroupId: undefined })).rejects.toMatchObject({ code: 'ZT8055' });
     expect(emu.requests).toHaveLength(0);
+  });
+});
+
+describe('the exemptions read', () => {
+  it('costs nothing without exemptions, and still finds ours to prune after the last source is gone', async () => {
+    await publish();
+    const s = await session(emu, ws);
+    emu.resetRequests();
+    await planSession(s);
+    expect(emu.requests.some((r) => /policyExemptions/i.test(r.path))).toBe(false);
+
+    setExemptions([exemption()]);
+    await publish();
+    // The assignment records that it carries exemptions of ours, so removing every source still reads and prunes.
+    expect((emu.state.policyAssignments.get(ASSIGNMENT.toLowerCase())!.properties as any).metadata.ztpolicyExemptions).toBe(1);
+    setExemptions([]);
+    const { plan } = await publish();
+    expect(plan.items.filter((i) => i.kind === 'policyExemption')).toEqual([expect.objectContaining({ action: 'delete', name: 'ex-legacy-tls' })]);
+    expect(liveExemption(CORP_RG, 'ex-legacy-tls')).toBeUndefined();
+    expect((emu.state.policyAssignments.get(ASSIGNMENT.toLowerCase())!.properties as any).metadata.ztpolicyExemptions).toBeUndefined();
   });
 });
