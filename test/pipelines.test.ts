@@ -114,9 +114,13 @@ describe('Azure DevOps pipeline specifics', () => {
   const { doc } = load(ADO);
   it('publishes through deployment jobs whose deleting path needs the approval environment', () => {
     const jobs = doc.stages.find((s: any) => s.stage === 'Publish').jobs;
-    const withDeletes = jobs.find((j: any) => j.condition?.includes("eq(variables.hasDeletes, 'true')"));
+    const withDeletes = jobs.find((j: any) => /^eq\(stageDependencies\.Plan\.plan\.outputs\['result\.hasDeletes'\], 'true'\)$/.test(j.condition));
     expect(withDeletes.environment).toBe('ztpolicy-prod-deletes');
-    const plain = jobs.find((j: any) => j.condition?.includes("ne(variables.hasDeletes, 'true')"));
+    const plain = jobs.find((j: any) => /^ne\(stageDependencies\.Plan\.plan\.outputs\['result\.hasDeletes'\], 'true'\)$/.test(j.condition));
+    // The output the conditions read is the one the plan step sets.
+    const plan = doc.stages.find((s: any) => s.stage === 'Plan').jobs.find((j: any) => j.job === 'plan');
+    const step = plan.steps.find((s: any) => s.name === 'result');
+    expect(step.inputs.inlineScript).toContain('##vso[task.setvariable variable=hasDeletes;isOutput=true]');
     expect(JSON.stringify(plain)).not.toContain('--yes');
   });
 });
