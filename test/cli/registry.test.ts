@@ -104,6 +104,7 @@ const ALLOWED: Record<string, Heavy[]> = {
   build: ['typescript', 'tsx', 'catalog'],
   check: ['typescript', 'tsx', 'catalog'],
   evaluate: ['catalog'],
+  init: ['azureSdk'],
   plan: ['azureSdk'],
   publish: ['azureSdk'],
 };
