@@ -26,7 +26,8 @@ export const CODE_RANGES: readonly { readonly first: string; readonly last: stri
   { first: 'ZT6000', last: 'ZT6999', module: 'compiler: DSL to Azure Policy JSON', catalog: 'src/compiler/codes.ts' },
   { first: 'ZT7000', last: 'ZT7999', module: 'evaluate inputs: policy, resource and parameter files of `ztpolicy evaluate`', catalog: 'src/io/evaluate-inputs.ts' },
   { first: 'ZT8000', last: 'ZT8999', module: 'publisher: ZT80xx config and content, ZT81xx plan findings, ZT82xx Azure failures', catalog: 'src/publisher/codes.ts' },
-  { first: 'ZT9000', last: 'ZT9999', module: 'command line: unknown or missing options, unknown commands', catalog: 'src/cli/codes.ts' },
+  { first: 'ZT9000', last: 'ZT9499', module: 'command line: unknown or missing options, unknown commands', catalog: 'src/cli/codes.ts' },
+  { first: 'ZT9500', last: 'ZT9999', module: 'import and export: existing Azure Policy JSON to sources, a management group to JSON', catalog: 'src/import/codes.ts' },
 ];
 
 /** A finding: data, never thrown on its own. Validation returns every diagnostic at once. */

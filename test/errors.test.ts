@@ -11,6 +11,7 @@ import { COMPILER_CODES } from '../src/compiler/codes.js';
 import { CODE_RANGES } from '../src/errors.js';
 import { EvaluatorCode } from '../src/evaluator/errors.js';
 import { InputCode } from '../src/io/evaluate-inputs.js';
+import { ImportCode } from '../src/import/codes.js';
 import { PublisherCode } from '../src/publisher/codes.js';
 import { CODES } from '../src/validate/codes.js';
 import { repoRoot } from './helpers/cli.js';
@@ -23,6 +24,7 @@ const CATALOGS: Record<string, readonly string[]> = {
   'src/io/evaluate-inputs.ts': Object.values(InputCode),
   'src/publisher/codes.ts': Object.values(PublisherCode),
   'src/cli/codes.ts': Object.values(CliCode),
+  'src/import/codes.ts': Object.values(ImportCode),
 };
 
 /**

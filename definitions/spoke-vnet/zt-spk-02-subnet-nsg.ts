@@ -1,11 +1,9 @@
-import { allOf, anyOf, defineControl, deny, fieldsOf, param } from '../../src/dsl/index.js';
-
-const subnet = fieldsOf('Microsoft.Network/virtualNetworks/subnets');
+import { defineControl, deny, param, subnetWithout } from '../../src/dsl/index.js';
 
 /**
  * ZT-SPK-02 (zero-trust-controls.md §3): every spoke subnet has a network security group. Subnets can be
  * written inline in the virtual network (checked with a count over subnets[*]) or as child resources
- * (Microsoft.Network/virtualNetworks/subnets, checked through fieldsOf). Mode All: subnets have neither tags
+ * (Microsoft.Network/virtualNetworks/subnets), both through the DSL helper subnetWithout. Mode All: subnets have neither tags
  * nor location, so Indexed would never evaluate the child resource (Learn, definition structure basics).
  */
 export default defineControl({
@@ -28,24 +26,8 @@ export default defineControl({
       defaultValue: ['GatewaySubnet', 'AzureFirewallSubnet', 'AzureFirewallManagementSubnet', 'RouteServerSubnet'],
     }),
   },
-  rule: ({ field, count, p }) => ({
-    if: anyOf(
-      allOf(
-        field('type').equals('Microsoft.Network/virtualNetworks'),
-        count(
-          field('Microsoft.Network/virtualNetworks/subnets[*]'),
-          allOf(
-            field('Microsoft.Network/virtualNetworks/subnets[*].name').notIn(p.excludedSubnets),
-            field('Microsoft.Network/virtualNetworks/subnets[*].networkSecurityGroup.id').exists(false),
-          ),
-        ).greater(0),
-      ),
-      allOf(
-        field('type').equals('Microsoft.Network/virtualNetworks/subnets'),
-        field('name').notIn(p.excludedSubnets),
-        subnet('Microsoft.Network/virtualNetworks/subnets/networkSecurityGroup.id').exists(false),
-      ),
-    ),
+  rule: ({ p }) => ({
+    if: subnetWithout('networkSecurityGroup.id', p.excludedSubnets),
     then: deny(p.effect),
   }),
   remediation:

@@ -6,9 +6,11 @@ import type { CommandSpec } from './command.js';
 import { build } from './commands/build.js';
 import { check } from './commands/check.js';
 import { evaluate } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { init } from './commands/init.js';
 import { plan } from './commands/plan.js';
 import { publish } from './commands/publish.js';
 
 // Each declaration is typed by its own arguments; the registry only needs what all of them share.
-export const COMMANDS: readonly CommandSpec<never>[] = [build, check, evaluate, init, plan, publish] as readonly CommandSpec<never>[];
+export const COMMANDS: readonly CommandSpec<never>[] = [build, check, evaluate, exportCommand, importCommand, init, plan, publish] as readonly CommandSpec<never>[];

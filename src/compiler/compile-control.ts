@@ -64,6 +64,25 @@ export function jsonEquals(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && jsonEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/**
+ * An allowed value fits an Array parameter when it is an array or one element: Azure lists the allowed
+ * *elements* of an array parameter (303 built-in parameters do, e.g. the Security Center initiative's
+ * `...EvaluatedSkuNames` with allowedValues ['Developer', 'Basic', ...] and defaultValue ['Developer', 'Premium']).
+ */
+export function allowedValueFits(type: string, v: unknown): boolean {
+  return type.toLowerCase() === 'array' ? v !== undefined : valueFitsType(canonicalType(type), v);
+}
+
+/** The default is one of allowedValues, or (Array parameters listing elements) every element of it is. */
+export function defaultIsAllowed(type: string, allowed: readonly unknown[], dv: unknown): boolean {
+  if (allowed.some((v) => jsonEquals(v, dv))) return true;
+  return type.toLowerCase() === 'array' && Array.isArray(dv) && dv.every((x) => allowed.some((v) => jsonEquals(v, x)));
+}
+
+function canonicalType(type: string): string {
+  return ['String', 'Array', 'Object', 'Boolean', 'Integer', 'Float', 'DateTime'].find((t) => t.toLowerCase() === type.toLowerCase()) ?? type;
+}
+
 /** Emits parameter declarations and checks defaults against types and allowedValues. */
 export function renderParameters(specs: ParameterSpecs, diagnostics: Diagnostic[], basePath: string): Record<string, ParameterDefinition> {
   const out: Record<string, ParameterDefinition> = {};
@@ -79,7 +98,7 @@ function renderParameter(spec: ParameterSpec, name: string, path: string, diagno
   if (spec.allowedValues !== undefined) {
     def.allowedValues = spec.allowedValues as JsonValue[];
     spec.allowedValues.forEach((v, i) => {
-      if (!valueFitsType(spec.type, v)) {
+      if (!allowedValueFits(spec.type, v)) {
         diagnostics.push({ code: 'ZT4005', severity: 'error', message: `allowed value ${JSON.stringify(v)} of parameter '${name}' is not of type ${spec.type}`, jsonPath: `${path}.allowedValues[${i}]` });
       }
     });
@@ -89,7 +108,7 @@ function renderParameter(spec: ParameterSpec, name: string, path: string, diagno
     if (!valueFitsType(spec.type, spec.defaultValue)) {
       diagnostics.push({ code: 'ZT4005', severity: 'error', message: `default value ${JSON.stringify(spec.defaultValue)} of parameter '${name}' is not of type ${spec.type}`, jsonPath: `${path}.defaultValue` });
     }
-    if (spec.allowedValues !== undefined && !spec.allowedValues.some((v) => jsonEquals(v, spec.defaultValue))) {
+    if (spec.allowedValues !== undefined && !defaultIsAllowed(spec.type, spec.allowedValues, spec.defaultValue)) {
       diagnostics.push({
         code: 'ZT4004',
         severity: 'error',
@@ -115,9 +134,12 @@ export function compileControl(control: Control, options: CompileOptions = {}): 
     diagnostics.push(compilerDiagnostic('ZT6014', 'value is not a control created by defineControl()', '$'));
     return { document: { name: '', properties: emptyProperties() }, diagnostics };
   }
-  diagnostics.push(...checkPolicyName(control.name, 'definition'));
+  const imported = control.imported === true;
+  diagnostics.push(...checkPolicyName(control.name, 'definition', '$.name', !imported));
   const prefix = controlNamePrefix(control.controlId);
-  if (!/^ZT-[A-Z]+-\d+$/.test(control.controlId)) {
+  if (imported) {
+    // An imported control keeps its Azure name and the id it was given on import (see ControlSpec.imported).
+  } else if (!/^ZT-[A-Z]+-\d+$/.test(control.controlId)) {
     diagnostics.push(compilerDiagnostic('ZT6004', `control id '${control.controlId}' is not of the form ZT-<UNIT>-<nn>`, '$.properties.metadata.ztpolicy.controlId'));
   } else if (control.name !== prefix && !control.name.startsWith(`${prefix}-`)) {
     diagnostics.push(compilerDiagnostic('ZT6004', `policy name '${control.name}' does not start with '${prefix}-' (control ${control.controlId})`, '$.name'));
@@ -138,6 +160,7 @@ export function compileControl(control: Control, options: CompileOptions = {}): 
   const aliases = options.aliases === false ? undefined : (options.aliases ?? bundledAliasChecker());
   const renderer = new RuleRenderer(control.parameters, aliases);
   const scope = { conditionType: control.resourceType, functionType: control.resourceType, inWhere: false };
+  renderer.noteCrossTypes(control.rule.if);
   const ifJson = renderer.condition(control.rule.if, '$.properties.policyRule.if', scope);
   const thenJson = renderer.effect(control.rule.then, control.resourceType, '$.properties.policyRule.then');
   diagnostics.push(...renderer.diagnostics);
@@ -170,7 +193,7 @@ export function compileControl(control: Control, options: CompileOptions = {}): 
       description: control.description,
       policyType: 'Custom',
       mode: control.mode,
-      metadata: { version: control.version, category: control.category, ztpolicy },
+      metadata: { ...(control.metadata ?? {}), version: control.version, category: control.category, ztpolicy },
       version: control.version,
       ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
       policyRule: { if: ifJson, then: thenJson },

@@ -26,7 +26,7 @@ import type { ControlInfo, GroupBy, Initiative, Member } from '../dsl/initiative
 import { ParamRef, type ParameterSpec, type ParameterSpecs } from '../dsl/parameters.js';
 import { canonicalJson } from './canonical-json.js';
 import { compilerDiagnostic } from './codes.js';
-import { jsonEquals, renderParameters, valueFitsType } from './compile-control.js';
+import { defaultIsAllowed, jsonEquals, renderParameters, valueFitsType } from './compile-control.js';
 import {
   assignmentName,
   builtinReferenceId,
@@ -103,7 +103,7 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
       diagnostics,
     };
   }
-  diagnostics.push(...checkPolicyName(initiative.name, 'initiative'));
+  diagnostics.push(...checkPolicyName(initiative.name, 'initiative', '$.name', initiative.imported !== true));
   if (semver.valid(initiative.version) === null) {
     diagnostics.push(compilerDiagnostic('ZT6003', `version '${initiative.version}' is not a semantic version`, '$.properties.version'));
   }
@@ -167,9 +167,10 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
       });
     } else refIds.set(ref.policyDefinitionReferenceId.toLowerCase(), i);
 
+    if (m.definitionVersion !== undefined) ref.definitionVersion = m.definitionVersion;
     if (!isControl) {
       const major = semver.valid(target.version) ? semver.major(target.version) : undefined;
-      if (major !== undefined) ref.definitionVersion = `${major}.*.*`;
+      if (major !== undefined && m.definitionVersion === undefined) ref.definitionVersion = `${major}.*.*`;
       if (target.deprecated) {
         diagnostics.push({
           code: 'ZT4007',
@@ -235,7 +236,7 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
         for (const p of renderer.usedParameters) used.add(p);
         values[declName] = { value: v };
       } else {
-        if (!valueFitsType(d.type, v) || (d.allowedValues !== undefined && !d.allowedValues.some((y) => jsonEquals(v, y)))) {
+        if (!valueFitsType(d.type, v) || (d.allowedValues !== undefined && !defaultIsAllowed(d.type, d.allowedValues, v))) {
           diagnostics.push(
             compilerDiagnostic(
               'ZT6012',
@@ -264,8 +265,10 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
     const groups: string[] = [];
     if (groupBy.includes('principle')) groups.push(principleGroupName(m.principle));
     if (groupBy.includes('unit') && m.unit !== undefined) groups.push(unitGroupName(m.unit));
-    // Untyped input (plain JavaScript) may lack the control: no control group then.
-    if (typeof m.controlId === 'string') {
+    // Untyped input (plain JavaScript) may lack the control: no control group then. An imported initiative keeps
+    // the groups it has in Azure: its member control ids are import placeholders, and adding groups would make
+    // the compiled set differ from the source it round-trips (test/import/alz-roundtrip.test.ts).
+    if (typeof m.controlId === 'string' && initiative.imported !== true) {
       const g = controlGroupName(m.controlId);
       const info = m.control ?? { controlId: m.controlId };
       // The first member that describes the control (has a title) describes its group.
@@ -330,7 +333,7 @@ export function compileInitiative(initiative: Initiative): CompiledInitiative {
       displayName: initiative.displayName,
       description: initiative.description,
       policyType: 'Custom',
-      metadata: { version: initiative.version, category: initiative.category, ztpolicy },
+      metadata: { ...(initiative.metadata ?? {}), version: initiative.version, category: initiative.category, ztpolicy },
       version: initiative.version,
       ...(Object.keys(parameterDefs).length > 0 ? { parameters: parameterDefs } : {}),
       policyDefinitions,

@@ -23,8 +23,11 @@ export function shortHash(text: string, length: number): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, length);
 }
 
-/** Name problems of a policy definition or set definition name, as diagnostics (codes ZT3001, ZT3002, ZT6011). */
-export function checkPolicyName(name: string, what: 'definition' | 'initiative', jsonPath = '$.name'): Diagnostic[] {
+/**
+ * Name problems of a policy definition or set definition name, as diagnostics (codes ZT3001, ZT3002, ZT6011).
+ * `houseRules: false` (imported objects keep their Azure names) checks only what Azure enforces.
+ */
+export function checkPolicyName(name: string, what: 'definition' | 'initiative', jsonPath = '$.name', houseRules = true): Diagnostic[] {
   const out: Diagnostic[] = [];
   const label = what === 'definition' ? 'policy definition name' : 'policy set definition name';
   if (name.length === 0 || name.length > DEFINITION_NAME_MAX) {
@@ -44,7 +47,7 @@ export function checkPolicyName(name: string, what: 'definition' | 'initiative',
       hint: 'Use lower-case kebab-case, e.g. zt-stg-02-minimum-tls.',
       jsonPath,
     });
-  } else if (!NAME_PATTERN.test(name)) {
+  } else if (houseRules && !NAME_PATTERN.test(name)) {
     out.push({
       code: 'ZT6011',
       severity: 'error',

@@ -44,12 +44,37 @@ export class RuleRenderer {
   /** Lower-case names of parameters the rule references. */
   readonly usedParameters = new Set<string>();
   private readonly declared: Map<string, string>;
+  /**
+   * Types the rule opted into with fieldsOf(type) in a field condition (lower-case). field() inside an expression
+   * may read their aliases too: a rule that matches a parent and its child type (an NSG and its securityRules)
+   * computes values from the child's fields in the child branch, and an expression cannot carry fieldsOf's type.
+   */
+  private readonly crossTypes = new Set<string>();
 
   constructor(
     private readonly parameters: ParameterSpecs,
     private readonly aliases: AliasChecker | undefined,
   ) {
     this.declared = new Map(Object.keys(parameters).map((n) => [n.toLowerCase(), n]));
+  }
+
+  /** Records the fieldsOf(type) types a condition tree uses (call before rendering it). */
+  noteCrossTypes(c: Condition): void {
+    switch (c.type) {
+      case 'allOf':
+      case 'anyOf':
+        c.items.forEach((x) => this.noteCrossTypes(x));
+        return;
+      case 'not':
+        this.noteCrossTypes(c.item);
+        return;
+      case 'leaf': {
+        const o = c.operand;
+        if ((o.t === 'field' || o.t === 'fieldCount') && o.crossType !== undefined) this.crossTypes.add(o.crossType.toLowerCase());
+        if ((o.t === 'fieldCount' || o.t === 'valueCount') && o.where !== undefined) this.noteCrossTypes(o.where);
+        return;
+      }
+    }
   }
 
   // ---------- expressions ----------
@@ -108,7 +133,7 @@ export class RuleRenderer {
     if (scope.modifyCondition && (lower === 'field' || lower === 'resourcegroup' || lower === 'subscription')) {
       this.diagnostics.push(compilerDiagnostic('ZT6006', `${node.name}() cannot be used in a modify operation condition`, path));
     }
-    if (lower === 'field' && literalArg !== undefined) this.checkField(literalArg, scope.functionType, path);
+    if (lower === 'field' && literalArg !== undefined) this.checkField(literalArg, scope.functionType, path, true);
     for (const a of node.args) this.walkParsed(a, path, scope);
   }
 
@@ -158,11 +183,12 @@ export class RuleRenderer {
 
   // ---------- fields ----------
 
-  checkField(name: string, resourceType: string, path: string): void {
+  checkField(name: string, resourceType: string, path: string, inExpression = false): void {
     if (isSpecialField(name) || this.aliases === undefined) return;
     const problem = this.aliases.check(resourceType, name);
     if (problem === undefined) return;
     if (problem.kind === 'otherType') {
+      if (inExpression && problem.types.some((t) => this.crossTypes.has(t.toLowerCase()))) return;
       this.diagnostics.push(
         compilerDiagnostic(
           'ZT6013',

@@ -4,6 +4,7 @@
  * definition. The rule callback runs once, here, with a context typed by the control's resource type and
  * parameters, so the stored control is plain frozen data.
  */
+import type { JsonObject } from '../compiler/canonical-json.js';
 import type { ArticleStep, Principle, Unit } from '../model.js';
 import { count, countValue, type Condition } from './conditions.js';
 import type { Effect } from './effects.js';
@@ -72,6 +73,17 @@ export interface ControlSpec<in out T extends TargetResourceType, in out P exten
   readonly remediation: string;
   /** Why the control exists (the Zero Trust reasoning). */
   readonly reason?: string;
+  /**
+   * More metadata, emitted as written (e.g. `source` and `alzCloudEnvironments` of an imported Azure Landing
+   * Zones policy). `version`, `category` and `ztpolicy` are the compiler's and cannot be set here.
+   */
+  readonly metadata?: JsonObject;
+  /**
+   * Set by `ztpolicy import`: the control keeps the name it has in Azure (e.g. 'Deny-Sql-minTLS'), so the
+   * assignments and initiatives that point at it keep working. Azure's name rules still apply; the house rules
+   * (lower-case kebab-case, a ZT-<UNIT>-<nn> control id the name starts with) do not.
+   */
+  readonly imported?: boolean;
 }
 
 export interface Control<T extends TargetResourceType = TargetResourceType, P extends ParameterSpecs = ParameterSpecs> {
@@ -91,6 +103,8 @@ export interface Control<T extends TargetResourceType = TargetResourceType, P ex
   readonly rule: PolicyRule;
   readonly remediation: string;
   readonly reason?: string;
+  readonly metadata?: JsonObject;
+  readonly imported?: boolean;
 }
 
 export function defineControl<const T extends TargetResourceType, const P extends ParameterSpecs = {}>(
@@ -124,6 +138,8 @@ export function defineControl<const T extends TargetResourceType, const P extend
     rule: Object.freeze({ if: rule.if, then: rule.then }),
     remediation: spec.remediation,
     ...(spec.reason === undefined ? {} : { reason: spec.reason }),
+    ...(spec.metadata === undefined ? {} : { metadata: Object.freeze({ ...spec.metadata }) }),
+    ...(spec.imported === true ? { imported: true } : {}),
   };
   return Object.freeze(control);
 }

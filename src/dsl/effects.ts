@@ -63,7 +63,8 @@ export const roles = {
 } as const;
 
 type Str = string | Expr<'string' | 'unknown'>;
-type Val = JsonValue | Expr;
+/** A value that may hold expressions at any depth (the compiler renders nested Expr as "[...]" strings). */
+type Val = JsonValue | Expr | { readonly [key: string]: Val } | readonly Val[];
 
 // ---- details shapes (data kept by the control; the compiler renders them) ----
 

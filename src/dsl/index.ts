@@ -57,3 +57,26 @@ export type {
   ModifyOperation,
   RoleDefinitionId,
 } from './effects.js';
+export {
+  INTERNET_SOURCES,
+  portSpecCovers,
+  portSpecCoversAny,
+  anySecurityRule,
+  countRules,
+  sourceIn,
+  destinationPortsCoverAny,
+  destinationPortsOnly,
+  isInboundAllow,
+  isDenyAllRule,
+  denyRulePriorityParameter,
+  outboundModeParameter,
+  outboundBaselineDestination,
+  denyAllRuleObject,
+  subnetWithout,
+  routeRoleTagNameParameter,
+  routeRoleIs,
+  blocksDenyAllRule,
+  inlineRuleView,
+  childRuleView,
+} from './network.js';
+export type { NsgRuleView, SecurityRuleProperty, SecurityRuleArray } from './network.js';

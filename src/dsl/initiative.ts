@@ -6,7 +6,7 @@
  * a raw "[...]" expression, or a reference to an initiative parameter (`p.x`, rendered
  * "[parameters('x')]") whose allowed values fit the member's.
  */
-import type { JsonValue } from '../compiler/canonical-json.js';
+import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 import type { BuiltinParameter, BuiltinParameterValue, BuiltinPolicy } from '../catalog/types.js';
 import type { ArticleStep, Principle, Unit } from '../model.js';
 import type { Control } from './control.js';
@@ -38,6 +38,11 @@ interface MemberOptionsBase {
   readonly referenceId?: string;
   /** Extra group names beyond the derived principle/unit groups. */
   readonly groups?: readonly string[];
+  /**
+   * definitionVersion of the reference, e.g. '1.*.*'. Built-ins default to the catalog's major version
+   * (src/compiler/compile-initiative.ts); controls default to none (ztpolicy publishes one version of each).
+   */
+  readonly definitionVersion?: string;
 }
 
 export interface ControlMemberOptions<P extends ParameterSpecs> extends MemberOptionsBase {
@@ -92,6 +97,7 @@ export interface Member {
   readonly unit?: Unit;
   readonly referenceId?: string;
   readonly groups?: readonly string[];
+  readonly definitionVersion?: string;
 }
 
 function freezeParams(p: object | undefined): { readonly [name: string]: MemberParameterValue } {
@@ -135,6 +141,7 @@ export function member(
     ...(isControl ? { unit: target.unit } : {}),
     ...(options?.referenceId === undefined ? {} : { referenceId: options.referenceId }),
     ...(options?.groups === undefined ? {} : { groups: Object.freeze([...options.groups]) }),
+    ...(options?.definitionVersion === undefined ? {} : { definitionVersion: options.definitionVersion }),
   };
   return Object.freeze(m);
 }
@@ -165,6 +172,10 @@ export interface InitiativeSpec<P extends ParameterSpecs> {
    * fails when a catalog id is neither implemented by a member nor given a status (src/dsl/control-catalog.ts).
    */
   readonly catalog?: ControlCatalog;
+  /** More metadata, emitted as written; `version`, `category` and `ztpolicy` are the compiler's. */
+  readonly metadata?: JsonObject;
+  /** Set by `ztpolicy import`: keeps the name it has in Azure (see ControlSpec.imported). */
+  readonly imported?: boolean;
 }
 
 export interface Initiative<P extends ParameterSpecs = ParameterSpecs> {
@@ -182,6 +193,8 @@ export interface Initiative<P extends ParameterSpecs = ParameterSpecs> {
   readonly include: readonly Initiative[];
   readonly groupBy?: readonly GroupBy[];
   readonly catalog?: ControlCatalog;
+  readonly metadata?: JsonObject;
+  readonly imported?: boolean;
 }
 
 export function defineInitiative<const P extends ParameterSpecs = {}>(spec: InitiativeSpec<P>): Initiative<P> {
@@ -203,6 +216,8 @@ export function defineInitiative<const P extends ParameterSpecs = {}>(spec: Init
     include: Object.freeze([...(spec.include ?? [])]),
     ...(spec.groupBy === undefined ? {} : { groupBy: Object.freeze([...spec.groupBy]) }),
     ...(spec.catalog === undefined ? {} : { catalog: spec.catalog }),
+    ...(spec.metadata === undefined ? {} : { metadata: Object.freeze({ ...spec.metadata }) }),
+    ...(spec.imported === true ? { imported: true } : {}),
   };
   return Object.freeze(initiative);
 }

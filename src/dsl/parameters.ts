@@ -41,6 +41,11 @@ interface Options<V> extends CommonOptions {
   readonly defaultValue?: NoInfer<V>;
 }
 
+interface ArrayOptions<V extends readonly JsonValue[]> extends CommonOptions {
+  readonly allowedValues?: readonly (V | V[number])[];
+  readonly defaultValue?: NoInfer<V>;
+}
+
 function make<T extends ParameterType, V>(type: T, o: Options<V> | undefined): ParameterSpec<T, V> {
   const metadata: ParameterMetadata = {};
   const m = metadata as Record<string, unknown>;
@@ -78,7 +83,11 @@ export type EffectValue = EffectName | Lowercase<EffectName>;
 /** Parameter declaration helpers: `param.string({...})`, `param.effect(['Audit', 'Deny', 'Disabled'], 'Deny')`. */
 export const param = {
   string: <const V extends string = string>(o?: Options<V>) => make<'String', V>('String', o),
-  array: <const V extends readonly JsonValue[] = readonly JsonValue[]>(o?: Options<V>) => make<'Array', V>('Array', o),
+  /**
+   * allowedValues of an Array parameter may list whole arrays or the allowed elements (Azure accepts both; 303
+   * built-in parameters list elements, with a default that is an array of them).
+   */
+  array: <const V extends readonly JsonValue[] = readonly JsonValue[]>(o?: ArrayOptions<V>) => make<'Array', V>('Array', o as Options<V>),
   object: <const V extends { readonly [k: string]: JsonValue } = { readonly [k: string]: JsonValue }>(o?: Options<V>) =>
     make<'Object', V>('Object', o),
   boolean: (o?: Options<boolean>) => make<'Boolean', boolean>('Boolean', o),

@@ -10,7 +10,8 @@ import {
   EMPTY_ALIAS_SOURCE,
   type AliasSource,
 } from './aliases.js';
-import { CompiledPolicy, resolveOptions } from './compile.js';
+import { CompiledPolicy } from './compile.js';
+import { resolveOptions } from './state.js';
 import { EvaluatorCode, PolicyDefinitionError } from './errors.js';
 import type { AliasCatalogInput, EvaluateInput, EvaluationResult, EvaluatorOptions, PolicyDefinitionInput } from './types.js';
 

@@ -6,6 +6,7 @@
  * broken file in a folder of exports must not hide the rest.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 import type { RelatedQuery } from '../evaluator/types.js';
@@ -91,8 +92,11 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Every *.json file under `path` (or `path` itself), sorted so runs are reproducible. */
-export function listJsonFiles(path: string, problems: InputProblem[]): string[] {
+/**
+ * Every *.json file under `path` (or `path` itself), sorted so runs are reproducible. `extensions` widens the
+ * set (`ztpolicy import` also reads EPAC's *.jsonc).
+ */
+export function listJsonFiles(path: string, problems: InputProblem[], extensions: readonly string[] = ['.json']): string[] {
   const abs = resolve(path);
   let st;
   try {
@@ -121,7 +125,7 @@ export function listJsonFiles(path: string, problems: InputProblem[]): string[] 
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const full = join(dir, e.name);
       if (e.isDirectory()) walk(full);
-      else if (e.isFile() && extname(e.name).toLowerCase() === '.json') out.push(full);
+      else if (e.isFile() && extensions.includes(extname(e.name).toLowerCase())) out.push(full);
     }
   };
   walk(abs);
@@ -145,7 +149,7 @@ export function readJsonFile(file: string, problems: InputProblem[]): { ok: true
   else text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
-    return { ok: true, value: JSON.parse(text) as unknown, bytes: buf.length };
+    return { ok: true, value: extname(file).toLowerCase() === '.jsonc' ? parseJsonc(text) : (JSON.parse(text) as unknown), bytes: buf.length };
   } catch (error) {
     problems.push({
       file: displayPath(file),
@@ -156,6 +160,21 @@ export function readJsonFile(file: string, problems: InputProblem[]): { ok: true
     });
     return { ok: false };
   }
+}
+
+/**
+ * JSON with comments and trailing commas (EPAC's *.jsonc files). TypeScript's own tsconfig reader does exactly
+ * this and is already a dependency; it is loaded only when a .jsonc file is read.
+ */
+function parseJsonc(text: string): unknown {
+  const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
+  const r = ts.parseConfigFileTextToJson('input.jsonc', text);
+  if (r.error) {
+    const start = r.error.start ?? 0;
+    const before = text.slice(0, start);
+    throw new Error(`${ts.flattenDiagnosticMessageText(r.error.messageText, ' ')} (line ${before.split('\n').length} column ${start - before.lastIndexOf('\n')})`);
+  }
+  return r.config as unknown;
 }
 
 function describeJsonError(error: Error, text: string): string {
@@ -212,7 +231,8 @@ export function loadPolicies(paths: readonly string[]): LoadedPolicies {
   return result;
 }
 
-function collectPolicies(value: unknown, file: string, into: LoadedPolicies, origin: LoadedDefinition['origin']): void {
+/** Adds the policies in a parsed file (one object, an array, or an ARM list response) to `into`. */
+export function collectPolicies(value: unknown, file: string, into: LoadedPolicies, origin: LoadedDefinition['origin']): void {
   const fallback = basename(file).replace(/\.json$/i, '').replace(/\.alz_policy_(set_)?definition$/, '');
   const visit = (v: unknown, jsonPath: string, top: boolean): void => {
     if (Array.isArray(v)) {

@@ -39,8 +39,9 @@ import { PublisherCode } from './codes.js';
 
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
 /**
- * Exemptions api-version: @azure/arm-policy 6.0.0 has no policyExemptions operations (publisher-mechanics.md 1.1), so
- * they go as raw requests through a client pipeline (same auth, retry and log) at the current preview.
+ * Exemptions api-version (REST specs: Microsoft.Authorization preview 2022-07-01-preview, the one with exemptions).
+ * @azure/arm-policy 6.0.0 has no policyExemptions operations (publisher-mechanics.md 1.1), so they go as raw requests
+ * through a client pipeline (same auth, retry and log).
  */
 export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
@@ -222,18 +223,139 @@ export function retryAfterMs(response: PipelineResponse): number | undefined {
 type RetryKind = 'throttled' | 'transient' | 'consistency';
 
 /**
+ * One ARM answer that means "not yet visible" (eventual consistency), not "wrong": retried with the consistency
+ * budget (RetrySettings.consistencyRetries). `when` says what makes it a delay rather than a mistake.
+ */
+export interface NotYetVisible {
+  dependency: 'definition -> set' | 'definition or set -> assignment' | 'identity -> role assignment' | 'new subscription -> pricing';
+  methods: readonly string[];
+  /** The resource type the request is for (its path). */
+  path: RegExp;
+  status: readonly number[];
+  code: string;
+  message?: RegExp;
+  /**
+   * fresh: the write references a definition or set this run created (for any other id the same answer is a wrong
+   * reference, failed at once: issue 11.11); registered: this run registered Microsoft.Security on the subscription;
+   * always: the subscription comes from the hierarchy ARM just listed, so it exists.
+   */
+  when: 'fresh' | 'registered' | 'always';
+  evidence: string;
+}
+
+/**
+ * EVERY answer ztpolicy treats as "not yet visible", with its evidence (issue 8.2). The retry policy classifies by
+ * this list only; test/emulator/consistency.test.ts switches each delay on in the emulator and publishes once.
+ */
+export const NOT_YET_VISIBLE: readonly NotYetVisible[] = [
+  {
+    dependency: 'definition -> set',
+    methods: ['PUT'],
+    path: /\/policySetDefinitions\/[^/]+$/i,
+    status: [400, 404],
+    code: 'PolicyDefinitionNotFound',
+    when: 'fresh',
+    evidence: "'The following policy definition could not be found' right after creating it: Azure-Landing-Zones#219; status undocumented (publisher-mechanics.md 3.4)",
+  },
+  {
+    dependency: 'definition -> set',
+    methods: ['PUT'],
+    path: /\/policySetDefinitions\/[^/]+$/i,
+    status: [400],
+    code: 'InvalidCreatePolicySetDefinitionRequest',
+    message: /specified only at or above the policy set definition's scope/i,
+    when: 'fresh',
+    evidence: 'a different set each first deployment, gone on re-run: Azure/ALZ-Bicep#885, Azure/Azure-Landing-Zones#2734, #3541',
+  },
+  {
+    dependency: 'definition or set -> assignment',
+    methods: ['PUT'],
+    path: /\/policyAssignments\/[^/]+$/i,
+    status: [400, 404],
+    code: 'PolicySetDefinitionNotFound',
+    when: 'fresh',
+    evidence: 'GET/PUT of a set not propagated yet answers not found (Azure-Landing-Zones#2884; publisher-mechanics.md 3.5)',
+  },
+  {
+    dependency: 'definition or set -> assignment',
+    methods: ['PUT'],
+    path: /\/policyAssignments\/[^/]+$/i,
+    status: [400, 404],
+    code: 'PolicyDefinitionNotFound',
+    when: 'fresh',
+    evidence: 'as for sets (caf-enterprise-scale#32)',
+  },
+  {
+    dependency: 'definition or set -> assignment',
+    methods: ['PUT'],
+    path: /\/policyAssignments\/[^/]+$/i,
+    status: [400],
+    code: 'InvalidCreatePolicyAssignmentRequest',
+    message: /out of scope/i,
+    when: 'fresh',
+    evidence: "'...please allow up to 30 minutes...': Azure-Landing-Zones#1157, Enterprise-Scale#901",
+  },
+  {
+    dependency: 'identity -> role assignment',
+    methods: ['PUT'],
+    path: /\/roleAssignments\/[^/]+$/i,
+    status: [400],
+    code: 'PrincipalNotFound',
+    when: 'always',
+    evidence: "'...this error might be related to a replication delay' (aka.ms/docs-principaltype); Learn remediate-resources: the identity 'must complete replication'",
+  },
+  {
+    dependency: 'new subscription -> pricing',
+    methods: ['GET', 'PUT'],
+    path: /\/providers\/Microsoft\.Security\/pricings/i,
+    status: [404],
+    code: 'SubscriptionNotFound',
+    when: 'always',
+    evidence: "ARM's own hierarchy message: 'if assigning ... to new subscription, please allow up to 30 minutes' (publisher-mechanics.md 3.4)",
+  },
+  {
+    dependency: 'new subscription -> pricing',
+    methods: ['GET', 'PUT'],
+    path: /\/providers\/Microsoft\.Security\/pricings/i,
+    status: [404, 409],
+    code: 'Subscription Not Registered',
+    when: 'registered',
+    evidence: "a new subscription without the Microsoft.Security provider: 404 'Please register to Microsoft.Security' (Azure/azure-sdk-for-go#19900, Azure/terraform-provider-azapi#252); ztpolicy registers it, then waits",
+  },
+  {
+    dependency: 'new subscription -> pricing',
+    methods: ['GET', 'PUT'],
+    path: /\/providers\/Microsoft\.Security\/pricings/i,
+    status: [409],
+    code: 'MissingSubscriptionRegistration',
+    when: 'registered',
+    evidence: "ARM's generic answer for an unregistered provider (aka.ms/rps-not-found)",
+  },
+];
+
+/** The answers that need Microsoft.Security registered on the subscription before a retry can succeed. */
+export const SECURITY_NOT_REGISTERED = new Set(NOT_YET_VISIBLE.filter((e) => e.when === 'registered').map((e) => e.code));
+
+/** The entry of NOT_YET_VISIBLE a failed response matches, if any. */
+export function notYetVisible(request: PipelineRequest, response: PipelineResponse): NotYetVisible | undefined {
+  const { code, message } = armErrorOf(response);
+  const path = new URL(request.url).pathname;
+  return NOT_YET_VISIBLE.find(
+    (e) => e.code === code && e.methods.includes(request.method) && e.status.includes(response.status) && e.path.test(path) && (e.message === undefined || e.message.test(message ?? '')),
+  );
+}
+
+/**
  * Which failures are worth another attempt:
  * - throttled: 429 (with or without Retry-After; core's default policy gives up on a 429 without the header) and 503;
  * - transient: 408 and 5xx except 501/505 (not implemented / version not supported), connection resets and timeouts;
- * - consistency: ARM's known eventual-consistency answers on writes: PrincipalNotFound while a new managed identity
- *   replicates (role assignment PUT), PolicyDefinitionNotFound / PolicySetDefinitionNotFound and the "out of scope"
- *   InvalidCreatePolicyAssignmentRequest right after the definition was created (publisher-mechanics.md 3.5).
+ * - consistency: an answer of NOT_YET_VISIBLE whose condition holds (`isDelay`).
  */
 function classify(
   request: PipelineRequest,
   response: PipelineResponse | undefined,
   error: RestError | undefined,
-  refersToFresh: (request: PipelineRequest) => boolean,
+  isDelay: (entry: NotYetVisible, request: PipelineRequest) => boolean,
 ): RetryKind | undefined {
   if (!response) {
     const code = error?.code ?? '';
@@ -242,19 +364,8 @@ function classify(
   const s = response.status;
   if (s === 429 || s === 503) return 'throttled';
   if (s === 408 || (s >= 500 && s !== 501 && s !== 505)) return 'transient';
-  if (request.method === 'PUT' && (s === 400 || s === 404)) {
-    const { code, message } = armErrorOf(response);
-    if (code === 'PrincipalNotFound') return 'consistency';
-    // "Not found" / "out of scope" is a propagation delay only for an object this run just created; for any other id
-    // it is a wrong reference, and retrying it would only delay the error by minutes (issue 11.11). The status of
-    // the not-found answer is not documented (400 or 404 observed in issues): both count.
-    const notVisible =
-      code === 'PolicyDefinitionNotFound' ||
-      code === 'PolicySetDefinitionNotFound' ||
-      (code === 'InvalidCreatePolicyAssignmentRequest' && /out of scope/i.test(message ?? ''));
-    if (notVisible) return refersToFresh(request) ? 'consistency' : undefined;
-  }
-  return undefined;
+  const entry = s >= 400 ? notYetVisible(request, response) : undefined;
+  return entry && (entry.when === 'always' || isDelay(entry, request)) ? 'consistency' : undefined;
 }
 
 /**
@@ -265,7 +376,7 @@ function classify(
 export function ztRetryPolicy(
   settings: RetrySettings,
   log?: (line: string) => void,
-  refersToFresh: (request: PipelineRequest) => boolean = () => false,
+  isDelay: (entry: NotYetVisible, request: PipelineRequest) => boolean = () => false,
 ): PipelinePolicy {
   return {
     name: 'ztpolicyRetryPolicy',
@@ -282,7 +393,7 @@ export function ztRetryPolicy(
           error = e;
           response = e.response;
         }
-        const kind = classify(request, response, error, refersToFresh);
+        const kind = classify(request, response, error, isDelay);
         const exhausted = kind === 'consistency' ? consistency >= settings.consistencyRetries : retries >= settings.maxRetries;
         if (kind === undefined || exhausted) {
           if (error) throw error;
@@ -344,6 +455,10 @@ export function scopeGatePolicy(maxWaitMs = DEFAULT_RETRY.maxRetryAfterMs): Pipe
       return response;
     },
   };
+}
+
+function subscriptionOf(request: PipelineRequest): string {
+  return /^\/subscriptions\/([^/]+)/i.exec(new URL(request.url).pathname)?.[1]?.toLowerCase() ?? '';
 }
 
 /** Per-attempt request log and counter; sees the URL and status only (never headers, so never the token). */
@@ -420,6 +535,11 @@ async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+function sameOrigin(url: string, endpoint: string): string {
+  if (new URL(url).origin !== new URL(endpoint).origin) throw new Error(`nextLink ${new URL(url).origin} is not on the endpoint ${new URL(endpoint).origin}`);
+  return url;
+}
+
 function noLeadingSlash(scope: string): string {
   // The SDK path template is `/{scope}/providers/...` with scope unescaped: a leading slash would produce `//providers`.
   return scope.replace(/^\/+/, '');
@@ -468,6 +588,8 @@ export class AzureGateway {
   private readonly clients = new Map<string, Promise<unknown>>();
   private readonly wire: (pipeline: Pipeline) => void;
   private readonly make: { credential: TokenCredential; options: object };
+  /** Subscriptions (lower case) this run registered Microsoft.Security on, and the registration in flight. */
+  private readonly registered = new Map<string, Promise<void>>();
 
   private constructor(endpoint: URL, credential: TokenCredential, options: GatewayOptions) {
     this.endpoint = endpoint.origin + endpoint.pathname.replace(/\/+$/, '');
@@ -488,7 +610,11 @@ export class AzureGateway {
     this.wire = (p) => {
       p.removePolicy({ name: 'defaultRetryPolicy' });
       p.addPolicy(
-        ztRetryPolicy(retry, options.log, (request) => referencedIds(request).some((id) => this.created.has(id))),
+        ztRetryPolicy(retry, options.log, (entry, request) =>
+          entry.when === 'fresh'
+            ? referencedIds(request).some((id) => this.created.has(id))
+            : this.registered.has(subscriptionOf(request)),
+        ),
         { phase: 'Retry' },
       );
       p.addPolicy(gate, { afterPhase: 'Retry' });
@@ -671,11 +797,11 @@ export class AzureGateway {
     return { id: d.id ?? id, properties: pickProps(d, DEFINITION_KEYS) };
   }
 
-  private async raw(method: 'GET' | 'PUT' | 'DELETE', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
-    // A nextLink is absolute and carries its own query (api-version and skip token): follow it verbatim.
-    const url = /^https?:\/\//.test(path) ? path : `${this.endpoint}${path}${path.includes('?') ? '&' : '?'}api-version=${apiVersion}`;
+  private async raw(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
     const request = createPipelineRequest({
-      url,
+      // A nextLink is a complete URL with its own api-version and skip token (ARM paging): used as it is, after
+      // checking it stays on this endpoint (a list answer must not send the token elsewhere).
+      url: /^https?:\/\//i.test(path) ? sameOrigin(path, this.endpoint) : `${this.endpoint}${path}?api-version=${apiVersion}`,
       method,
       headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -704,7 +830,15 @@ export class AzureGateway {
    * arm-security 5.0.0's pricings.list is 2022-03-01 and drops `enforce` and `extensions`.
    */
   async listPricings(subscriptionId: string): Promise<LivePricing[]> {
-    const body = await this.raw('GET', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings`, PRICINGS_API_VERSION);
+    let body: JsonObject;
+    try {
+      body = await this.raw('GET', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings`, PRICINGS_API_VERSION);
+    } catch (e) {
+      // Microsoft.Security not registered yet (a new subscription): no plan can be on, so every plan is Free. Reading
+      // registers nothing (plan is read-only); putPricing registers the provider when a plan must change.
+      if (isRestError(e) && SECURITY_NOT_REGISTERED.has(e.code ?? '')) return [];
+      throw e;
+    }
     const value = Array.isArray(body.value) ? body.value : [];
     return value.map((v) => livePricing(subscriptionId, v as JsonObject));
   }
@@ -736,7 +870,8 @@ export class AzureGateway {
   }
 
   /**
-   * Exemptions at, above and below a management group, in one paged list. The spec's $filter text
+   * Exemptions at, above and below a management group, in one paged list (listPolicyExemptionsForManagementGroup;
+   * publish reads it to plan, export to write the estate out). The spec's $filter text
    * (policyExemptions.json, PolicyExemptionFilterParameter) says the unfiltered list "includes all policy exemptions
    * associated with the scope, including those that apply directly or apply from containing scopes", and that
    * atScope() is the unfiltered list "except those applied to sub scopes contained within the given scope": so the
@@ -768,7 +903,30 @@ export class AzureGateway {
   }
 
   async putPricing(subscriptionId: string, name: string, properties: JsonObject): Promise<void> {
-    await this.raw('PUT', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${name}`, PRICINGS_API_VERSION, { properties });
+    await this.withSecurityProvider(subscriptionId, () =>
+      this.raw('PUT', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${name}`, PRICINGS_API_VERSION, { properties }),
+    );
+  }
+
+  /**
+   * A new subscription may not have the Microsoft.Security provider registered (pricings answer 404 'Subscription Not
+   * Registered': NOT_YET_VISIBLE). Register it once per subscription (Providers - Register, 2021-04-01; Security Admin
+   * may: Microsoft.Security/register/action), then call again: the retry policy now waits out the registration.
+   */
+  private async withSecurityProvider<T>(subscriptionId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      if (!isRestError(e) || !SECURITY_NOT_REGISTERED.has(e.code ?? '')) throw e;
+      const key = subscriptionId.toLowerCase();
+      let registration = this.registered.get(key);
+      if (!registration) {
+        registration = this.raw('POST', `/subscriptions/${subscriptionId}/providers/Microsoft.Security/register`, '2021-04-01').then(() => undefined);
+        this.registered.set(key, registration);
+      }
+      await registration;
+      return call();
+    }
   }
 
   /** `created`: the plan creates it (so a reference to it that ARM does not see yet is retried). */

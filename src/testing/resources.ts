@@ -858,6 +858,149 @@ export function wafPolicy(overrides?: Overrides<{ policySettings?: { mode?: stri
   );
 }
 
+/** A route object as it appears in `properties.routes` of a route table GET (next hop IP only for VirtualAppliance). */
+export function routeObject(name: string, addressPrefix: string, nextHopType: string, nextHopIpAddress?: string, routeTableId?: string): Record<string, JsonLike> {
+  const properties: Record<string, JsonLike> = { provisioningState: 'Succeeded', addressPrefix, nextHopType, hasBgpOverride: false };
+  if (nextHopIpAddress !== undefined) properties.nextHopIpAddress = nextHopIpAddress;
+  const route: Record<string, JsonLike> = { name, type: 'Microsoft.Network/routeTables/routes', properties };
+  if (routeTableId) route.id = `${routeTableId}/routes/${name}`;
+  return route;
+}
+
+/** `Microsoft.Network/routeTables/routes` as a child resource; default: 0.0.0.0/0 to the hub firewall 10.0.1.4. */
+export function route(overrides?: Overrides<{ addressPrefix?: string; nextHopType?: string; nextHopIpAddress?: string; [key: string]: JsonLike | undefined }>, options?: ResourceOptions): ArmResource {
+  return build(
+    {
+      type: 'Microsoft.Network/routeTables/routes',
+      defaultName: 'default-to-firewall',
+      defaultParent: 'rt-spoke-01',
+      defaultResourceGroup: 'rg-spoke-network',
+      child: true,
+      properties: () => ({ provisioningState: 'Succeeded', addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.1.4', hasBgpOverride: false }),
+    },
+    overrides,
+    options,
+  );
+}
+
+/**
+ * `Microsoft.Network/networkWatchers/flowLogs` (a VNet flow log with traffic analytics) for `targetResourceId`, as
+ * GET .../networkWatchers/{watcher}/flowLogs/{name} returns it. `parent` is the Network Watcher's name.
+ */
+export function flowLog(
+  targetResourceId: string,
+  overrides?: Overrides<{ enabled?: boolean; flowAnalyticsConfiguration?: JsonLike; [key: string]: JsonLike | undefined }>,
+  options?: ResourceOptions,
+): ArmResource {
+  const doc = build(
+    {
+      type: 'Microsoft.Network/networkWatchers/flowLogs',
+      defaultName: 'fl-vnet-spoke-01',
+      defaultParent: 'NetworkWatcher_westeurope',
+      defaultResourceGroup: 'NetworkWatcherRG',
+      child: true,
+      properties: ({ subscriptionId }) => ({
+        provisioningState: 'Succeeded',
+        targetResourceId,
+        storageId: `${rg(subscriptionId, 'rg-management')}/providers/Microsoft.Storage/storageAccounts/stflowlogsweu`,
+        enabled: true,
+        retentionPolicy: { days: 90, enabled: true },
+        format: { type: 'JSON', version: 2 },
+        flowAnalyticsConfiguration: {
+          networkWatcherFlowAnalyticsConfiguration: {
+            enabled: true,
+            workspaceId: '00000000-0000-0000-0000-00000000a1a1',
+            workspaceRegion: 'westeurope',
+            workspaceResourceId: `${rg(subscriptionId, 'rg-management')}/providers/Microsoft.OperationalInsights/workspaces/law-central`,
+            trafficAnalyticsInterval: 10,
+          },
+        },
+      }),
+    },
+    overrides,
+    options,
+  );
+  // Flow logs are regional resources in GET responses although they are children of the watcher.
+  doc.location = options?.location ?? DEFAULT_LOCATION;
+  return doc;
+}
+
+/** An application rule of a rule collection group (ruleType ApplicationRule), HTTPS with TLS inspection by default. */
+export function applicationRule(name: string, props: { terminateTLS?: boolean; protocols?: { protocolType: string; port: number }[]; targetFqdns?: string[]; sourceAddresses?: string[] } = {}): Record<string, JsonLike> {
+  return {
+    ruleType: 'ApplicationRule',
+    name,
+    protocols: props.protocols ?? [{ protocolType: 'Https', port: 443 }],
+    sourceAddresses: props.sourceAddresses ?? ['10.1.0.0/16'],
+    targetFqdns: props.targetFqdns ?? ['api.contoso.com'],
+    fqdnTags: [],
+    webCategories: [],
+    terminateTLS: props.terminateTLS ?? true,
+  };
+}
+
+/** A network rule of a rule collection group (ruleType NetworkRule). */
+export function networkRule(name: string, destinationPorts: string[] = ['123'], ipProtocols: string[] = ['UDP']): Record<string, JsonLike> {
+  return { ruleType: 'NetworkRule', name, ipProtocols, sourceAddresses: ['10.1.0.0/16'], destinationAddresses: ['*'], destinationPorts, destinationFqdns: [] };
+}
+
+/** A filter rule collection (FirewallPolicyFilterRuleCollection) holding `rules`. */
+export function filterRuleCollection(name: string, rules: Record<string, JsonLike>[], priority = 200, action: 'Allow' | 'Deny' = 'Allow'): Record<string, JsonLike> {
+  return { ruleCollectionType: 'FirewallPolicyFilterRuleCollection', name, priority, action: { type: action }, rules };
+}
+
+/**
+ * `Microsoft.Network/firewallPolicies/ruleCollectionGroups` (child of the firewall policy): by default one filter
+ * collection with an HTTPS application rule that terminates TLS and one network rule.
+ */
+export function ruleCollectionGroup(overrides?: Overrides<{ priority?: number; ruleCollections?: JsonLike[]; [key: string]: JsonLike | undefined }>, options?: ResourceOptions): ArmResource {
+  return build(
+    {
+      type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
+      defaultName: 'rcg-spokes',
+      defaultParent: 'afwp-hub-weu',
+      defaultResourceGroup: 'rg-hub-network',
+      child: true,
+      properties: () => ({
+        provisioningState: 'Succeeded',
+        priority: 200,
+        ruleCollections: [
+          filterRuleCollection('app-spoke-egress', [applicationRule('allow-contoso-api')], 300),
+          filterRuleCollection('net-spoke-ntp', [networkRule('allow-ntp')], 200),
+        ],
+      }),
+    },
+    overrides,
+    options,
+  );
+}
+
+/** Azure Bastion in the hub (`Microsoft.Network/bastionHosts`). */
+export function bastionHost(overrides?: Overrides<{ [key: string]: JsonLike | undefined }>, options?: ResourceOptions): ArmResource {
+  return build(
+    {
+      type: 'Microsoft.Network/bastionHosts',
+      defaultName: 'bas-hub-weu',
+      defaultResourceGroup: 'rg-hub-network',
+      envelope: { sku: { name: 'Standard' } },
+      properties: ({ subscriptionId }) => ({
+        provisioningState: 'Succeeded',
+        ipConfigurations: [
+          {
+            name: 'IpConf',
+            properties: {
+              subnet: { id: `${rg(subscriptionId, 'rg-hub-network')}/providers/Microsoft.Network/virtualNetworks/vnet-hub-weu/subnets/AzureBastionSubnet` },
+              publicIPAddress: { id: `${rg(subscriptionId, 'rg-hub-network')}/providers/Microsoft.Network/publicIPAddresses/pip-bas-hub-weu` },
+            },
+          },
+        ],
+      }),
+    },
+    overrides,
+    options,
+  );
+}
+
 export function privateEndpoint(overrides?: Overrides<{ [key: string]: JsonLike | undefined }>, options?: ResourceOptions & { groupId?: string }): ArmResource {
   return build(
     {

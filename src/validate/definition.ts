@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../errors.js';
 import { EFFECT_NAMES, type EffectName } from '../dsl/parameters.js';
 import { jsonPathChild } from '../compiler/canonical-json.js';
+import { allowedValueFits, defaultIsAllowed } from '../compiler/compile-control.js';
 import { diagnostic } from './codes.js';
 import { expressionStats, ExpressionSyntaxError, isExpression, parseExpression } from './expressions.js';
 import { LIMITS, nameProblems } from './limits.js';
@@ -203,7 +204,7 @@ export function checkParameterDefinitions(params: Obj, base: string, file: strin
     const allowed = raw['allowedValues'];
     if (Array.isArray(allowed)) {
       allowed.forEach((v, i) => {
-        if (!check(v)) out.push(diagnostic('ZT4005', { file, jsonPath: `${path}.allowedValues[${i}]`, message: `allowed value ${preview(JSON.stringify(v))} of parameter "${name}" is not of type ${String(raw['type'])}` }));
+        if (!allowedValueFits(type ?? '', v)) out.push(diagnostic('ZT4005', { file, jsonPath: `${path}.allowedValues[${i}]`, message: `allowed value ${preview(JSON.stringify(v))} of parameter "${name}" is not of type ${String(raw['type'])}` }));
       });
     }
     if ('defaultValue' in raw) {
@@ -212,7 +213,7 @@ export function checkParameterDefinitions(params: Obj, base: string, file: strin
         out.push(diagnostic('ZT4005', { file, jsonPath: `${path}.defaultValue`, message: `default value ${preview(JSON.stringify(dv))} of parameter "${name}" is not of type ${String(raw['type'])}` }));
       }
       // Azure checks allowedValues case-sensitively with deep equality (policy-semantics.md §2).
-      if (Array.isArray(allowed) && !allowed.some((a) => JSON.stringify(a) === JSON.stringify(dv))) {
+      if (Array.isArray(allowed) && !defaultIsAllowed(type ?? '', allowed, dv)) {
         out.push(diagnostic('ZT4004', { file, jsonPath: `${path}.defaultValue`, message: `default value ${preview(JSON.stringify(dv))} of parameter "${name}" is not one of its allowedValues` }));
       }
     }

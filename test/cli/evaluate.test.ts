@@ -95,6 +95,15 @@ beforeAll(async () => {
       privateDnsZoneIdFile: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net` },
       // zt-vm (ZT-VM-09): the estate's approved disk encryption set (make-export.ts: des-zt-prod).
       allowedEncryptionSets: { value: [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-security/providers/Microsoft.Compute/diskEncryptionSets/des-zt-prod`] },
+      // Assignment facts of the network units (zero-trust-controls.md §6) that have no default.
+      logAnalyticsWorkspaceGuid: { value: '00000000-0000-0000-0000-00000000a1a1' },
+      logAnalyticsWorkspaceRegion: { value: 'westeurope' },
+      flowLogRegion: { value: 'westeurope' },
+      flowLogStorageAccountId: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.Storage/storageAccounts/stflowlogsweu` },
+      networkWatcherName: { value: 'NetworkWatcher_westeurope' },
+      firewallPrivateIps: { value: ['10.0.1.4'] },
+      spokeAddressPrefixes: { value: ['10.1.0.0/16', '10.2.0.0/16'] },
+      ddosPlanId: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub-network/providers/Microsoft.Network/ddosProtectionPlans/ddos-zt` },
     }),
   );
 });
@@ -277,7 +286,15 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
   it('evaluates every generated definition on a folder of single ARM documents (test/fixtures/resources)', async () => {
     // ZT-MON-01 declares logAnalytics without a default: Azure refuses an assignment without it, so pass one.
     const defParams = join(tmp, 'definition-params.json');
-    writeFileSync(defParams, JSON.stringify({ logAnalytics: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central` } }));
+    // ZT-HUB-11/12 need the hub facts (firewall IPs, spoke prefixes), which have no default either.
+    writeFileSync(
+      defParams,
+      JSON.stringify({
+        logAnalytics: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central` },
+        firewallPrivateIps: { value: ['10.0.1.4'] },
+        spokeAddressPrefixes: { value: ['10.1.0.0/16', '10.2.0.0/16'] },
+      }),
+    );
     const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--parameters', defParams, '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
     const denied = (name: string) =>
@@ -303,9 +320,17 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     const mon01 = join(generated, 'policyDefinitions/monitoring/zt-mon-01-activity-log-to-workspace.json');
     const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
-    expect(report.problems.map((p) => [p.file, p.code, p.severity])).toEqual([[mon01, 'ZT5007', 'error']]);
-    expect(report.problems[0]?.message).toMatch(/zt-mon-01-activity-log-to-workspace.*'logAnalytics'/);
-    expect(report.problems[0]?.hint).toMatch(/defaultValue/);
+    const hub = (name: string) => join(generated, `policyDefinitions/hub-vnet/${name}.json`);
+    expect(report.problems.map((p) => [p.file, p.code, p.severity]).sort()).toEqual(
+      [
+        [mon01, 'ZT5007', 'error'],
+        [hub('zt-hub-11-gateway-routes-to-firewall'), 'ZT5007', 'error'],
+        [hub('zt-hub-12-spoke-default-route-to-firewall'), 'ZT5007', 'error'],
+      ].sort(),
+    );
+    const mon = report.problems.find((p) => p.file === mon01);
+    expect(mon?.message).toMatch(/zt-mon-01-activity-log-to-workspace.*'logAnalytics'/);
+    expect(mon?.hint).toMatch(/defaultValue/);
     // The other policies still run: the denies decide the exit code.
     expect(report.summary.denied).toBeGreaterThan(0);
     expect(run.code).toBe(1);

@@ -19,7 +19,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { evaluateTemplateFunction } from '../../src/evaluator/compile.js';
+import { evaluateTemplateFunction } from '../../src/evaluator/template-calls.js';
 import { evaluatePolicy } from '../../src/evaluator/index.js';
 import type { EvaluateInput, EvaluationResult, RelatedLookup } from '../../src/evaluator/types.js';
 import { ZtError } from '../../src/errors.js';

@@ -15,7 +15,7 @@ export interface ResolvedOptions {
   principalTypeBypassesReplication: boolean;
   parameterUpdateCheck: 'inUse' | 'always';
   acceptUnknownPrincipals: boolean;
-  definitionVisibility: { failures: number };
+  definitionVisibility: { failures: number; setAnswer: 'notFound' | 'outOfScope' };
   resourceGraph: ResourceGraphOptions;
 }
 

@@ -5,7 +5,7 @@ import { handleManagementGroups, handleSubscriptions, handleTenants } from './ha
 import { handlePolicy } from './handlers/policy.js';
 import { handleRoleAssignments, handleRoleDefinitions } from './handlers/rbac.js';
 import { handleResourceGraph } from './handlers/resource-graph.js';
-import { handlePricings } from './handlers/security.js';
+import { handlePricings, handleSecurityRegister } from './handlers/security.js';
 import { parseScope } from './scope.js';
 
 const POLICY_VERSIONS = ['2019-09-01', '2020-09-01', '2021-06-01', '2022-06-01', '2023-04-01', '2024-04-01', '2024-05-01', '2025-01-01', '2025-03-01'];
@@ -23,6 +23,7 @@ export const API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   'microsoft.authorization/roledefinitions': ['2015-07-01', '2018-01-01-preview', '2022-04-01', '2022-05-01-preview'],
   'microsoft.management/managementgroups': ['2020-05-01', '2021-04-01', '2023-04-01'],
   'microsoft.security/pricings': ['2018-06-01', '2022-03-01', '2023-01-01', '2024-01-01'],
+  'microsoft.security/register': ['2021-04-01'],
   'microsoft.policyinsights/remediations': ['2019-07-01', '2021-10-01', '2024-10-01'],
   'microsoft.policyinsights/policystates': ['2019-10-01', '2024-10-01'],
   subscriptions: ['2016-06-01', '2020-01-01', '2021-01-01', '2022-12-01'],
@@ -93,6 +94,8 @@ export async function dispatch(ctx: RequestContext): Promise<Reply> {
       return handleManagementGroups(ctx, route);
     case 'microsoft.security/pricings':
       return handlePricings(ctx, route);
+    case 'microsoft.security/register':
+      return handleSecurityRegister(ctx, route);
     case 'microsoft.policyinsights/remediations':
       return handleRemediations(ctx, route);
     case 'microsoft.policyinsights/policystates':

@@ -83,7 +83,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     principalTypeBypassesReplication: options.principalTypeBypassesReplication ?? false,
     parameterUpdateCheck: options.parameterUpdateCheck ?? 'inUse',
     acceptUnknownPrincipals: options.acceptUnknownPrincipals ?? false,
-    definitionVisibility: { failures: options.definitionVisibilityFailures ?? 0 },
+    definitionVisibility: { failures: options.definitionVisibilityFailures ?? 0, setAnswer: options.definitionVisibilityAnswer ?? 'notFound' },
     resourceGraph: options.resourceGraph ?? {},
   };
 }
@@ -101,6 +101,9 @@ interface ActiveFault {
 export async function startServer(options: EmulatorOptions = {}): Promise<ArmEmulator> {
   const resolved = resolveOptions(options);
   const state = new EmulatorState(resolved.tenantId, withSeededSubscriptions(options.hierarchy ?? DEFAULT_HIERARCHY, options.subscriptions));
+  for (const sub of options.unregisteredSubscriptions?.subscriptions ?? []) {
+    state.securityRegistration.set(sub.toLowerCase(), { registered: false, failuresLeft: options.unregisteredSubscriptions?.failuresAfterRegister ?? 0 });
+  }
   const builtins = builtinStore(options.builtinsDir ?? sharedDir('azure', 'builtins', 'built-in-policies'));
   const spec = options.validateBodies === false ? undefined : specValidator(options.specsDir ?? sharedDir('azure', 'rest-specs', 'specification'));
   const cert = await emulatorCertificate();

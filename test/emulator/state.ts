@@ -81,6 +81,8 @@ export class EmulatorState {
   readonly remediations = new Map<string, ArmResource>();
   /** Directory principals by lower-cased object id (managed identities get added when created). */
   readonly principals = new Map<string, PrincipalRecord>();
+  /** Microsoft.Security provider state of subscriptions seeded as unregistered (others are registered). */
+  readonly securityRegistration = new Map<string, { registered: boolean; failuresLeft: number }>();
 
   constructor(
     readonly tenantId: string,

@@ -23,6 +23,18 @@ export interface EmulatorOptions {
   acceptUnknownPrincipals?: boolean;
   /** Eventual consistency: the first N references to each definition/set (from a set or an assignment) fail as not found. */
   definitionVisibilityFailures?: number;
+  /**
+   * How a set PUT answers a member not visible yet: 404 PolicyDefinitionNotFound (default), or 400
+   * InvalidCreatePolicySetDefinitionRequest "...should be specified only at or above the policy set definition's
+   * scope..." as Azure Landing Zones deployments see it (Azure/ALZ-Bicep#885, Azure/Azure-Landing-Zones#2734).
+   */
+  definitionVisibilityAnswer?: 'notFound' | 'outOfScope';
+  /**
+   * New subscriptions without the Microsoft.Security provider: their pricings answer 404 'Subscription Not
+   * Registered' (Azure/azure-sdk-for-go#19900) until POST .../providers/Microsoft.Security/register, and for
+   * `failuresAfterRegister` more requests while the registration completes.
+   */
+  unregisteredSubscriptions?: { subscriptions: string[]; failuresAfterRegister?: number };
   /** When parameter updates are checked for InvalidPolicy(Set)ParameterUpdate: only for definitions in use (default) or always. */
   parameterUpdateCheck?: 'inUse' | 'always';
   /** Page size for list operations (ARM pages at 500). `$top` lowers it per request. */

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, evaluatePolicy, EvaluatorCode } from '../../src/evaluator/index.js';
 import { ZtError } from '../../src/errors.js';
+import { getBuiltinDefinitionJson } from '../../src/catalog/builtins.js';
+import type { PolicyDefinitionInput } from '../../src/evaluator/types.js';
 
 const definition = {
   name: 'zt-test',
@@ -87,5 +89,29 @@ describe('the default path (issue 10: as fast as the batch path, trace kept)', (
   it('an effect spelled like an Object.prototype member is an unknown effect, not a function', () => {
     const r = evaluatePolicy({ definition: tls, resource: account, parameters: { effect: 'constructor' } });
     expect(r).toMatchObject({ effect: 'deny', error: { code: EvaluatorCode.badEffect, message: "unknown effect 'constructor'" } });
+  });
+});
+
+describe('a template expression reading a tag the resource group does not have (issue 10 fidelity follow-up)', () => {
+  // Built-in "Inherit a tag from the resource group" (cd3aa116), as vendored: it reads resourceGroup().tags[tagName]
+  // before its `notEquals ""` guard, and Azure does not deny every resource of an untagged group with it.
+  const inherit = getBuiltinDefinitionJson('cd3aa116-8754-49c9-a813-ad46512ece54') as unknown as PolicyDefinitionInput;
+  const resource = { id: '/subscriptions/s/resourceGroups/rg-a/providers/Microsoft.Storage/storageAccounts/st', type: 'Microsoft.Storage/storageAccounts', name: 'st', location: 'westeurope', tags: {} };
+  const parameters = { tagName: 'costCenter' };
+
+  it('reads the missing tag as empty: compliant, no error, nothing to modify', () => {
+    const r = evaluatePolicy({ definition: inherit, resource, parameters, context: { resourceGroup: { tags: { owner: 'x' } } } });
+    expect(r).toMatchObject({ effect: undefined, compliance: 'Compliant', error: undefined });
+  });
+
+  it('copies the tag when the group has it', () => {
+    const r = evaluatePolicy({ definition: inherit, resource, parameters, context: { resourceGroup: { tags: { costCenter: 'cc-42' } } } });
+    expect(r.effect).toBe('modify');
+    expect((r.details as { operations: unknown[] }).operations).toMatchObject([{ operation: 'addOrReplace', value: 'cc-42' }]);
+  });
+
+  it('any other missing property is still an evaluation error (as in ARM templates; tryGet exists for it)', () => {
+    const r = evaluatePolicy({ policyRule: { if: { value: '[resourceGroup().properties.nope]', equals: 'x' }, then: { effect: 'audit' } }, resource });
+    expect(r.error).toMatchObject({ code: EvaluatorCode.functionFailed, message: "the language expression property 'nope' doesn't exist" });
   });
 });

@@ -3,7 +3,7 @@
  * reference (Learn) and the policy-specific rules of the semantics note §6.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluateTemplateFunction as call } from '../../src/evaluator/compile.js';
+import { evaluateTemplateFunction as call } from '../../src/evaluator/template-calls.js';
 import { parseDate, parseDuration } from '../../src/evaluator/dates.js';
 import { ipRangeContains } from '../../src/evaluator/ip.js';
 import { ZtError } from '../../src/errors.js';

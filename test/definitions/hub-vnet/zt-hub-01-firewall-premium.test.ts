@@ -4,7 +4,9 @@
  */
 import { describe, it } from 'vitest';
 import control from '../../../definitions/hub-vnet/zt-hub-01-firewall-premium.js';
-import { azureFirewall, expectPolicy, firewallPolicy, publicIp } from '../../../src/testing/index.js';
+import hubVnet from '../../../initiatives/hub-vnet.js';
+import { builtin } from '../../../src/catalog/builtins.js';
+import { azureFirewall, expectMember, expectPolicy, firewallPolicy, publicIp } from '../../../src/testing/index.js';
 
 describe('ZT-HUB-01 Azure Firewall Premium', () => {
   const policy = expectPolicy(control);
@@ -26,5 +28,22 @@ describe('ZT-HUB-01 Azure Firewall Premium', () => {
 
   it('audits instead when assigned with effect Audit', () => {
     policy.withParameters({ effect: 'Audit' }).toAudit(azureFirewall({ sku: { name: 'AZFW_VNet', tier: 'Standard' } }));
+  });
+});
+
+describe('ZT-HUB-01 built-in 8c19196d as assigned (Standard only) and the shared effect', () => {
+  const member = expectMember(hubVnet, builtin.azureFirewallStandardShouldBeUpgradedToPremiumForNextGenerationProtection);
+
+  it('denies Standard but not Basic (why the custom rule exists), allows Premium', () => {
+    member.toDeny(azureFirewall({ sku: { name: 'AZFW_VNet', tier: 'Standard' } }));
+    member.toBeCompliant(azureFirewall({ sku: { name: 'AZFW_VNet', tier: 'Basic' } }));
+    member.toBeCompliant(azureFirewall());
+    member.toBeNotApplicable(firewallPolicy());
+  });
+
+  it('both members follow ztHub01Effect', () => {
+    const audit = { parameters: { ztHub01Effect: 'Audit' } };
+    expectMember(hubVnet, builtin.azureFirewallStandardShouldBeUpgradedToPremiumForNextGenerationProtection, audit).toAudit(azureFirewall({ sku: { name: 'AZFW_VNet', tier: 'Standard' } }));
+    expectMember(hubVnet, control, audit).toAudit(azureFirewall({ sku: { name: 'AZFW_VNet', tier: 'Basic' } }));
   });
 });

@@ -5,7 +5,9 @@
  */
 import { describe, it } from 'vitest';
 import control from '../../../definitions/spoke-vnet/zt-spk-02-subnet-nsg.js';
-import { expectPolicy, networkSecurityGroup, storageAccount, subnet, subnetObject, virtualNetwork } from '../../../src/testing/index.js';
+import spokeVnet from '../../../initiatives/spoke-vnet.js';
+import { builtin } from '../../../src/catalog/builtins.js';
+import { expectMember, expectPolicy, networkSecurityGroup, securityAssessment, storageAccount, subnet, subnetObject, virtualNetwork } from '../../../src/testing/index.js';
 
 describe('ZT-SPK-02 NSG on every subnet', () => {
   const policy = expectPolicy(control);
@@ -48,5 +50,32 @@ describe('ZT-SPK-02 NSG on every subnet', () => {
   it('does not apply to NSGs or storage accounts', () => {
     policy.toBeNotApplicable(networkSecurityGroup());
     policy.toBeNotApplicable(storageAccount());
+  });
+});
+
+describe('ZT-SPK-02 built-ins as the initiative assigns them', () => {
+  it('e71308d3 (MCSB audit) flags a subnet whose Defender assessment is Unhealthy or missing', () => {
+    const member = expectMember(spokeVnet, builtin.subnetsShouldBeAssociatedWithANetworkSecurityGroup);
+    const snet = subnet({ networkSecurityGroup: undefined });
+    const assessment = (code: 'Healthy' | 'Unhealthy') => securityAssessment(snet.id, 'eade5b56-eefd-444f-95c8-23f29e5d93cb', { code });
+    member.withRelated([assessment('Unhealthy')]).toAuditIfNotExists(snet);
+    member.toAuditIfNotExists(snet);
+    member.withRelated([assessment('Healthy')]).toBeCompliant(subnet());
+    member.toBeNotApplicable(networkSecurityGroup());
+  });
+
+  it('35f9c03a (fixed deny) rejects an NSG on GatewaySubnet only', () => {
+    const member = expectMember(spokeVnet, builtin.gatewaySubnetsShouldNotBeConfiguredWithANetworkSecurityGroup);
+    member.toDeny(subnet({}, { name: 'GatewaySubnet' }));
+    member.toBeCompliant(subnet({ networkSecurityGroup: undefined }, { name: 'GatewaySubnet' }));
+    // Type and name conditions decide applicability (Learn, "What is applicability"): other subnets are out of scope.
+    member.toBeNotApplicable(subnet());
+    member.toBeNotApplicable(virtualNetwork());
+  });
+
+  it('the custom deny follows the initiative effect and exclusion list', () => {
+    const member = expectMember(spokeVnet, control, { parameters: { ztSpk02Effect: 'Audit', excludedSubnetsNsg: ['snet-appliance'] } });
+    member.toAudit(subnet({ networkSecurityGroup: undefined }, { name: 'GatewaySubnet' }));
+    member.toBeNotApplicable(subnet({ networkSecurityGroup: undefined }, { name: 'snet-appliance' }));
   });
 });

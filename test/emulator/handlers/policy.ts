@@ -687,7 +687,16 @@ async function putSetDefinition(ctx: RequestContext, scope: Scope, name: string,
     // ARM reports both cases as PolicyDefinitionNotFound (Azure-Landing-Zones#219). The HTTP status is not
     // documented: 400 here, as the message says "request is invalid".
     const def = ref && visible.includes(ref.scope.key) ? await lookupRef(ctx, ref) : undefined;
-    if (!ref || !def || !consumeVisibility(ctx, ref.key)) {
+    if (!ref || !def) {
+      throw badRequest('PolicyDefinitionNotFound', `The policy set definition '${name}' request is invalid. The following policy definition could not be found: '${m.policyDefinitionId}'.`);
+    }
+    if (!consumeVisibility(ctx, ref)) {
+      if (ctx.options.definitionVisibility.setAnswer === 'outOfScope') {
+        throw badRequest(
+          'InvalidCreatePolicySetDefinitionRequest',
+          `The policy set definition '${name}' request is invalid. Policy definitions should be specified only at or above the policy set definition's scope. The following policy definitions are invalid: '${m.policyDefinitionId}'.`,
+        );
+      }
       throw badRequest('PolicyDefinitionNotFound', `The policy set definition '${name}' request is invalid. The following policy definition could not be found: '${m.policyDefinitionId}'.`);
     }
     const member: JsonObject = clone(m);
@@ -763,12 +772,14 @@ async function putSetDefinition(ctx: RequestContext, scope: Scope, name: string,
 
 /**
  * Eventual consistency knob (`definitionVisibility.failures`): the first N references to a freshly
- * written definition or set fail as if it had not propagated yet (publisher-mechanics §3.5).
+ * written definition or set fail as if it had not propagated yet (publisher-mechanics §3.5). Built-ins are
+ * never fresh: they are always visible.
  */
 const visibilityCounters = new WeakMap<object, Map<string, number>>();
-function consumeVisibility(ctx: RequestContext, key: string): boolean {
+function consumeVisibility(ctx: RequestContext, ref: PolicyRef): boolean {
   const n = ctx.options.definitionVisibility.failures;
-  if (n <= 0) return true;
+  const key = ref.key;
+  if (n <= 0 || ref.scope.kind === 'tenant') return true;
   let m = visibilityCounters.get(ctx.state);
   if (!m) {
     m = new Map();
@@ -858,7 +869,7 @@ async function putAssignment(ctx: RequestContext, scope: Scope, name: string, ke
     );
   }
   const target = await lookupRef(ctx, ref);
-  if (!target || !consumeVisibility(ctx, ref.key)) throw notFoundFor(ref.kind, ref.name);
+  if (!target || !consumeVisibility(ctx, ref)) throw notFoundFor(ref.kind, ref.name);
 
   // Parameters against the definition / set.
   const defs = paramDefs(target);

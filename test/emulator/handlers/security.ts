@@ -53,12 +53,30 @@ function view(res: ArmResource, apiVersion: string): ArmResource {
   return { ...res, properties: legacy };
 }
 
+/** POST /subscriptions/{id}/providers/Microsoft.Security/register (Providers - Register, 2021-04-01). */
+export function handleSecurityRegister(ctx: RequestContext, route: Route): Reply {
+  const scope = ctx.state.canonical(route.scope);
+  if (scope.kind !== 'subscription' || ctx.method !== 'POST' || route.rest.length > 0) {
+    throw new ArmError(404, 'UnsupportedByEmulator', `The ARM emulator does not implement '${ctx.method} ${ctx.path}'.`);
+  }
+  ctx.state.assertScopeExists(scope);
+  const registration = ctx.state.securityRegistration.get(scope.subscriptionId.toLowerCase());
+  if (registration) registration.registered = true;
+  const pending = registration !== undefined && registration.failuresLeft > 0;
+  return ok({ id: `${scope.id}/providers/Microsoft.Security`, namespace: 'Microsoft.Security', registrationState: pending ? 'Registering' : 'Registered' });
+}
+
 export function handlePricings(ctx: RequestContext, route: Route): Reply {
   const scope = ctx.state.canonical(route.scope);
   if (scope.kind !== 'subscription') {
     throw new ArmError(404, 'UnsupportedByEmulator', 'The ARM emulator serves pricings at subscription scope only.');
   }
   ctx.state.assertScopeExists(scope);
+  const registration = ctx.state.securityRegistration.get(scope.subscriptionId.toLowerCase());
+  if (registration && (!registration.registered || registration.failuresLeft-- > 0)) {
+    // What a new subscription without the provider answers (Azure/azure-sdk-for-go#19900, Azure/terraform-provider-azapi#252).
+    throw new ArmError(404, 'Subscription Not Registered', 'Please register to Microsoft.Security in order to view your security status');
+  }
   const stored = ctx.state.pricingsFor(scope.subscriptionId);
   const [name, ...extra] = route.rest;
   if (extra.length > 0) throw new ArmError(404, 'UnsupportedByEmulator', `The ARM emulator does not implement '${ctx.path}'.`);
