@@ -37,3 +37,14 @@ export function loadExemptionDocuments(paths: readonly string[]): PolicyExemptio
     return d as PolicyExemptionDocument;
   });
 }
+
+/** One line per exemption for `evaluate --verbose`: what it exempts, where, and whether it still applies at `now`. */
+export function exemptionSummaries(docs: readonly PolicyExemptionDocument[], now: Date): string[] {
+  return docs.map((d) => {
+    const refs = d.properties.policyDefinitionReferenceIds;
+    const members = refs && refs.length > 0 ? refs.join(', ') : 'every member';
+    const expires = d.properties.expiresOn;
+    const state = expires === undefined ? 'no expiry' : Date.parse(expires) <= now.getTime() ? `expired ${expires}, not applied` : `until ${expires}`;
+    return `exemption ${d.name}: ${d.initiative} (${members}) at ${d.scope}, ${d.properties.exemptionCategory}, ${state}`;
+  });
+}

@@ -126,6 +126,24 @@ describe('build of a good project', () => {
     for (const [p, b] of tree1) expect(tree2.get(p)!.equals(b), p).toBe(true);
   });
 
+  it('--quiet prints nothing when all is well; --verbose adds where the time went and each file written', async () => {
+    rmSync(join(dir, 'generated', 'summaries'), { recursive: true, force: true });
+    const verbose = await runInProcess(['build', '--project', dir, '--no-typecheck', '--verbose'], {});
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stderr).toMatch(/^timings: type check 0 ms, import sources \d+ ms, compile \d+ ms, validate \d+ ms, render \d+ ms, total \d+ ms$/m);
+    expect(verbose.stderr).toContain('  added:   generated/summaries/zt-synthetic.md');
+    expect(verbose.stderr).toContain('generated/ updated: 1 added, 0 changed, 0 removed');
+    for (const command of ['build', 'check']) {
+      const quiet = await runInProcess([command, '--project', dir, '--no-typecheck', '--quiet'], {});
+      expect(quiet.code, quiet.stderr).toBe(0);
+      expect(quiet.stderr).toBe('');
+      expect(quiet.stdout).toBe('');
+    }
+    const normal = await runInProcess(['check', '--project', dir, '--no-typecheck'], {});
+    expect(normal.stderr).toContain('generated/ is current');
+    expect(normal.stderr).not.toContain('timings:');
+  });
+
   it('builds exemptions/ into generated/policyExemptions/ and warns about an expired one', async () => {
     const dsl = relative(join(dir, 'exemptions'), join(repoRoot, 'src', 'dsl', 'index.js')).split(sep).join('/');
     mkdirSync(join(dir, 'exemptions'), { recursive: true });

@@ -64,6 +64,14 @@ describe('evaluate with exemptions', () => {
     // Nothing is denied (exit 1 would say so); other members' input problems may still make it exit 2.
     expect(r.stdout).toMatch(/summary: .* 0 denied,/);
     expect(r.code).not.toBe(1);
+    expect(r.stderr).not.toContain('exemption ex-corp-legacy-tls:');
+    // --verbose lists each exemption read, what it covers and whether it still applies.
+    const verbose = await run(['evaluate', '--policy', policy, '--resources', only, '--exemptions', exemptions, '--parameters', params, '--verbose']);
+    expect(verbose.code).toBe(r.code);
+    expect(verbose.stdout).toBe(r.stdout);
+    expect(verbose.stderr).toMatch(
+      /^exemption ex-corp-legacy-tls: zt-zero-trust \(zt-stg-02-minimum-tls\) at \/subscriptions\/[^ ]+\/resourceGroups\/rg-payroll-legacy, Mitigated, until 2027-06-30T23:59:59Z$/m,
+    );
   });
 
   it('refuses an exemptions path that is not there (exit 2)', async () => {

@@ -1,12 +1,12 @@
 /** `ztpolicy evaluate`: declaration (implementation and the --json schema in ../handlers/evaluate.ts). */
 import { defineCommand } from '../command.js';
+import type { ReportArgs } from '../output.js';
 
-export interface EvaluateArgs {
+export interface EvaluateArgs extends ReportArgs {
   policy?: string[];
   resources?: string[];
   parameters?: string;
   exemptions?: string[];
-  json: boolean;
   expandChildren: boolean;
 }
 

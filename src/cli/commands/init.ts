@@ -6,11 +6,12 @@
  */
 import type { Argv } from 'yargs';
 import { defineCommand } from '../command.js';
+import type { ReportArgs } from '../output.js';
 
 /** Defender plan names, as the config schema lists them (kept here so --help loads nothing heavy). */
 const PLAN_NAMES = 'CloudPosture, VirtualMachines, StorageAccounts, KeyVaults, Arm, SqlServers, SqlServerVirtualMachines, Containers, AppServices';
 
-export interface InitArgs {
+export interface InitArgs extends ReportArgs {
   config: string;
   tenant?: string;
   mg?: string;
@@ -22,8 +23,6 @@ export interface InitArgs {
   endpoint?: string;
   interactive?: boolean;
   force: boolean;
-  json: boolean;
-  quiet: boolean;
 }
 
 export const init = defineCommand<InitArgs>({
@@ -43,11 +42,14 @@ export const init = defineCommand<InitArgs>({
       .option('interactive', { type: 'boolean', describe: 'Ask for missing values (default: when stdin is a terminal and CI is not set)' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing config file' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the checks and the written config as JSON on stdout' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
       .example('$0 init', 'answer the questions on a terminal')
       .example(
           '$0 init --mg contoso --owner contoso/platform-policies --location westeurope --workspace /subscriptions/.../workspaces/law --defender VirtualMachines StorageAccounts',
           'from flags (CI)',
-        ),
+        )
+      .epilog(
+        'Exit codes: 0 config written, 1 the caller lacks a role (named; nothing written), 2 bad input or a value missing ' +
+          'when init cannot ask, 3 the credential or Azure failed, 4 internal bug. Changes nothing in Azure.',
+      ),
   load: () => import('../handlers/init.js'),
 });

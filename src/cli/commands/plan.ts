@@ -51,6 +51,10 @@ export const plan = defineCommand<PlanArgs>({
       .example('$0 plan --mg contoso', 'plan against the configured management group')
       .example('$0 plan --mg contoso --markdown > plan.md', 'plan as a pull-request comment')
       .example('$0 plan --mg contoso --adopt', 'plan taking over same-named objects that have no ownership marker')
-      .example('$0 plan --env prod --markdown', 'plan for the prod environment of a multi-environment config'),
+      .example('$0 plan --env prod --markdown', 'plan for the prod environment of a multi-environment config')
+      .epilog(
+        'Exit codes: 0 no changes, 1 changes planned or a blocker, 2 bad input (config, an unknown --env, a stale generated/), ' +
+          '3 Azure refused or failed, 4 internal bug. Read-only in Azure.',
+      ),
   load: () => import('../handlers/plan.js'),
 });

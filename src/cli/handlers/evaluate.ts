@@ -46,7 +46,8 @@ import {
 } from '../../io/evaluate-inputs.js';
 import type { CommandRun } from '../command.js';
 import { exemptionFor } from '../../evaluator/exemptions.js';
-import { defaultExemptionPaths, loadExemptionDocuments } from '../../io/exemption-files.js';
+import { defaultExemptionPaths, exemptionSummaries, loadExemptionDocuments } from '../../io/exemption-files.js';
+import { reporter } from '../output.js';
 import type { PolicyExemptionDocument } from '../../model.js';
 import type { EvaluateArgs } from '../commands/evaluate.js';
 
@@ -473,13 +474,16 @@ export const run: CommandRun<EvaluateArgs> = (args, io, result) => {
       hint: 'ztpolicy evaluate --policy generated/ --resources export.json [--parameters values.json] [--json]',
     });
   }
+  const say = reporter(io, args);
+  const exemptions = loadExemptionDocuments(args.exemptions ?? defaultExemptionPaths(args.policy));
+  for (const line of exemptionSummaries(exemptions, new Date())) say.detail(line);
   const report = runEvaluation({
     policy: args.policy,
     resources: args.resources,
     ...(args.parameters ? { parameters: args.parameters } : {}),
     expandChildren: args.expandChildren,
-    exemptions: loadExemptionDocuments(args.exemptions ?? defaultExemptionPaths(args.policy)),
-    progress: (line) => io.stderr(`${line}\n`),
+    exemptions,
+    progress: say.info,
   });
   io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
   result.exitCode = exitCodeFor(report);

@@ -11,7 +11,7 @@ import { AzureGateway } from '../../publisher/gateway.js';
 import { checkAccess, initConfig, type InitAnswers } from '../../publisher/init.js';
 import type { CommandRun } from '../command.js';
 import type { InitArgs } from '../commands/init.js';
-
+import { reporter } from '../output.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,7 +31,8 @@ function requiredParameters(configFile: string, initiative: string): string[] {
 
 export const run: CommandRun<InitArgs> = async (raw, io, result) => {
   const argv = raw;
-  const info = (line: string) => (argv.quiet ? undefined : io.stderr(`${line}\n`));
+  const say = reporter(io, argv);
+  const info = say.info;
   const configFile = resolve(argv.config);
   if (existsSync(configFile) && !argv.force) {
     throw new BadInputError(PublisherCode.initConfigExists, `${argv.config} already exists; init writes a new config`, {
@@ -95,7 +96,11 @@ export const run: CommandRun<InitArgs> = async (raw, io, result) => {
     ...(workspace !== undefined ? { logAnalyticsWorkspaceId: workspace } : {}),
   };
 
-  const gateway = await AzureGateway.create({ ...(io.azure as object), ...(argv.endpoint !== undefined ? { endpoint: argv.endpoint } : {}) });
+  const gateway = await AzureGateway.create({
+    ...(io.azure as object),
+    ...(argv.endpoint !== undefined ? { endpoint: argv.endpoint } : {}),
+    ...(argv.verbose ? { log: say.detail } : {}),
+  });
   info(`Checking the credential and management group '${mg}' at ${gateway.endpoint} (read-only)...`);
   const check = await checkAccess(gateway, answers).catch((e: unknown) => {
     if (e instanceof ZtError) throw e;
@@ -122,7 +127,7 @@ export const run: CommandRun<InitArgs> = async (raw, io, result) => {
   const tmp = `${configFile}.tmp-${process.pid}`;
   writeFileSync(tmp, canonicalJson(value));
   renameSync(tmp, configFile);
-  info(`Wrote ${argv.config}. Next: npm run build, then ztpolicy plan --mg ${check.managementGroupId}`);
+  info(`${say.c.green('Wrote')} ${argv.config}. Next: npm run build, then ztpolicy plan --mg ${check.managementGroupId}`);
   if (argv.json) io.stdout(canonicalJson({ written: true, file: argv.config, check, config: value }));
   result.exitCode = ExitCode.ok;
 };
