@@ -1,0 +1,111 @@
+/**
+ * Issue 9's "done when" for exemptions and environments, as a user runs it: main() in-process (exit code, stdout,
+ * stderr) against the ARM emulator with the repository's own generated/ (its exemption included) and a config
+ * with two environments. Publish each, then publish and plan again: no write. The session-level cases (updates,
+ * prune, blockers, expiry) are test/publisher/exemptions.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { DEFAULT_SUBSCRIPTIONS, staticTokenCredential, type ArmEmulator } from '../emulator/index.js';
+import { repoRoot } from '../helpers/cli.js';
+import { FAST_RETRY, emulator, workspace, type Workspace } from '../publisher/helpers.js';
+
+const OWNER = 'contoso/platform-policies';
+let emu: ArmEmulator;
+let ws: Workspace;
+
+beforeAll(async () => {
+  emu = await emulator();
+  ws = workspace(repoRoot);
+  ws.editJson('ztpolicy.config.json', (c) => {
+    delete c.managementGroupId;
+    c.environments = {
+      test: { managementGroupId: 'sandbox', enforcementMode: 'DoNotEnforce', defender: { plans: {} } },
+      prod: { managementGroupId: 'root' },
+    };
+  });
+  // The repository's exemption is for prod (its resource group is in prod's tree); test gets one of its own, as
+  // `environments: [...]` in an exemptions/ source builds them.
+  ws.editJson('generated/policyExemptions/ex-corp-legacy-tls.json', (d) => {
+    d.environments = ['prod'];
+  });
+  ws.editJson('generated/manifest.json', (m) => {
+    m.exemptions.push({ file: 'policyExemptions/ex-sandbox.json', initiative: 'zt-zero-trust', name: 'ex-sandbox', sha256: '' });
+  });
+  const prodDoc = ws.readJson('generated/policyExemptions/ex-corp-legacy-tls.json');
+  ws.writeJson('generated/policyExemptions/ex-sandbox.json', { ...prodDoc, name: 'ex-sandbox', scope: `/subscriptions/${DEFAULT_SUBSCRIPTIONS.sandbox}`, environments: ['test'] });
+});
+afterAll(async () => {
+  await emu.close();
+  ws.remove();
+});
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main([...args, '--endpoint', emu.url, '--config', ws.configFile], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    stderrIsTty: false,
+    azure: { ca: emu.ca, credential: staticTokenCredential(), retry: FAST_RETRY, env: {} },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('exemptions and environments through the CLI', () => {
+  it('plan --env prod before anything is published: exit 1, the exemption to create', async () => {
+    const r = await cli('plan', '--env', 'prod');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain(`Plan for environment 'prod': management group 'root'`);
+    expect(r.stdout).toContain(`owner '${OWNER}@prod'`);
+    expect(r.stdout).toMatch(/Policy exemptions:\n {2}\+ create ex-corp-legacy-tls at \/subscriptions\/[^/]+\/resourceGroups\/rg-payroll-legacy/);
+    expect(r.stderr).toMatch(/^\d+ request\(s\) to ARM\.$/m);
+    expect(emu.writes()).toHaveLength(0);
+  });
+
+  it('publishes prod, then test, each under its own marker; the second publish of each writes nothing', async () => {
+    const prod = await cli('publish', '--env', 'prod', '--yes');
+    expect(prod.code, prod.stderr).toBe(0);
+    expect(prod.stderr).toMatch(/^Published: \d+ write\(s\)/m);
+    expect(prod.stdout).toMatch(/^ {2}\+ create ex-corp-legacy-tls /m);
+    const exemptions = [...emu.state.policyExemptions.values()];
+    expect(exemptions.map((e) => [e.name, (e.properties as { metadata?: { ztpolicyOwner?: string } }).metadata?.ztpolicyOwner])).toEqual([
+      ['ex-corp-legacy-tls', `${OWNER}@prod`],
+    ]);
+
+    const test = await cli('publish', '--env', 'test', '--yes', '--json');
+    expect(test.code, test.stderr).toBe(0);
+    const result = JSON.parse(test.stdout) as { applied: boolean; plan: { target: { owner: string; managementGroupId: string }; items: Array<{ action: string }> } };
+    expect(result.applied).toBe(true);
+    expect(result.plan.target).toMatchObject({ owner: `${OWNER}@test`, managementGroupId: 'sandbox' });
+    // Publishing test neither updated nor pruned anything of prod.
+    expect(result.plan.items.filter((i) => i.action === 'delete')).toEqual([]);
+    const owners = [...emu.state.policyExemptions.values()].map((e) => [e.name, (e.properties as { metadata?: { ztpolicyOwner?: string } }).metadata?.ztpolicyOwner]).sort();
+    expect(owners).toEqual([
+      ['ex-corp-legacy-tls', `${OWNER}@prod`],
+      ['ex-sandbox', `${OWNER}@test`],
+    ]);
+
+    emu.resetRequests();
+    for (const env of ['prod', 'test']) {
+      const again = await cli('publish', '--env', env, '--yes');
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/^Nothing to publish \(\d+ request\(s\), 0 writes\)\.$/m);
+      const plan = await cli('plan', '--env', env, '--quiet');
+      expect(plan.code, plan.stdout).toBe(0);
+      expect(plan.stdout).toMatch(/^No changes: \d+ object\(s\) already match generated\/ and the config\.$/m);
+      expect(plan.stderr).toBe('');
+    }
+    expect(emu.writes()).toHaveLength(0);
+  });
+
+  it('a misspelt --env is exit 2 naming the known environments, with no request', async () => {
+    emu.resetRequests();
+    const r = await cli('plan', '--env', 'prd');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("unknown environment 'prd' (did you mean 'prod'?)");
+    expect(r.stderr).toContain('test, prod');
+    expect(emu.requests).toHaveLength(0);
+  });
+});
