@@ -1,6 +1,6 @@
 /**
  * The exit codes README.md documents are the ones the CLI returns (src/errors.ts ExitCode, mapped in one place,
- * src/cli/main.ts), and every command's help states only those codes.
+ * src/cli/main.ts), every command's help states only those codes, and the README's command list is the CLI's.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,5 +43,14 @@ describe('exit codes', () => {
     const codes = [...epilog.split(/\n\n/)[0]!.matchAll(/(?:^|[\s,;:])(\d)(?= )/g)].map((m) => Number(m[1]));
     expect(codes.length).toBeGreaterThan(0);
     for (const c of codes) expect(Object.values(ExitCode)).toContain(c);
+  });
+});
+
+describe('README command list', () => {
+  it('names every command the CLI registers, and only those', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.split(/^## Commands$/m)[1]!.split(/^## /m)[0]!;
+    const listed = [...section.matchAll(/^\| `ztpolicy (\S+)/gm)].map((m) => m[1]!.replace(/`$/, ''));
+    expect(listed.sort()).toEqual([...COMMANDS.map((c) => c.command.split(' ')[0]!), 'completion'].sort());
   });
 });

@@ -211,11 +211,11 @@ describe('ztpolicy import', () => {
     };
     const r = await log([]);
     expect(r.code, r.err).toBe(0);
-    const lines = r.err.split('\n').filter((l) => l.startsWith('import: policies converted'));
+    const lines = r.err.split('\n').filter((l) => l.startsWith('import: '));
     // src/cli/progress.ts in a log: the start, one line per 10 % step reached, the end with its time.
-    expect(lines[0]).toBe('import: policies converted: 0/25');
-    expect(lines).toContain('import: policies converted: 3/25 (10%)');
-    expect(lines.at(-1)).toMatch(/^import: policies converted: 25\/25 done in \d+\.\d s$/);
+    expect(lines[0]).toBe('import: 0/25');
+    expect(lines).toContain('import: 3/25 (10%)');
+    expect(lines.at(-1)).toMatch(/^import: 25\/25 done in \d+\.\d s$/);
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(r.err).toContain('would import 25 definition(s)');
     const quiet = await log(['--quiet']);

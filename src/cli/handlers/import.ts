@@ -54,7 +54,7 @@ export const run: CommandRun<ImportArgs> = (args, io, result) => {
     principle: args.principle as Principle,
     onProgress: (done, total) => {
       if (say.quiet) return;
-      task ??= progress('import: policies converted', total);
+      task ??= progress('import', total);
       task.tick(done - lastDone);
       lastDone = done;
       if (done === total) task.done();
