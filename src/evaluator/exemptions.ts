@@ -31,3 +31,28 @@ export function exemptionFor(
     return isAtOrBelowScope(resourceId, e.scope);
   });
 }
+
+/** How a finding names the exemption that covers it (the evaluate report's `exemption`). */
+export interface ExemptionRef {
+  name: string;
+  category: string;
+  expiresOn?: string;
+}
+
+/** The exemption covering (initiative, member, resource) at `now`, as a finding records it; undefined when none does. */
+export function coveringExemption(
+  exemptions: readonly PolicyExemptionDocument[],
+  initiative: string,
+  referenceId: string | null,
+  resourceId: string,
+  now: Date,
+): ExemptionRef | undefined {
+  const e = exemptionFor(exemptions, initiative, referenceId, resourceId, now);
+  if (!e) return undefined;
+  return { name: e.name, category: e.properties.exemptionCategory, ...(e.properties.expiresOn ? { expiresOn: e.properties.expiresOn } : {}) };
+}
+
+/** The text report's note on an exempted finding: what it would have met and which exemption spares it. */
+export function exemptionNote(effect: string, e: ExemptionRef): string {
+  return `  [would ${effect}; exemption ${e.name} (${e.category}${e.expiresOn ? `, until ${e.expiresOn}` : ''})]`;
+}

@@ -45,7 +45,7 @@ import {
   type ResourceEntry,
 } from '../../io/evaluate-inputs.js';
 import type { CommandRun } from '../command.js';
-import { exemptionFor } from '../../evaluator/exemptions.js';
+import { coveringExemption, exemptionNote, type ExemptionRef } from '../../evaluator/exemptions.js';
 import { defaultExemptionPaths, exemptionSummaries, loadExemptionDocuments } from '../../io/exemption-files.js';
 import { reporter } from '../output.js';
 import type { PolicyExemptionDocument } from '../../model.js';
@@ -64,7 +64,7 @@ export interface Finding {
   details?: JsonValue;
   error?: { code: string; message: string };
   /** outcome 'exempted': the exemption (exemptions/) that covers the resource; `effect` is what it would have met. */
-  exemption?: { name: string; category: string; expiresOn?: string };
+  exemption?: ExemptionRef;
 }
 
 export interface MemberReport {
@@ -332,7 +332,7 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
         // auditIfNotExists/deployIfNotExists act only when the existence check failed (NonCompliant).
         if ((acted === 'deployIfNotExists' || acted === 'auditIfNotExists') && result.compliance !== 'NonCompliant') continue;
         // An exemption of this initiative (and member) at or above the resource: Azure skips it.
-        const exempt = unit.kind === 'initiative' ? exemptionFor(exemptions, unit.name, member.referenceId, String(entry.resource.id ?? ''), clock) : undefined;
+        const exempt = unit.kind === 'initiative' ? coveringExemption(exemptions, unit.name, member.referenceId, String(entry.resource.id ?? ''), clock) : undefined;
         const outcome: Outcome = exempt ? 'exempted' : acted;
         const finding: Finding = {
           outcome,
@@ -344,9 +344,7 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
         };
         if (result.details !== undefined && result.details !== null && outcome !== 'denied' && outcome !== 'audited') finding.details = compactDetails(result.details);
         if (result.error) finding.error = result.error;
-        if (exempt) {
-          finding.exemption = { name: exempt.name, category: exempt.properties.exemptionCategory, ...(exempt.properties.expiresOn ? { expiresOn: exempt.properties.expiresOn } : {}) };
-        }
+        if (exempt) finding.exemption = exempt;
         mr.findings.push(finding);
         report.counts[outcome]++;
         summary[outcome]++;
@@ -429,7 +427,7 @@ export function renderText(report: EvaluateReport): string {
       if (p.kind === 'initiative') lines.push(`  ${m.referenceId} (${m.origin === 'builtin' ? 'built-in ' : ''}${m.definitionName}): ${m.displayName}`);
       for (const f of m.findings) {
         const extra = f.error ? `  [evaluation error ${f.error.code}: ${f.error.message}]` : '';
-        const why = f.exemption ? `  [would ${f.effect}; exemption ${f.exemption.name} (${f.exemption.category}${f.exemption.expiresOn ? `, until ${f.exemption.expiresOn}` : ''})]` : '';
+        const why = f.exemption ? exemptionNote(f.effect, f.exemption) : '';
         lines.push(`${indent}${LABEL[f.outcome].padEnd(10)} ${f.resourceId}${extra}${why}`);
       }
     }
