@@ -78,6 +78,17 @@ describe('ztpolicy init', () => {
     // Read-only: nothing but GETs went to Azure.
     expect(emu.requests.length).toBeGreaterThan(0);
     expect(emu.requests.every((q) => q.method === 'GET')).toBe(true);
+    expect(r.stdout).toBe('');
+
+    // --quiet: nothing on stderr when all is well; --verbose: each read-only request, never the token.
+    const quiet = await run([...FLAGS, '--force', '--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    const verbose = await run([...FLAGS, '--force', '--verbose', '--json']);
+    expect(verbose.code).toBe(0);
+    expect(verbose.stderr).toMatch(/^GET \/providers\/Microsoft\.Management\/managementGroups\/root.* 200/m);
+    expect(verbose.stderr).not.toMatch(/eyJ/);
+    expect(JSON.parse(verbose.stdout)).toMatchObject({ written: true, file: expect.stringContaining('ztpolicy.config.json') });
   });
 
   it('names the missing role and writes nothing when the caller cannot assign roles (exit 1)', async () => {
