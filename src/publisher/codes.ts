@@ -91,6 +91,8 @@ export const PublisherCode = {
   deleteSkippedReferenced: 'ZT8105',
   /** Blocker: a same-named object without ownership marker exists (re-run with --adopt to take it over). */
   unmarkedExisting: 'ZT8106',
+  /** Warning: `root` resolved to a group literally named root, not the Tenant Root Group (which its id selects). */
+  rootIsLiteralGroup: 'ZT8107',
   /** Warning: an exemption is past its expiry (shown in the plan; not created when it does not exist). */
   exemptionExpired: 'ZT8110',
   /** Blocker: an exemption's scope is not under the management group its assignment is at. */
@@ -99,6 +101,8 @@ export const PublisherCode = {
   writesFailed: 'ZT8201',
   /** An Azure request failed (after retries). */
   azureRequestFailed: 'ZT8202',
+  /** --remediate: the compliance scans failed or did not finish in the time limit; no task was created. */
+  remediationFailed: 'ZT8204',
   /** No access token could be obtained. */
   noAccessToken: 'ZT8203',
 } as const;

@@ -133,8 +133,11 @@ export interface PlanWarning {
 
 export interface Plan {
   schemaVersion: 1;
-  /** `environment`: the config environment planned for (absent for a single-environment config). */
-  target: { tenantId: string; managementGroupId: string; owner: string; environment?: string };
+  /**
+   * `environment`: the config environment planned for (absent for a single-environment config); `requestedAs`: the
+   * `root` alias the config used; `tenantRoot`: the target is the Tenant Root Group (issue 8.1).
+   */
+  target: { tenantId: string; managementGroupId: string; owner: string; environment?: string; requestedAs?: string; tenantRoot?: boolean };
   items: PlanItem[];
   warnings: PlanWarning[];
   /** Conditions that make applying unsafe (an object of another owner in the way): publish refuses while any exist. */
@@ -1067,9 +1070,21 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
 
   const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, 'no-op': 0 };
   for (const i of items) summary[i.action] += 1;
+  const target: Plan['target'] = { tenantId: config.tenantId, managementGroupId: mg, owner, ...(config.environment !== undefined ? { environment: config.environment } : {}) };
+  if (live.managementGroup.requestedAs !== undefined) {
+    target.requestedAs = live.managementGroup.requestedAs;
+    target.tenantRoot = live.managementGroup.tenantRoot === true;
+    if (!target.tenantRoot) {
+      warnings.push({
+        code: PublisherCode.rootIsLiteralGroup,
+        message: `'${target.requestedAs}' names a management group literally called '${mg}' in this tenant, so that group is the target, not the Tenant Root Group '${config.tenantId}'; to target the Tenant Root Group, use its id: --mg ${config.tenantId} and "managementGroupId": "${config.tenantId}"`,
+        object: `/providers/Microsoft.Management/managementGroups/${mg}`,
+      });
+    }
+  }
   return {
     schemaVersion: 1,
-    target: { tenantId: config.tenantId, managementGroupId: mg, owner, ...(config.environment !== undefined ? { environment: config.environment } : {}) },
+    target,
     items,
     warnings,
     blockers,

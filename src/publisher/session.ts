@@ -8,7 +8,7 @@ import { AzureError, BadInputError } from '../errors.js';
 import type { PublisherConfig } from './config.js';
 import { loadConfig } from './config.js';
 import { loadContent, type Content } from './content.js';
-import { applyPlan, type ApplyResult } from './executor.js';
+import { applyPlan, type ApplyOptions, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
 import { exemptionsFor } from './plan-exemptions.js';
 import { EXEMPTIONS_KEY, OWNER_KEY, analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
@@ -86,6 +86,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   if (options.location !== undefined && !/^[a-z0-9]+$/.test(options.location)) {
     throw new BadInputError(PublisherCode.locationInvalid, `--location '${options.location}' is not an Azure region name`, { hint: "use a name like 'westeurope'" });
   }
+  // Sign-in starts now and runs while generated/ is read and checked (a token from the Azure CLI or a managed identity
+  // takes a while: issue 8 point 4). Nothing goes to ARM before every check below has passed.
+  const gatewayP = AzureGateway.create(options);
+  gatewayP.catch(() => undefined);
   const content = loadContent(resolve(dirname(configFile), config.generatedDir), cwd);
   checkConfigAgainstContent(content, config, options.configFile);
   const env = options.env ?? process.env;
@@ -98,7 +102,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       hint: 'mint the token for the configured tenant',
     });
   }
-  const gateway = await AzureGateway.create(options);
+  const gateway = await gatewayP;
   return { config, content, gateway, options };
 }
 
@@ -109,10 +113,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
  * the assignment metadata.
  */
 export async function readLiveState(session: Session): Promise<LiveState> {
-  const { config, content, gateway } = session;
+  const { content, gateway } = session;
+  // `root` is resolved first (one read of the Tenant Root Group's tree), so every id below uses the resolved name.
+  const alias = isRootAlias(session.config.managementGroupId);
+  const resolvedP = alias
+    ? gateway.resolveRootAlias(session.config.managementGroupId, session.config.tenantId).catch((e: unknown) => azureErrorFrom(`resolving management group 'root' (the Tenant Root Group)`, e))
+    : undefined;
+  gateway.preload();
+  const resolved = await resolvedP;
+  const config = resolved ? withTarget(session.config, resolved.info.name) : session.config;
   const mg = config.managementGroupId;
   const scopes = [...new Set([mg, ...config.assignments.map((a) => a.managementGroupId ?? mg)])];
-  const mgP = gateway.getManagementGroup(mg).catch((e: unknown) => azureErrorFrom(`reading management group '${mg}'`, e));
+  const mgP = resolved
+    ? Promise.resolve(resolved.info)
+    : gateway.getManagementGroup(mg).catch((e: unknown) => azureErrorFrom(`reading management group '${mg}'`, e));
   const defsP = gateway.listDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy definitions at '${mg}'`, e));
   const setsP = gateway.listSetDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy set definitions at '${mg}'`, e));
   const tenantChecked = mgP.then((g) => {
@@ -203,6 +217,20 @@ export async function readLiveState(session: Session): Promise<LiveState> {
   return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins, exemptions };
 }
 
+/** `root`, in any case: the Tenant Root Group of the configured tenant (issue 8.1). */
+export function isRootAlias(mg: string): boolean {
+  return mg.toLowerCase() === 'root';
+}
+
+/** The config with the resolved target in place of the `root` alias (also where an assignment names `root`). */
+export function withTarget(config: PublisherConfig, target: string): PublisherConfig {
+  return {
+    ...config,
+    managementGroupId: target,
+    assignments: config.assignments.map((a) => (a.managementGroupId !== undefined && isRootAlias(a.managementGroupId) ? { ...a, managementGroupId: target } : a)),
+  };
+}
+
 function uniqueById<T extends { id: string }>(items: T[]): T[] {
   return [...new Map(items.map((i) => [i.id.toLowerCase(), i])).values()];
 }
@@ -214,9 +242,10 @@ export interface PlanRun {
 
 export async function planSession(session: Session, runId?: string): Promise<PlanRun> {
   const live = await readLiveState(session);
+  const target = live.managementGroup;
   const plan = planPublish({
     content: session.content,
-    config: session.config,
+    config: target.requestedAs !== undefined ? withTarget(session.config, target.name) : session.config,
     live,
     options: {
       identityLocation: session.options.location ?? session.config.identityLocation,
@@ -232,7 +261,7 @@ export async function planSession(session: Session, runId?: string): Promise<Pla
 export async function applySession(
   session: Session,
   plan: Plan,
-  options: { progress?: (line: string) => void; verbose?: boolean } = {},
+  options: Pick<ApplyOptions, 'progress' | 'verbose' | 'remediation'> = {},
 ): Promise<ApplyResult> {
   return applyPlan(plan, session.gateway, {
     concurrency: session.config.concurrency,

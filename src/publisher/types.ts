@@ -75,6 +75,10 @@ export interface BuiltinInfo {
 export interface ManagementGroupInfo {
   name: string;
   tenantId: string;
+  /** What the config and --mg called it, when that was the `root` alias (issue 8.1). */
+  requestedAs?: string;
+  /** True when the target is the Tenant Root Group (its name is the tenant id). */
+  tenantRoot?: boolean;
   /** Every management group below the target (names). */
   descendantGroups: string[];
   /**

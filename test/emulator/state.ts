@@ -83,6 +83,10 @@ export class EmulatorState {
   readonly principals = new Map<string, PrincipalRecord>();
   /** Microsoft.Security provider state of subscriptions seeded as unregistered (others are registered). */
   readonly securityRegistration = new Map<string, { registered: boolean; failuresLeft: number }>();
+  /** Subscriptions (lower case) whose compliance scan has completed. */
+  readonly evaluatedSubscriptions = new Set<string>();
+  /** Compliance scans in flight by operation id: the subscription and the polls still to answer 202. */
+  readonly evaluations = new Map<string, { subscriptionId: string; pollsLeft: number }>();
 
   constructor(
     readonly tenantId: string,

@@ -35,6 +35,12 @@ export interface EmulatorOptions {
    * `failuresAfterRegister` more requests while the registration completes.
    */
   unregisteredSubscriptions?: { subscriptions: string[]; failuresAfterRegister?: number };
+  /**
+   * Compliance scans (issue 8.6): nothing is evaluated until a subscription's scan is triggered (policyStates/latest/
+   * triggerEvaluation, an LRO whose Location answers 202 this many times, then 200). A remediation with
+   * ExistingNonCompliant finds only subscriptions already evaluated; ReEvaluateCompliance evaluates as it goes.
+   */
+  complianceEvaluationPolls?: number;
   /** When parameter updates are checked for InvalidPolicy(Set)ParameterUpdate: only for definitions in use (default) or always. */
   parameterUpdateCheck?: 'inUse' | 'always';
   /** Page size for list operations (ARM pages at 500). `$top` lowers it per request. */

@@ -34,7 +34,7 @@ export const run: CommandRun<PublishArgs> = async (args, io, result) => {
   const session = await openSession(sessionOptions(args, io, args.remediate ? { remediate: true } : {}));
   const info = (line: string) => (args.quiet ? undefined : io.stderr(`${line}\n`));
   info(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...`);
-  const { plan } = await planSession(session, runId());
+  const { plan, live } = await planSession(session, runId());
   const readRequests = session.gateway.counter.requests;
   if (!args.json) io.stdout(renderText(plan, { verbose: Boolean(args.verbose) }));
   // Blockers refuse even a plan with nothing else to change: an unowned object in the way is never "success".
@@ -57,9 +57,13 @@ export const run: CommandRun<PublishArgs> = async (args, io, result) => {
     }
   }
   const started = Date.now();
-  const applied = await applySession(session, plan, { progress: (l) => info(l), verbose: Boolean(args.verbose) });
+  const applied = await applySession(session, plan, {
+    progress: (l) => info(l),
+    verbose: Boolean(args.verbose),
+    ...(args.remediate ? { remediation: { subscriptions: live.managementGroup.subscriptions, pollIntervalMs: 10_000, timeoutMs: (args.remediateTimeout ?? 1800) * 1000 } } : {}),
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   info(`Published: ${applied.writes} write(s) in ${seconds} s, ${session.gateway.counter.requests} request(s) in total.`);
-  if (args.json) io.stdout(canonicalJson({ plan, applied: true, writes: applied.writes, requests: session.gateway.counter.requests }));
+  if (args.json) io.stdout(canonicalJson({ plan, applied: true, writes: applied.writes, requests: session.gateway.counter.requests, remediations: applied.remediations }));
   result.exitCode = ExitCode.ok;
 };

@@ -30,7 +30,25 @@ function advance(res: ArmResource): void {
   if (i >= 0 && i < PROGRESSION.length - 1) {
     p.provisioningState = PROGRESSION[i + 1]!;
     p.lastUpdatedOn = nowIso();
+    // Every deployment the task started succeeds once it is done (the emulator deploys nothing itself).
+    const status = p.deploymentStatus as JsonObject;
+    if (p.provisioningState === 'Succeeded') status.successfulDeployments = status.totalDeployments ?? 0;
   }
+}
+
+/**
+ * What a remediation task finds to deploy: the subscriptions under its scope that a compliance scan has evaluated
+ * (ExistingNonCompliant acts on the existing compliance results: remediate-resources docs; a new assignment has
+ * none until its scan ran), or all of them with ReEvaluateCompliance. The emulator holds no other resources, so
+ * a member that targets anything but subscriptions finds nothing.
+ */
+function discovered(ctx: RequestContext, scope: Scope, mode: string, target: ArmResource | undefined): number {
+  const rule = target ? (target.properties as JsonObject).policyRule : undefined;
+  if (!JSON.stringify(rule ?? {}).includes('Microsoft.Resources/subscriptions')) return 0;
+  const subs =
+    scope.kind === 'subscription' ? [scope.subscriptionId] : scope.kind === 'managementGroup' ? ctx.state.subscriptionsUnder(scope.managementGroup).map((s) => s.subscriptionId) : [];
+  if (mode.toLowerCase() === 'reevaluatecompliance') return subs.length;
+  return subs.filter((s) => ctx.state.evaluatedSubscriptions.has(s.toLowerCase())).length;
 }
 
 export async function handleRemediations(ctx: RequestContext, route: Route): Promise<Reply> {
@@ -102,6 +120,7 @@ async function put(ctx: RequestContext, scope: Scope, name: string, k: string, e
   const effects = await effectiveEffects(ctx, target, ref.kind, values);
   const refId = typeof p.policyDefinitionReferenceId === 'string' ? p.policyDefinitionReferenceId : undefined;
   let effect: string | undefined;
+  let memberDefinition: ArmResource | undefined = target;
   if (ref.kind === 'policySetDefinitions') {
     if (refId === undefined) {
       throw badRequest('InvalidRemediationRequest', `The remediation '${name}' targets an initiative assignment: 'policyDefinitionReferenceId' is required.`); // inferred code
@@ -111,6 +130,7 @@ async function put(ctx: RequestContext, scope: Scope, name: string, k: string, e
       throw badRequest('InvalidRemediationRequest', `The policy definition reference '${refId}' does not exist in the initiative of assignment '${assignment.id}'.`); // inferred code
     }
     effect = member.effect;
+    memberDefinition = member.definition;
   } else {
     effect = effects[0]?.effect;
   }
@@ -134,12 +154,22 @@ async function put(ctx: RequestContext, scope: Scope, name: string, k: string, e
       provisioningState: 'Accepted',
       createdOn: prev?.createdOn ?? now,
       lastUpdatedOn: now,
-      deploymentStatus: { totalDeployments: 0, successfulDeployments: 0, failedDeployments: 0 },
+      deploymentStatus: { totalDeployments: discovered(ctx, scope, mode, memberDefinition), successfulDeployments: 0, failedDeployments: 0 },
       correlationId: newGuid(),
     },
   };
   ctx.state.remediations.set(k, res);
   return ok(res, existing ? 200 : 201);
+}
+
+/** GET of a compliance scan's Location: 202 while it runs, 200 when the subscription is evaluated. */
+export function handleEvaluationResult(ctx: RequestContext, route: Route): Reply {
+  const [id, ...extra] = route.rest;
+  const run = id === undefined || extra.length > 0 ? undefined : ctx.state.evaluations.get(id);
+  if (ctx.method !== 'GET' || !run) throw notFound('NotFound', `The operation '${id ?? ''}' could not be found.`);
+  if (run.pollsLeft-- > 0) return { status: 202, headers: { location: `${ctx.baseUrl}${ctx.path}?api-version=${ctx.apiVersion}` } };
+  ctx.state.evaluatedSubscriptions.add(run.subscriptionId.toLowerCase());
+  return { status: 200 };
 }
 
 /** POST …/policyStates/latest/summarize: an empty summary (no resources evaluated). */
@@ -160,7 +190,16 @@ export function handlePolicyStates(ctx: RequestContext, route: Route): Reply {
     });
   }
   if (ctx.method === 'POST' && resource?.toLowerCase() === 'latest' && action?.toLowerCase() === 'triggerevaluation') {
-    return { status: 200 };
+    // An LRO (spec PolicyStates_TriggerSubscriptionEvaluation: 202 with Location and Retry-After, "final-state-via:
+    // location"): the Location answers 202 while the scan runs, then 200.
+    const scope = ctx.state.canonical(route.scope);
+    if (scope.kind !== 'subscription') throw new ArmError(404, 'UnsupportedByEmulator', 'The ARM emulator triggers evaluations at subscription scope only.');
+    ctx.state.assertScopeExists(scope);
+    const id = newGuid();
+    ctx.state.evaluations.set(id, { subscriptionId: scope.subscriptionId, pollsLeft: ctx.options.complianceEvaluationPolls });
+    const location = `${ctx.baseUrl}/subscriptions/${scope.subscriptionId}/providers/Microsoft.PolicyInsights/asyncOperationResults/${id}?api-version=${ctx.apiVersion}`;
+    // No Retry-After (the spec example sends 30 s): the client's own poll interval paces the emulator's scans.
+    return { status: 202, headers: { location } };
   }
   throw new ArmError(404, 'UnsupportedByEmulator', `The ARM emulator does not implement '${ctx.method} ${ctx.path}'.`);
 }
