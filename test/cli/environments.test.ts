@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { DEFAULT_SUBSCRIPTIONS, staticTokenCredential, type ArmEmulator } from '../emulator/index.js';
+import { azureLikeHierarchy, DEFAULT_SUBSCRIPTIONS, DEFAULT_TENANT_ID, staticTokenCredential, type ArmEmulator } from '../emulator/index.js';
 import { repoRoot } from '../helpers/cli.js';
 import { FAST_RETRY, emulator, workspace, type Workspace } from '../publisher/helpers.js';
 
@@ -15,7 +15,9 @@ let emu: ArmEmulator;
 let ws: Workspace;
 
 beforeAll(async () => {
-  emu = await emulator();
+  // Seeded as Azure is (no group named root; sandbox under the Tenant Root Group): prod's prune walks test's group
+  // and must leave test's objects alone.
+  emu = await emulator({ hierarchy: azureLikeHierarchy() });
   ws = workspace(repoRoot);
   ws.editJson('ztpolicy.config.json', (c) => {
     delete c.managementGroupId;
@@ -56,7 +58,7 @@ describe('exemptions and environments through the CLI', () => {
   it('plan --env prod before anything is published: exit 1, the exemption to create', async () => {
     const r = await cli('plan', '--env', 'prod');
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toContain(`Plan for environment 'prod': management group 'root'`);
+    expect(r.stdout).toContain(`Plan for environment 'prod': management group 'root' = Tenant Root Group '${DEFAULT_TENANT_ID}'`);
     expect(r.stdout).toContain(`owner '${OWNER}@prod'`);
     expect(r.stdout).toMatch(/Policy exemptions:\n {2}\+ create ex-corp-legacy-tls at \/subscriptions\/[^/]+\/resourceGroups\/rg-payroll-legacy/);
     expect(r.stderr).toMatch(/^\d+ request\(s\) to ARM\.$/m);
