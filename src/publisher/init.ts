@@ -9,6 +9,7 @@ import type { JsonObject } from '../compiler/canonical-json.js';
 import { PublisherCode } from './codes.js';
 import { DEFENDER_PLAN_NAMES, parseConfig, type DefenderPlanName, type PublisherConfig } from './config.js';
 import type { AzureGateway } from './gateway.js';
+import { isRootAlias } from './session.js';
 
 /** What publish writes at the management group, and the built-in role that grants it (least privilege). */
 export const REQUIRED_ACTIONS: readonly { action: string; role: string }[] = [
@@ -52,6 +53,8 @@ export interface InitCheck {
   missing: { action: string; role: string }[];
   /** False when the token carries no object id, so permissions could not be read. */
   permissionsChecked: boolean;
+  /** How `root` was resolved (plan and publish resolve it the same way), for the user to read. */
+  notes: string[];
 }
 
 /**
@@ -60,9 +63,23 @@ export interface InitCheck {
  */
 export async function checkAccess(gateway: AzureGateway, answers: Pick<InitAnswers, 'tenantId' | 'managementGroupId'>): Promise<InitCheck> {
   const claims = await gateway.whoAmI();
+  const notes: string[] = [];
   let mg;
   try {
-    mg = await gateway.getManagementGroup(answers.managementGroupId);
+    const tid = answers.tenantId ?? claims.tid;
+    if (isRootAlias(answers.managementGroupId) && tid) {
+      // The same resolution as plan/publish (gateway.resolveRootAlias): the Tenant Root Group, unless the tenant has a
+      // group literally named root. The config gets the resolved id, so it never depends on the alias.
+      const resolved = await gateway.resolveRootAlias(answers.managementGroupId, tid);
+      mg = resolved.info;
+      notes.push(
+        resolved.literalRoot
+          ? `'${answers.managementGroupId}' is a management group literally named so in this tenant (not the Tenant Root Group '${tid}'; use that id to target it)`
+          : `'${answers.managementGroupId}' is the Tenant Root Group; the config names it by its id '${mg.name}'`,
+      );
+    } else {
+      mg = await gateway.getManagementGroup(answers.managementGroupId);
+    }
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode !== 404 && (e as { statusCode?: number }).statusCode !== 403) throw e;
     const visible = await gateway.listManagementGroups().catch(() => []);
@@ -83,7 +100,7 @@ export async function checkAccess(gateway: AzureGateway, answers: Pick<InitAnswe
   }
   const tenantId = mg.tenantId || claims.tid || answers.tenantId || '';
   const scope = `/providers/Microsoft.Management/managementGroups/${mg.name}`;
-  const out: InitCheck = { tenantId, managementGroupId: mg.name, roles: [], missing: [], permissionsChecked: false };
+  const out: InitCheck = { tenantId, managementGroupId: mg.name, roles: [], missing: [], permissionsChecked: false, notes };
   if (claims.who) out.principal = claims.who;
   if (claims.oid) {
     const roles = await gateway.permissionsOf(scope, claims.oid);

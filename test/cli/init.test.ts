@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/publisher/config.js';
-import { DEFAULT_TENANT_ID, startArmEmulator, staticTokenCredential, type ArmEmulator } from '../emulator/index.js';
+import { azureLikeHierarchy, DEFAULT_TENANT_ID, startArmEmulator, staticTokenCredential, type ArmEmulator } from '../emulator/index.js';
 
 const OID = '5d2c1a77-0b1e-4b8e-9d54-3f7a0c1e9b21';
 const RESOURCE_POLICY_CONTRIBUTOR = '36243c78-bf99-498c-9df9-86d9f8d28608';
@@ -102,6 +102,38 @@ describe('ztpolicy init', () => {
     // With the RBAC role added, both needs are met.
     await grant(RBAC_ADMIN);
     expect((await run(FLAGS)).code).toBe(0);
+  });
+
+  it("--mg root in a tenant with a group literally named root: that group, and says how to reach the Tenant Root Group", async () => {
+    await grant(OWNER_ROLE);
+    const r = await run(FLAGS);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`'root' is a management group literally named so in this tenant (not the Tenant Root Group '${DEFAULT_TENANT_ID}'; use that id to target it)`);
+    expect(JSON.parse(readFileSync(join(dir, 'ztpolicy.config.json'), 'utf8')).managementGroupId).toBe('root');
+  });
+
+  it("--mg root in a tenant seeded as Azure is: the Tenant Root Group, written by its id (as plan and publish resolve it)", async () => {
+    const azure = await startArmEmulator({ acceptUnknownPrincipals: true, hierarchy: azureLikeHierarchy() });
+    try {
+      const scope = `/providers/Microsoft.Management/managementGroups/${DEFAULT_TENANT_ID}`;
+      await azure.call('PUT', `${scope}/providers/Microsoft.Authorization/roleAssignments/8e3af657-0000-4000-8000-000000000001?api-version=2022-04-01`, {
+        properties: { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE}`, principalId: OID, principalType: 'ServicePrincipal' },
+      });
+      let stderr = '';
+      const code = await main(['init', '--endpoint', azure.url, '--config', join(dir, 'ztpolicy.config.json'), ...FLAGS], {
+        stdout: () => undefined,
+        stderr: (t) => (stderr += t),
+        isTTY: false,
+        azure: { ca: azure.ca, credential: staticTokenCredential(token({ tid: DEFAULT_TENANT_ID, oid: OID })) },
+      });
+      expect(code, stderr).toBe(0);
+      expect(stderr).toContain(`'root' is the Tenant Root Group; the config names it by its id '${DEFAULT_TENANT_ID}'`);
+      expect(stderr).toContain('roles at the management group: Owner');
+      expect(JSON.parse(readFileSync(join(dir, 'ztpolicy.config.json'), 'utf8')).managementGroupId).toBe(DEFAULT_TENANT_ID);
+      expect(azure.requests.every((q) => q.method === 'GET')).toBe(true);
+    } finally {
+      await azure.close();
+    }
   });
 
   it('says the Tenant Root Group is named after the tenant id', async () => {

@@ -111,6 +111,7 @@ export const run: CommandRun<InitArgs> = async (raw, io, result) => {
   });
   info(`  tenant ${check.tenantId}${check.principal ? `, signed in as ${check.principal}` : ''}`);
   info(`  management group '${check.managementGroupId}' exists`);
+  for (const note of check.notes) info(`  ${note}`);
   if (!check.permissionsChecked) info('  permissions not checked: the token carries no object id');
   else info(`  roles at the management group: ${check.roles.join(', ') || '(none)'}`);
   if (check.missing.length > 0) {
