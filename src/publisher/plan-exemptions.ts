@@ -137,7 +137,17 @@ export function planExemptions(input: ExemptionPlanInput): { items: ExemptionIte
     if (existing) {
       const foreign = ownerOf(existing.properties, ownerKey);
       if (foreign !== undefined && foreign !== owner) {
-        blockers.push({ code: PublisherCode.foreignOwner, message: `policy exemption '${doc.name}' at ${doc.scope} belongs to owner '${foreign}', not '${owner}'; ztpolicy will not overwrite it`, object: existing.id });
+        // Environments of one repository mark their objects `<owner>@<env>`: an exemption name is unique per scope in
+        // Azure, so two environments whose trees share this scope cannot both own it.
+        const otherEnvironment = foreign.split('@')[0] === owner.split('@')[0] ? foreign.split('@')[1] : undefined;
+        blockers.push({
+          code: PublisherCode.foreignOwner,
+          message: `policy exemption '${doc.name}' at ${doc.scope} belongs to owner '${foreign}', not '${owner}'; ztpolicy will not overwrite it`,
+          object: existing.id,
+          ...(otherEnvironment !== undefined
+            ? { hint: `environment '${otherEnvironment}' publishes this exemption at the same scope: list the one environment it is for (environments: [...] in its exemptions/ file)` }
+            : {}),
+        });
         continue;
       }
       if (foreign === undefined && !input.adopt) {

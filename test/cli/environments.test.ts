@@ -101,13 +101,29 @@ describe('exemptions and environments through the CLI', () => {
     expect(emu.writes()).toHaveLength(0);
   });
 
+  it("refuses to publish an exemption another environment owns at the same scope (exit 2, no write), saying how to fix it", async () => {
+    // staging's group (landing-zones) holds the corp subscription too, so the prod exemption's scope is in both trees.
+    ws.editJson('ztpolicy.config.json', (c) => {
+      c.environments.staging = { managementGroupId: 'landing-zones', defender: { plans: {} } };
+    });
+    ws.editJson('generated/policyExemptions/ex-corp-legacy-tls.json', (d) => {
+      d.environments = ['prod', 'staging'];
+    });
+    emu.resetRequests();
+    const r = await cli('publish', '--env', 'staging', '--yes');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`ZT8101 policy exemption 'ex-corp-legacy-tls' at /subscriptions/${DEFAULT_SUBSCRIPTIONS.corp}/resourceGroups/rg-payroll-legacy belongs to owner '${OWNER}@prod'`);
+    expect(r.stderr).toContain("fix: environment 'prod' publishes this exemption at the same scope: list the one environment it is for");
+    expect(emu.writes()).toHaveLength(0);
+  });
+
   it('a misspelt --env is exit 2 naming the known environments, with no request', async () => {
     emu.resetRequests();
     const r = await cli('plan', '--env', 'prd');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain("unknown environment 'prd' (did you mean 'prod'?)");
-    expect(r.stderr).toContain('test, prod');
+    expect(r.stderr).toMatch(/defines: test, prod/);
     expect(emu.requests).toHaveLength(0);
   });
 });
