@@ -9,7 +9,7 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import { AzureError, BadInputError } from '../errors.js';
 import type { AzureGateway } from './gateway.js';
-import { roleAssignmentName } from './naming.js';
+import { assignmentScope, roleAssignmentName } from './naming.js';
 import { pool } from './pool.js';
 import { DEFAULT_SCALE_LIMITS, type ScaleLimits } from './pricings.js';
 import type { Progress } from './types.js';
@@ -315,7 +315,7 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
   const setDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policySetDefinition' && isDelete(i));
   const defDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policyDefinition' && isDelete(i));
   await runTier('deletes: assignments and their roles', [...roleDeletes, ...assignmentDeletes], (i) =>
-    i.kind === 'roleAssignment' ? gateway.deleteRoleAssignment(i.scope, i.name) : gateway.deleteAssignment(i.managementGroupId, i.name),
+    i.kind === 'roleAssignment' ? gateway.deleteRoleAssignment(i.scope, i.name) : gateway.deleteAssignment(assignmentScope(i), i.name),
   );
   await runTier('deletes: policy set definitions', setDeletes, (s) => gateway.deleteSetDefinition(s.managementGroupId, s.name));
   await runTier('deletes: policy definitions', defDeletes, (d) => gateway.deleteDefinition(d.managementGroupId, d.name));

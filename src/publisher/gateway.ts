@@ -44,6 +44,8 @@ export const DEFAULT_ENDPOINT = 'https://management.azure.com';
  * through a client pipeline (same auth, retry and log).
  */
 export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
+/** Microsoft.Authorization policy api-version (the one @azure/arm-policy 6.0.0 speaks), for its raw calls. */
+export const POLICY_API_VERSION = '2024-05-01';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
 export const PRICINGS_API_VERSION = '2024-01-01';
 
@@ -607,6 +609,25 @@ function groupInfo(name: string, tenantId: string, children: ManagementGroupChil
   return { name, tenantId, descendantGroups, leafGroups, subscriptions };
 }
 
+/**
+ * A policy assignment at a subscription as ARM sends it (the wire shape: `properties`, `identity`, `location`), from
+ * a list at the subscription or a Resource Graph `policyresources` row, which holds the same document. Anything
+ * that is not exactly at a subscription (a management group's, a resource group's) is not one: undefined.
+ */
+export function subscriptionAssignment(o: JsonObject): LivePolicyAssignment | undefined {
+  const id = String(o.id ?? '');
+  const m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Authorization\/policyAssignments\/([^/]+)$/i.exec(id);
+  if (!m) return undefined;
+  const out: LivePolicyAssignment = { id, name: m[2]!, managementGroupId: '', subscriptionId: m[1]!, properties: (o.properties ?? {}) as JsonObject };
+  if (typeof o.location === 'string' && o.location) out.location = o.location;
+  const identity = o.identity as JsonObject | null | undefined;
+  if (identity && typeof identity.type === 'string') {
+    out.identity = { type: identity.type };
+    if (typeof identity.principalId === 'string') out.identity.principalId = identity.principalId;
+  }
+  return out;
+}
+
 /** A pricing as ARM's 2024-01-01 GET (or a Resource Graph row, which holds the same properties) returns it. */
 export function livePricing(subscriptionId: string, o: JsonObject): LivePricing {
   const p = (o.properties ?? {}) as JsonObject;
@@ -886,6 +907,15 @@ export class AzureGateway {
     });
   }
 
+  /**
+   * Assignments exactly at a subscription (Policy Assignments - List with `$filter=atExactScope()`, 2024-05-01), all
+   * pages, as a raw GET: arm-policy 6.0.0's list takes its subscription from the client, built once for every scope.
+   */
+  async listSubscriptionAssignments(subscriptionId: string): Promise<LivePolicyAssignment[]> {
+    const rows = await this.rawList(`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments`, POLICY_API_VERSION, { $filter: 'atExactScope()' });
+    return rows.map(subscriptionAssignment).filter((a): a is LivePolicyAssignment => a !== undefined);
+  }
+
   /** A built-in definition by id (/providers/Microsoft.Authorization/policyDefinitions/<guid>), wire-shaped. */
   async getBuiltinDefinition(id: string): Promise<{ id: string; properties: JsonObject }> {
     const d = await (await this.policy()).policyDefinitions.getBuiltIn(id.split('/').pop()!);
@@ -986,14 +1016,16 @@ export class AzureGateway {
     });
   }
 
-  /** Every row of a raw ARM list, following nextLink page by page. */
-  private async rawList(path: string, apiVersion: string): Promise<JsonObject[]> {
+  /** Every row of a raw ARM list, following nextLink page by page (a nextLink carries its own query). */
+  private async rawList(path: string, apiVersion: string, query: Record<string, string> = {}): Promise<JsonObject[]> {
     const out: JsonObject[] = [];
     let next: string | undefined = path;
+    let first = query;
     while (next) {
-      const body = await this.raw('GET', next, apiVersion);
+      const body = await this.raw('GET', next, apiVersion, undefined, first);
       for (const v of Array.isArray(body.value) ? body.value : []) out.push(v as JsonObject);
       next = typeof body.nextLink === 'string' && body.nextLink ? body.nextLink : undefined;
+      first = {};
     }
     return out;
   }
@@ -1058,8 +1090,9 @@ export class AzureGateway {
     return result.identity?.principalId;
   }
 
-  async deleteAssignment(mg: string, name: string): Promise<void> {
-    await (await this.policy()).policyAssignments.delete(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name);
+  /** `scope` in ARM form: a management group's or a subscription's (assignmentScope in naming.ts). */
+  async deleteAssignment(scope: string, name: string): Promise<void> {
+    await (await this.policy()).policyAssignments.delete(noLeadingSlash(scope), name);
   }
 
   async deleteSetDefinition(mg: string, name: string): Promise<void> {

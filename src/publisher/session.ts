@@ -13,6 +13,7 @@ import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
 import { exemptionsFor } from './plan-exemptions.js';
 import { EXEMPTIONS_KEY, OWNER_KEY, analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
 import { DEFAULT_SCALE_LIMITS, readPricings, type ScaleLimits } from './pricings.js';
+import { readSubscriptionAssignments } from './subscription-assignments.js';
 import type { BuiltinInfo, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
 import { PublisherCode } from './codes.js';
 
@@ -174,6 +175,12 @@ export async function readLiveState(session: Session): Promise<LiveState> {
       ...(session.options.progress ? { progress: session.options.progress } : {}),
     }).catch((e: unknown) => azureErrorFrom('reading Defender pricings', e)),
   );
+  // Assignments at the subscriptions below (ours only to prune; others may still reference a set we would delete).
+  const subscriptionsP = tenantChecked.then((g) =>
+    readSubscriptionAssignments(gateway, mg, g.subscriptions, config.owner, session.options.scale).catch((e: unknown) =>
+      azureErrorFrom('listing policy assignments at subscriptions', e),
+    ),
+  );
   // Only after the tenant check: nothing more is read from a target we refuse.
   const builtinsP = Promise.all([assignmentsP, setsP, tenantChecked]).then(async ([assignments, setDefinitions]) => {
     const ids = builtinsToRead(content, config, { assignments, setDefinitions }, session.options.remediate);
@@ -198,10 +205,10 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     if (!ours && exemptionsFor(content.exemptions ?? [], config.environment).length === 0) return [];
     return gateway.listExemptions(mg).catch((e: unknown) => azureErrorFrom(`listing policy exemptions at '${mg}'`, e));
   });
-  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, exemptionsP] as const);
+  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, subscriptionsP, exemptionsP] as const);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricingRead, builtins, exemptions] = settled.map(
+  const [managementGroup, definitions, setDefinitions, mgAssignments, mgRoleAssignments, pricingRead, builtins, atSubscriptions, exemptions] = settled.map(
     (r) => (r as PromiseFulfilledResult<unknown>).value,
   ) as [
     Awaited<typeof tenantChecked>,
@@ -211,8 +218,11 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     Awaited<typeof rolesP>,
     Awaited<typeof pricingsP>,
     Awaited<typeof builtinsP>,
+    Awaited<typeof subscriptionsP>,
     Awaited<typeof exemptionsP>,
   ];
+  const assignments = [...mgAssignments, ...atSubscriptions.assignments];
+  const roleAssignments = [...mgRoleAssignments, ...atSubscriptions.roleAssignments];
   const pricingSource: PricingSource = pricingRead.source;
   return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins, exemptions };
 }

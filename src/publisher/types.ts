@@ -16,8 +16,10 @@ export type LivePolicySetDefinition = LivePolicyDefinition;
 export interface LivePolicyAssignment {
   id: string;
   name: string;
-  /** Management group id the assignment lives at (its scope). */
+  /** Management group id the assignment lives at (its scope); '' for one at a subscription. */
   managementGroupId: string;
+  /** Set when the assignment lives at a subscription (found below the target only to be pruned: issue 11.2). */
+  subscriptionId?: string;
   location?: string;
   identity?: { type: string; principalId?: string };
   properties: JsonObject;
@@ -116,9 +118,9 @@ export interface LiveState {
   managementGroup: ManagementGroupInfo;
   definitions: LivePolicyDefinition[];
   setDefinitions: LivePolicySetDefinition[];
-  /** Assignments at the target and every management group below it. */
+  /** Assignments at the target, every management group below it, and (ztpolicy's own) at subscriptions below it. */
   assignments: LivePolicyAssignment[];
-  /** Role assignments at the target and every management group below it. */
+  /** Role assignments at the target, every management group below it, and the subscriptions holding one of ours. */
   roleAssignments: LiveRoleAssignment[];
   /** Pricings of every subscription under the management group (only read when Defender plans are configured). */
   pricings: LivePricing[];

@@ -24,6 +24,7 @@ import { ok } from '../context.js';
 import { KqlError, parseKql, runKql, type Row } from '../kql.js';
 import { DEFENDER_PLANS, type EmulatorState, type SubscriptionNode } from '../state.js';
 import { isObject } from '../util.js';
+import { policyAssignmentRows } from './policy-resources.js';
 
 /** Options of the emulator's Resource Graph (EmulatorOptions.resourceGraph). */
 export interface ResourceGraphOptions {
@@ -75,6 +76,7 @@ function pricingRows(t: TableContext): Row[] {
 /** Tables the emulator answers, by lower-cased name. */
 export const RESOURCE_GRAPH_TABLES: Record<string, (t: TableContext) => Row[]> = {
   securityresources: pricingRows,
+  policyresources: policyAssignmentRows,
 };
 
 const MAX_TOP = 1000;
