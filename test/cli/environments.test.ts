@@ -127,3 +127,33 @@ describe('exemptions and environments through the CLI', () => {
     expect(emu.requests).toHaveLength(0);
   });
 });
+
+describe('plan --quiet on a large tenant', () => {
+  it('prints no progress (the same run without it shows the Defender plans read done of total)', async () => {
+    const big = await emulator({ subscriptions: { count: 30 } });
+    const w = workspace();
+    try {
+      const run = async (extra: string[]) => {
+        let stdout = '';
+        let stderr = '';
+        const code = await main(['plan', '--mg', 'root', '--endpoint', big.url, '--config', w.configFile, ...extra], {
+          stdout: (t) => (stdout += t),
+          stderr: (t) => (stderr += t),
+          stderrIsTty: false,
+          azure: { ca: big.ca, credential: staticTokenCredential(), retry: FAST_RETRY, env: {} },
+        });
+        return { code, stdout, stderr };
+      };
+      const normal = await run([]);
+      expect(normal.code, normal.stderr).toBe(1);
+      expect(normal.stderr).toMatch(/: 0\/3\d\n/);
+      const quiet = await run(['--quiet']);
+      expect(quiet.code).toBe(1);
+      expect(quiet.stderr).toBe('');
+      expect(quiet.stdout).toBe(normal.stdout);
+    } finally {
+      await big.close();
+      w.remove();
+    }
+  });
+});

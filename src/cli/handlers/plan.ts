@@ -21,7 +21,8 @@ export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<Se
     ...(argv.location !== undefined ? { location: argv.location } : {}),
     ...(argv.adopt ? { adopt: true } : {}),
     ...(argv.verbose ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
-    progress: cliProgress(io),
+    // --quiet: no progress either (a quiet run prints the result and problems only).
+    ...(argv.quiet ? {} : { progress: cliProgress(io) }),
     ...(io.azure as Partial<SessionOptions> | undefined),
     ...extra,
   };
