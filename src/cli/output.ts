@@ -102,3 +102,22 @@ export function paintSeverity(line: string, c: Colours): string {
     .replace(/(^|: )(warning)( ZT\d{4})/, (_m, pre: string, word: string, code: string) => `${pre}${c.yellow(word)}${code}`)
     .replace(/^(\s+fix:)/m, (m) => c.cyan(m));
 }
+
+/**
+ * A text plan (publisher/render.ts renderText) coloured by its markers: `+ create` green, `~ update` yellow,
+ * `- delete` and `x` blockers red, `!` warnings yellow, the section titles bold. The words stay as they are (colour is never the only
+ * signal), so a plan reads the same without colour.
+ */
+export function paintPlan(text: string, c: Colours): string {
+  if (!c.isColorSupported) return text;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^ {2}\+ /.test(line)) return c.green(line);
+      if (/^ {2}[~!] /.test(line)) return c.yellow(line);
+      if (/^ {2}[-x] /.test(line)) return c.red(line);
+      if (/^\S.*:$/.test(line)) return c.bold(line);
+      return line;
+    })
+    .join('\n');
+}

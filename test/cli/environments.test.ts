@@ -129,17 +129,18 @@ describe('exemptions and environments through the CLI', () => {
 });
 
 describe('plan --quiet on a large tenant', () => {
-  it('prints no progress (the same run without it shows the Defender plans read done of total)', async () => {
+  it('prints no progress with --quiet (without it: the Defender plans read, done of total); colour only where asked', async () => {
     const big = await emulator({ subscriptions: { count: 30 } });
     const w = workspace();
     try {
-      const run = async (extra: string[]) => {
+      const run = async (extra: string[], env: NodeJS.ProcessEnv = {}) => {
         let stdout = '';
         let stderr = '';
         const code = await main(['plan', '--mg', 'root', '--endpoint', big.url, '--config', w.configFile, ...extra], {
           stdout: (t) => (stdout += t),
           stderr: (t) => (stderr += t),
           stderrIsTty: false,
+          env,
           azure: { ca: big.ca, credential: staticTokenCredential(), retry: FAST_RETRY, env: {} },
         });
         return { code, stdout, stderr };
@@ -151,6 +152,11 @@ describe('plan --quiet on a large tenant', () => {
       expect(quiet.code).toBe(1);
       expect(quiet.stderr).toBe('');
       expect(quiet.stdout).toBe(normal.stdout);
+      // FORCE_COLOR colours the text plan (same words), never the Markdown or JSON one.
+      const coloured = await run(['--quiet'], { FORCE_COLOR: '1' });
+      expect(coloured.stdout).toMatch(/\u001b\[32m {2}\+ create /);
+      expect(coloured.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toBe(normal.stdout);
+      for (const format of ['--markdown', '--json']) expect((await run(['--quiet', format], { FORCE_COLOR: '1' })).stdout).not.toMatch(/\u001b\[/);
     } finally {
       await big.close();
       w.remove();

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
-import { colourWanted } from '../../src/cli/output.js';
+import { colourWanted, paintPlan } from '../../src/cli/output.js';
+import pc from 'picocolors';
 
 // eslint-disable-next-line no-control-regex
 const ESC = /\u001b\[/;
@@ -123,5 +124,40 @@ describe('--quiet and --verbose', () => {
     expect(verbose.code).toBe(0);
     expect(verbose.err).toContain('would write definitions/storage/deny-http.ts (definition deny-http from ');
     expect(verbose.err).toContain('would import 1 definition(s)');
+  });
+});
+
+describe('paintPlan', () => {
+  const plan = [
+    "Plan for management group 'root' (tenant t), owner 'o'",
+    '',
+    'Policy definitions:',
+    '  + create zt-a',
+    '  ~ update zt-b',
+    '      $.x: 1 -> 2',
+    '  - delete zt-c  [owned by this repo and no longer generated]',
+    '  = 3 unchanged',
+    '',
+    'Blockers:',
+    '  x ZT8106 policyDefinition zt-d exists without a marker',
+    '  ! ZT8110 exemption expired',
+    '',
+  ].join('\n');
+
+  it('colours each marker line and keeps every word, so the plan reads the same without colour', () => {
+    const painted = paintPlan(plan, pc.createColors(true));
+    const lines = painted.split('\n');
+    expect(lines[3]).toBe('\u001b[32m  + create zt-a\u001b[39m');
+    expect(lines[4]).toBe('\u001b[33m  ~ update zt-b\u001b[39m');
+    expect(lines[5]).toBe('      $.x: 1 -> 2');
+    expect(lines[6]).toMatch(/^\u001b\[31m {2}- delete zt-c/);
+    expect(lines[7]).toBe('  = 3 unchanged');
+    expect(lines[10]).toMatch(/^\u001b\[31m {2}x ZT8106/);
+    expect(lines[11]).toMatch(/^\u001b\[33m {2}! ZT8110/);
+    expect(painted.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plan);
+  });
+
+  it('returns the text untouched without colour', () => {
+    expect(paintPlan(plan, pc.createColors(false))).toBe(plan);
   });
 });

@@ -10,6 +10,7 @@ import { renderJson, renderMarkdown, renderText } from '../../publisher/render.j
 import { openSession, planSession, type SessionOptions } from '../../publisher/session.js';
 import type { CliIo, CommandRun } from '../command.js';
 import type { PlanArgs, PublisherArgs } from '../commands/plan.js';
+import { paintPlan, reporter } from '../output.js';
 import { cliProgress } from '../progress.js';
 
 export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<SessionOptions> = {}): SessionOptions {
@@ -34,7 +35,7 @@ export const run: CommandRun<PlanArgs> = async (args, io, result) => {
   info(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...`);
   const { plan } = await planSession(session);
   const render = { verbose: Boolean(args.verbose) };
-  io.stdout(args.json ? renderJson(plan) : args.markdown ? renderMarkdown(plan, render) : renderText(plan, render));
+  io.stdout(args.json ? renderJson(plan) : args.markdown ? renderMarkdown(plan, render) : paintPlan(renderText(plan, render), reporter(io, args).out));
   info(`${session.gateway.counter.requests} request(s) to ARM.`);
   result.exitCode = plan.hasChanges || plan.blockers.length > 0 ? ExitCode.checkFailed : ExitCode.ok;
 };

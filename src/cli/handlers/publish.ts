@@ -14,6 +14,7 @@ import { renderText } from '../../publisher/render.js';
 import { applySession, openSession, planSession } from '../../publisher/session.js';
 import type { CommandRun } from '../command.js';
 import type { PublishArgs } from '../commands/publish.js';
+import { paintPlan, reporter } from '../output.js';
 import { sessionOptions } from './plan.js';
 
 async function confirmOnTty(question: string): Promise<boolean> {
@@ -36,7 +37,7 @@ export const run: CommandRun<PublishArgs> = async (args, io, result) => {
   info(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...`);
   const { plan, live } = await planSession(session, runId());
   const readRequests = session.gateway.counter.requests;
-  if (!args.json) io.stdout(renderText(plan, { verbose: Boolean(args.verbose) }));
+  if (!args.json) io.stdout(paintPlan(renderText(plan, { verbose: Boolean(args.verbose) }), reporter(io, args).out));
   // Blockers refuse even a plan with nothing else to change: an unowned object in the way is never "success".
   if (!args.dryRun && plan.blockers.length > 0) throw blockedError(plan);
   if (args.dryRun || !plan.hasChanges) {
