@@ -27,6 +27,8 @@ import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 import { BadInputError } from '../errors.js';
 import { plain } from './normalize.js';
 import type {
+  ComplianceSummary,
+  RemediationState,
   LivePolicyAssignment,
   LivePolicyDefinition,
   LivePolicyExemption,
@@ -1137,6 +1139,66 @@ export class AzureGateway {
   async evaluateSubscription(subscriptionId: string, options: { pollIntervalMs: number; abortSignal?: AbortSignal }): Promise<void> {
     const poller = await (await this.insights()).policyStates.beginTriggerSubscriptionEvaluation(subscriptionId, { updateIntervalInMs: options.pollIntervalMs });
     await poller.pollUntilDone(options.abortSignal ? { abortSignal: options.abortSignal } : {});
+  }
+
+  /**
+   * Azure Policy's latest compliance summary of one assignment, as seen from management group `mg` (PolicyStates -
+   * Summarize For Management Group, 2024-10-01, filtered by `policyAssignmentId eq '<id>'`): per compliance state the
+   * number of resources, overall and per member definition (by reference id). Undefined when Azure holds no
+   * compliance record for the assignment (not evaluated yet).
+   */
+  async summarizeAssignment(mg: string, assignmentId: string): Promise<ComplianceSummary | undefined> {
+    const r = await (await this.insights()).policyStates.summarizeForManagementGroup('latest', mg, {
+      queryOptions: { filter: `policyAssignmentId eq '${assignmentId}'` },
+    });
+    const a = (r.value ?? [])
+      .flatMap((v) => v.policyAssignments ?? [])
+      .find((x) => (x.policyAssignmentId ?? '').toLowerCase() === assignmentId.toLowerCase());
+    if (!a) return undefined;
+    const counts = (details: { complianceState?: string; count?: number }[] | undefined) =>
+      Object.fromEntries((details ?? []).map((d) => [(d.complianceState ?? 'unknown').toLowerCase(), d.count ?? 0]));
+    return {
+      resources: counts(a.results?.resourceDetails),
+      members: (a.policyDefinitions ?? []).map((d) => ({
+        referenceId: d.policyDefinitionReferenceId ?? '',
+        policyDefinitionId: d.policyDefinitionId ?? '',
+        resources: counts(d.results?.resourceDetails),
+      })),
+    };
+  }
+
+  /**
+   * Non-compliant resources of one assignment, (resource, member) pairs, at most `top` (PolicyStates - List Query
+   * Results For Management Group, `ComplianceState eq 'NonCompliant' and PolicyAssignmentId eq '<id>'`; not IsCompliant,
+   * which is false for exempt resources too).
+   */
+  async nonCompliantStates(mg: string, assignmentId: string, top: number): Promise<{ resourceId: string; referenceId: string }[]> {
+    const out: { resourceId: string; referenceId: string }[] = [];
+    const pages = (await this.insights()).policyStates.listQueryResultsForManagementGroup('latest', mg, {
+      queryOptions: { filter: `ComplianceState eq 'NonCompliant' and PolicyAssignmentId eq '${assignmentId}'`, top, select: 'ResourceId, PolicyDefinitionReferenceId' },
+    });
+    for await (const s of pages) {
+      out.push({ resourceId: s.resourceId ?? '', referenceId: s.policyDefinitionReferenceId ?? '' });
+      if (out.length >= top) break;
+    }
+    return out;
+  }
+
+  /** Remediation tasks at management group `mg` (Remediations - List For Management Group), with their state. */
+  async listRemediations(mg: string): Promise<RemediationState[]> {
+    const out: RemediationState[] = [];
+    for await (const r of (await this.insights()).remediations.listForManagementGroup(mg)) {
+      out.push({
+        name: r.name ?? '',
+        policyAssignmentId: r.policyAssignmentId ?? '',
+        referenceId: r.policyDefinitionReferenceId ?? '',
+        state: r.provisioningState ?? 'Unknown',
+        total: r.deploymentStatus?.totalDeployments ?? 0,
+        succeeded: r.deploymentStatus?.successfulDeployments ?? 0,
+        failed: r.deploymentStatus?.failedDeployments ?? 0,
+      });
+    }
+    return out;
   }
 
   /** A remediation task's state and what it deployed so far. */

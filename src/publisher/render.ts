@@ -94,8 +94,7 @@ export function summaryLine(plan: Plan): string {
 }
 
 /** The target as the header names it: with the `root` alias, both names ("'root' = Tenant Root Group '<id>'"). */
-export function targetName(plan: Plan): string {
-  const t = plan.target;
+export function targetName(t: Pick<Plan['target'], 'managementGroupId' | 'requestedAs' | 'tenantRoot'>): string {
   if (t.requestedAs === undefined) return `'${t.managementGroupId}'`;
   return t.tenantRoot ? `'${t.requestedAs}' = Tenant Root Group '${t.managementGroupId}'` : `'${t.managementGroupId}' (a group named ${t.requestedAs}, not the Tenant Root Group: see ZT8107)`;
 }
@@ -150,7 +149,7 @@ export interface RenderOptions {
 export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [];
   const env = plan.target.environment !== undefined ? `environment '${plan.target.environment}': ` : '';
-  out.push(`Plan for ${env}management group ${targetName(plan)} (tenant ${plan.target.tenantId}), owner '${plan.target.owner}'`);
+  out.push(`Plan for ${env}management group ${targetName(plan.target)} (tenant ${plan.target.tenantId}), owner '${plan.target.owner}'`);
   for (const { kind, title } of SECTIONS) {
     const items = plan.items.filter((i) => i.kind === kind);
     if (items.length === 0) continue;
@@ -203,7 +202,7 @@ function mdEscape(text: string): string {
 export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [];
   const s = plan.summary;
-  out.push(`### ztpolicy plan for ${plan.target.environment !== undefined ? `environment \`${plan.target.environment}\`, ` : ''}${targetName(plan).replace(/'/g, '`')}`, '');
+  out.push(`### ztpolicy plan for ${plan.target.environment !== undefined ? `environment \`${plan.target.environment}\`, ` : ''}${targetName(plan.target).replace(/'/g, '`')}`, '');
   out.push(`Tenant \`${plan.target.tenantId}\`, owner \`${plan.target.owner}\`.`, '');
   out.push('| | create | update | delete | unchanged |', '|---|---:|---:|---:|---:|');
   for (const { kind, title } of SECTIONS) {

@@ -14,7 +14,7 @@ import { exemptionsFor } from './plan-exemptions.js';
 import { EXEMPTIONS_KEY, OWNER_KEY, analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
 import { DEFAULT_SCALE_LIMITS, readPricings, type ScaleLimits } from './pricings.js';
 import { readSubscriptionAssignments } from './subscription-assignments.js';
-import type { BuiltinInfo, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
+import type { BuiltinInfo, LivePolicyAssignment, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
 import { PublisherCode } from './codes.js';
 
 export interface SessionOptions extends GatewayOptions {
@@ -130,38 +130,8 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     : gateway.getManagementGroup(mg).catch((e: unknown) => azureErrorFrom(`reading management group '${mg}'`, e));
   const defsP = gateway.listDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy definitions at '${mg}'`, e));
   const setsP = gateway.listSetDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy set definitions at '${mg}'`, e));
-  const tenantChecked = mgP.then((g) => {
-    if (g.tenantId.toLowerCase() !== config.tenantId.toLowerCase()) {
-      throw new BadInputError(PublisherCode.managementGroupTenant, `management group '${mg}' belongs to tenant ${g.tenantId}, not the configured tenant ${config.tenantId}; refusing to run`, {
-        file: session.options.configFile,
-        jsonPath: '$.tenantId',
-        hint: 'sign in to the configured tenant, or fix tenantId in the config',
-      });
-    }
-    for (const s of scopes) {
-      if (s.toLowerCase() !== mg.toLowerCase() && !g.descendantGroups.some((d) => d.toLowerCase() === s.toLowerCase())) {
-        throw new BadInputError(PublisherCode.scopeOutsideTarget, `management group '${s}' named by an assignment is not under '${mg}'`, {
-          file: session.options.configFile,
-          hint: `assign at '${mg}' or a management group below it`,
-        });
-      }
-    }
-    return g;
-  });
-  // Owned objects are found in the whole subtree, not only where the config assigns today: an assignment removed from
-  // the config at a child group must be pruned too (issue 11.2). One atScope() list per leaf group returns that group
-  // and all its ancestors, so the leaves cover every group of the subtree; what lies above the target is dropped.
-  const inSubtree = (g: ManagementGroupInfo) => {
-    const names = new Set([g.name, ...g.descendantGroups].map((n) => n.toLowerCase()));
-    return (mgName: string) => names.has(mgName.toLowerCase());
-  };
-  const assignmentsP = tenantChecked.then((g) => {
-    const keep = inSubtree(g);
-    return Promise.all(g.leafGroups.map((leaf) => gateway.listAssignments(leaf, true))).then(
-      (x) => uniqueById(x.flat().filter((a) => keep(a.managementGroupId))),
-      (e: unknown) => azureErrorFrom('listing policy assignments', e),
-    );
-  });
+  const tenantChecked = mgP.then((g) => checkTarget(g, config, scopes, session.options.configFile));
+  const assignmentsP = tenantChecked.then((g) => subtreeAssignments(gateway, g));
   const rolesP = tenantChecked.then((g) => {
     const keep = inSubtree(g);
     return Promise.all(g.leafGroups.map((leaf) => gateway.listRoleAssignments(`/providers/Microsoft.Management/managementGroups/${leaf}`))).then(
@@ -225,6 +195,61 @@ export async function readLiveState(session: Session): Promise<LiveState> {
   const roleAssignments = [...mgRoleAssignments, ...atSubscriptions.roleAssignments];
   const pricingSource: PricingSource = pricingRead.source;
   return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins, exemptions };
+}
+
+/** The management group read from Azure is the configured tenant's, and every assignment scope lies below it. */
+function checkTarget(g: ManagementGroupInfo, config: PublisherConfig, scopes: readonly string[], configFile: string): ManagementGroupInfo {
+  const mg = config.managementGroupId;
+  if (g.tenantId.toLowerCase() !== config.tenantId.toLowerCase()) {
+    throw new BadInputError(PublisherCode.managementGroupTenant, `management group '${mg}' belongs to tenant ${g.tenantId}, not the configured tenant ${config.tenantId}; refusing to run`, {
+      file: configFile,
+      jsonPath: '$.tenantId',
+      hint: 'sign in to the configured tenant, or fix tenantId in the config',
+    });
+  }
+  for (const s of scopes) {
+    if (s.toLowerCase() !== mg.toLowerCase() && !g.descendantGroups.some((d) => d.toLowerCase() === s.toLowerCase())) {
+      throw new BadInputError(PublisherCode.scopeOutsideTarget, `management group '${s}' named by an assignment is not under '${mg}'`, {
+        file: configFile,
+        hint: `assign at '${mg}' or a management group below it`,
+      });
+    }
+  }
+  return g;
+}
+
+function inSubtree(g: ManagementGroupInfo): (mgName: string) => boolean {
+  const names = new Set([g.name, ...g.descendantGroups].map((n) => n.toLowerCase()));
+  return (mgName: string) => names.has(mgName.toLowerCase());
+}
+
+/**
+ * Assignments at `g` and every management group below it. Owned objects are found in the whole subtree, not only
+ * where the config assigns today: an assignment removed from the config at a child group must be pruned too (issue
+ * 11.2). One atScope() list per leaf group returns that group and all its ancestors, so the leaves cover every group
+ * of the subtree; what lies above the target is dropped.
+ */
+function subtreeAssignments(gateway: AzureGateway, g: ManagementGroupInfo): Promise<LivePolicyAssignment[]> {
+  const keep = inSubtree(g);
+  return Promise.all(g.leafGroups.map((leaf) => gateway.listAssignments(leaf, true))).then(
+    (x) => uniqueById(x.flat().filter((a) => keep(a.managementGroupId))),
+    (e: unknown) => azureErrorFrom('listing policy assignments', e),
+  );
+}
+
+/**
+ * The target for read-only reports (`ztpolicy status`): `root` resolved, the tenant checked, and the assignments of
+ * the whole subtree (management groups) with the config as resolved.
+ */
+export async function readTarget(session: Session): Promise<{ config: PublisherConfig; managementGroup: ManagementGroupInfo; assignments: LivePolicyAssignment[] }> {
+  const { gateway } = session;
+  const alias = isRootAlias(session.config.managementGroupId);
+  const info = alias
+    ? (await gateway.resolveRootAlias(session.config.managementGroupId, session.config.tenantId).catch((e: unknown) => azureErrorFrom(`resolving management group 'root' (the Tenant Root Group)`, e))).info
+    : await gateway.getManagementGroup(session.config.managementGroupId).catch((e: unknown) => azureErrorFrom(`reading management group '${session.config.managementGroupId}'`, e));
+  const config = alias ? withTarget(session.config, info.name) : session.config;
+  const managementGroup = checkTarget(info, config, [], session.options.configFile);
+  return { config, managementGroup, assignments: await subtreeAssignments(gateway, managementGroup) };
 }
 
 /** `root`, in any case: the Tenant Root Group of the configured tenant (issue 8.1). */

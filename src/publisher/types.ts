@@ -25,6 +25,24 @@ export interface LivePolicyAssignment {
   properties: JsonObject;
 }
 
+/** Resources per compliance state ('compliant', 'noncompliant', 'exempt', ...; lower case, as Azure reports them). */
+export type ComplianceCounts = Record<string, number>;
+
+export interface ComplianceSummary {
+  resources: ComplianceCounts;
+  members: { referenceId: string; policyDefinitionId: string; resources: ComplianceCounts }[];
+}
+
+export interface RemediationState {
+  name: string;
+  policyAssignmentId: string;
+  referenceId: string;
+  state: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+}
+
 export interface LiveRoleAssignment {
   id: string;
   name: string;

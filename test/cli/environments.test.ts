@@ -101,6 +101,16 @@ describe('exemptions and environments through the CLI', () => {
     expect(emu.writes()).toHaveLength(0);
   });
 
+  it('status --env prod reads the compliance of what prod published; --quiet leaves stderr empty', async () => {
+    const r = await cli('status', '--env', 'prod');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^Reading compliance at management group /m);
+    const quiet = await cli('status', '--env', 'prod', '--quiet');
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe(r.stdout);
+  });
+
   it("refuses to publish an exemption another environment owns at the same scope (exit 2, no write), saying how to fix it", async () => {
     // staging's group (landing-zones) holds the corp subscription too, so the prod exemption's scope is in both trees.
     ws.editJson('ztpolicy.config.json', (c) => {

@@ -137,6 +137,7 @@ const ALLOWED: Record<string, Heavy[]> = {
   init: ['azureSdk'],
   plan: ['azureSdk'],
   publish: ['azureSdk'],
+  status: ['azureSdk'],
 };
 
 const dirs: string[] = [];

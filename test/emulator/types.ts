@@ -151,3 +151,19 @@ export interface ArmEmulator {
   call(method: string, target: string, body?: unknown): Promise<{ status: number; body?: unknown }>;
   close(): Promise<void>;
 }
+
+/**
+ * One compliance record (a PolicyState of the 'latest' set): how Azure evaluated one resource against one member of
+ * an assignment. Tests seed them in `state.policyStates`; the emulator evaluates nothing itself.
+ */
+export interface PolicyStateRecord {
+  resourceId: string;
+  policyAssignmentId: string;
+  policyDefinitionId: string;
+  policySetDefinitionId?: string;
+  policyDefinitionReferenceId?: string;
+  /** 'Compliant', 'NonCompliant', 'Exempt', 'Conflict', 'Error' or 'Unknown', as Azure spells them. */
+  complianceState: string;
+  effect?: string;
+  timestamp?: string;
+}

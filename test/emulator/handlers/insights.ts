@@ -1,6 +1,6 @@
 /**
  * Microsoft.PolicyInsights (2024-10-01, @azure/arm-policyinsights 6.0.0): remediations at management
- * group / subscription scope, and policyStates summarize (zero results: the emulator evaluates nothing).
+ * group / subscription scope, policyStates summarize and queryResults over seeded records (policy-states.ts).
  *
  * Remediation rules (publisher-mechanics §4, remediation-structure docs): the assignment must exist and
  * be at or above the remediation scope; for an initiative assignment `policyDefinitionReferenceId` is
@@ -15,6 +15,7 @@ import type { Scope } from '../scope.js';
 import type { ArmResource } from '../state.js';
 import { clone, isObject, newGuid, nowIso, type JsonObject } from '../util.js';
 import { effectiveEffects, lookupRef, needsIdentity, parsePolicyRef, scopeOfId } from './policy.js';
+import { queryResults, summarize } from './policy-states.js';
 
 const PROGRESSION = ['Accepted', 'Evaluating', 'Succeeded'];
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
@@ -172,22 +173,14 @@ export function handleEvaluationResult(ctx: RequestContext, route: Route): Reply
   return { status: 200 };
 }
 
-/** POST …/policyStates/latest/summarize: an empty summary (no resources evaluated). */
+/** POST …/policyStates/latest/summarize and queryResults over the seeded records (policy-states.ts); triggerEvaluation. */
 export function handlePolicyStates(ctx: RequestContext, route: Route): Reply {
   const [resource, action] = route.rest;
   if (ctx.method === 'POST' && resource?.toLowerCase() === 'latest' && action?.toLowerCase() === 'summarize') {
-    return ok({
-      '@odata.context': 'https://management.azure.com/providers/Microsoft.PolicyInsights/policyStates/$metadata#summary',
-      '@odata.count': 1,
-      value: [
-        {
-          '@odata.id': null,
-          '@odata.context': 'https://management.azure.com/providers/Microsoft.PolicyInsights/policyStates/$metadata#summary/$entity',
-          results: { nonCompliantResources: 0, nonCompliantPolicies: 0, resourceDetails: [], policyDetails: [], policyGroupDetails: [] },
-          policyAssignments: [],
-        },
-      ],
-    });
+    return summarize(ctx, ctx.state.canonical(route.scope));
+  }
+  if (ctx.method === 'POST' && resource?.toLowerCase() === 'latest' && action?.toLowerCase() === 'queryresults') {
+    return queryResults(ctx, ctx.state.canonical(route.scope));
   }
   if (ctx.method === 'POST' && resource?.toLowerCase() === 'latest' && action?.toLowerCase() === 'triggerevaluation') {
     // An LRO (spec PolicyStates_TriggerSubscriptionEvaluation: 202 with Location and Retry-After, "final-state-via:
