@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson, type JsonValue } from '../compiler/canonical-json.js';
-import { MANAGEMENT_GROUP_PLACEHOLDER, type Manifest, type PolicyDefinitionDocument, type PolicySetDefinitionDocument, type Unit } from '../model.js';
+import { MANAGEMENT_GROUP_PLACEHOLDER, type Manifest, type PolicyDefinitionDocument, type PolicyExemptionDocument, type PolicySetDefinitionDocument, type Unit } from '../model.js';
 import { customMemberName } from '../validate/initiative.js';
 import type { CoverageReport, CoverageRow } from '../validate/coverage.js';
 import { PRINCIPLE_DISPLAY, UNIT_DISPLAY } from '../compiler/compile-initiative.js';
@@ -42,6 +42,12 @@ export interface BuiltinSummaryInfo extends BuiltinInfo {
   effectExpression?: string;
 }
 
+export interface EmittedExemption {
+  document: PolicyExemptionDocument;
+  /** Path under generated/, e.g. policyExemptions/ex-legacy-tls.json */
+  file: string;
+}
+
 export const MANIFEST_FILE = 'manifest.json';
 /** Reviewer view of the whole posture: every catalog id with its status (house layout: generated/summaries/). */
 export const COVERAGE_FILE = 'summaries/coverage.md';
@@ -68,6 +74,7 @@ export function renderGenerated(
   definitions: readonly EmittedDefinition[],
   initiatives: readonly EmittedInitiative[],
   coverage?: CoverageReport,
+  exemptions: readonly EmittedExemption[] = [],
 ): Map<string, string> {
   const files = new Map<string, string>();
   const manifest: Manifest = { schemaVersion: 1, definitions: [], initiatives: [] };
@@ -107,6 +114,14 @@ export function renderGenerated(
       }),
     });
     files.set(`summaries/${i.document.name}.md`, renderSummary(i, byDefName));
+  }
+  if (exemptions.length > 0) {
+    manifest.exemptions = [];
+    for (const e of [...exemptions].sort(byName)) {
+      const text = canonicalJson(e.document);
+      files.set(e.file, text);
+      manifest.exemptions.push({ name: e.document.name, file: e.file, sha256: sha256(text), initiative: e.document.initiative });
+    }
   }
   files.set(MANIFEST_FILE, canonicalJson(manifest));
   if (coverage !== undefined) files.set(COVERAGE_FILE, renderCoverage(coverage));

@@ -28,6 +28,8 @@ export const InputCode = {
   parametersFile: 'ZT7010',
   policyFailed: 'ZT7011',
   usage: 'ZT7012',
+  /** An --exemptions file is not an exemption document (generated/policyExemptions/). */
+  notAnExemption: 'ZT7013',
 } as const;
 
 export interface InputProblem {

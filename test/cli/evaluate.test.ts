@@ -148,7 +148,7 @@ describe('ztpolicy evaluate on a realistic export', () => {
   it('has the documented --json shape', () => {
     expect(report.schemaVersion).toBe(1);
     expect(Object.keys(report.summary).sort()).toEqual(
-      ['appended', 'auditIfNotExists', 'audited', 'denied', 'denyAction', 'deployIfNotExists', 'errors', 'evaluations', 'manual', 'members', 'modified', 'policies', 'problems', 'resources'].sort(),
+      ['appended', 'auditIfNotExists', 'audited', 'denied', 'denyAction', 'deployIfNotExists', 'errors', 'evaluations', 'exempted', 'manual', 'members', 'modified', 'policies', 'problems', 'resources'].sort(),
     );
     expect(report.summary.resources).toBeGreaterThanOrEqual(50);
     const initiative = report.policies.find((p) => p.name === 'zt-storage');

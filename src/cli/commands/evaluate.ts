@@ -1,11 +1,12 @@
 /** `ztpolicy evaluate`: declaration (implementation and the --json schema in ../handlers/evaluate.ts). */
 import { defineCommand } from '../command.js';
+import type { ReportArgs } from '../output.js';
 
-export interface EvaluateArgs {
+export interface EvaluateArgs extends ReportArgs {
   policy?: string[];
   resources?: string[];
   parameters?: string;
-  json: boolean;
+  exemptions?: string[];
   expandChildren: boolean;
 }
 
@@ -31,6 +32,11 @@ export const evaluate = defineCommand<EvaluateArgs>({
       type: 'boolean',
       default: false,
       describe: 'Also evaluate subnets, NSG security rules and routes written inline in their parent as resources (as a compliance scan does)',
+    })
+    .option('exemptions', {
+      type: 'string',
+      array: true,
+      describe: 'Exemption JSON file or folder (default: the policyExemptions/ folder of each --policy folder); covered findings are reported as exempted',
     })
     .option('json', { type: 'boolean', default: false, describe: 'Print the machine-readable report (schemaVersion 1) on stdout' })
     .example('$0 evaluate --policy generated --resources export/', 'Impact preview of every initiative on an export folder')

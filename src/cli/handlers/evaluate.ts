@@ -45,10 +45,14 @@ import {
   type ResourceEntry,
 } from '../../io/evaluate-inputs.js';
 import type { CommandRun } from '../command.js';
+import { coveringExemption, exemptionNote, type ExemptionRef } from '../../evaluator/exemptions.js';
+import { defaultExemptionPaths, exemptionSummaries, loadExemptionDocuments } from '../../io/exemption-files.js';
+import { reporter } from '../output.js';
+import type { PolicyExemptionDocument } from '../../model.js';
 import type { EvaluateArgs } from '../commands/evaluate.js';
 
-export type Outcome = 'denied' | 'audited' | 'modified' | 'appended' | 'deployIfNotExists' | 'auditIfNotExists' | 'denyAction' | 'manual';
-const OUTCOMES: readonly Outcome[] = ['denied', 'audited', 'modified', 'appended', 'deployIfNotExists', 'auditIfNotExists', 'denyAction', 'manual'];
+export type Outcome = 'denied' | 'audited' | 'modified' | 'appended' | 'deployIfNotExists' | 'auditIfNotExists' | 'denyAction' | 'manual' | 'exempted';
+const OUTCOMES: readonly Outcome[] = ['denied', 'audited', 'modified', 'appended', 'deployIfNotExists', 'auditIfNotExists', 'denyAction', 'manual', 'exempted'];
 
 export interface Finding {
   outcome: Outcome;
@@ -59,6 +63,8 @@ export interface Finding {
   jsonPath: string;
   details?: JsonValue;
   error?: { code: string; message: string };
+  /** outcome 'exempted': the exemption (exemptions/) that covers the resource; `effect` is what it would have met. */
+  exemption?: ExemptionRef;
 }
 
 export interface MemberReport {
@@ -93,6 +99,10 @@ export interface EvaluateOptions {
   expandChildren?: boolean;
   /** Progress lines (stderr). */
   progress?: (line: string) => void;
+  /** Exemption documents (generated/policyExemptions/); a finding they cover is reported as exempted. */
+  exemptions?: PolicyExemptionDocument[];
+  /** Clock for exemption expiry (default: now). */
+  now?: Date;
 }
 
 const EFFECT_OUTCOME: Record<string, Outcome> = {
@@ -267,6 +277,8 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
     });
   }
 
+  const exemptions = options.exemptions ?? [];
+  const clock = options.now ?? new Date();
   const summary: EvaluateReport['summary'] = { ...emptyCounts(), policies: units.length, members: 0, resources: resources.length, evaluations: 0, errors: 0, problems: 0 };
   const reports: PolicyReport[] = [];
   const started = Date.now();
@@ -315,10 +327,13 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
         const effect = result.effect;
         if (result.error) summary.errors++;
         if (!effect) continue;
-        const outcome = EFFECT_OUTCOME[effect];
-        if (!outcome) continue; // mutate / addToNetworkGroup: resource-provider modes, nothing to preview here
+        const acted = EFFECT_OUTCOME[effect];
+        if (!acted) continue; // mutate / addToNetworkGroup: resource-provider modes, nothing to preview here
         // auditIfNotExists/deployIfNotExists act only when the existence check failed (NonCompliant).
-        if ((outcome === 'deployIfNotExists' || outcome === 'auditIfNotExists') && result.compliance !== 'NonCompliant') continue;
+        if ((acted === 'deployIfNotExists' || acted === 'auditIfNotExists') && result.compliance !== 'NonCompliant') continue;
+        // An exemption of this initiative (and member) at or above the resource: Azure skips it.
+        const exempt = unit.kind === 'initiative' ? coveringExemption(exemptions, unit.name, member.referenceId, String(entry.resource.id ?? ''), clock) : undefined;
+        const outcome: Outcome = exempt ? 'exempted' : acted;
         const finding: Finding = {
           outcome,
           effect,
@@ -329,6 +344,7 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
         };
         if (result.details !== undefined && result.details !== null && outcome !== 'denied' && outcome !== 'audited') finding.details = compactDetails(result.details);
         if (result.error) finding.error = result.error;
+        if (exempt) finding.exemption = exempt;
         mr.findings.push(finding);
         report.counts[outcome]++;
         summary[outcome]++;
@@ -392,6 +408,7 @@ const LABEL: Record<Outcome, string> = {
   auditIfNotExists: 'audit (missing related)',
   denyAction: 'denyAction',
   manual: 'manual',
+  exempted: 'exempted',
 };
 
 /** Human rendering: per policy, the resources it acts on, then the problems and a summary. */
@@ -410,7 +427,8 @@ export function renderText(report: EvaluateReport): string {
       if (p.kind === 'initiative') lines.push(`  ${m.referenceId} (${m.origin === 'builtin' ? 'built-in ' : ''}${m.definitionName}): ${m.displayName}`);
       for (const f of m.findings) {
         const extra = f.error ? `  [evaluation error ${f.error.code}: ${f.error.message}]` : '';
-        lines.push(`${indent}${LABEL[f.outcome].padEnd(10)} ${f.resourceId}${extra}`);
+        const why = f.exemption ? exemptionNote(f.effect, f.exemption) : '';
+        lines.push(`${indent}${LABEL[f.outcome].padEnd(10)} ${f.resourceId}${extra}${why}`);
       }
     }
   }
@@ -431,6 +449,7 @@ export function renderText(report: EvaluateReport): string {
     `${s.auditIfNotExists} auditIfNotExists`,
     ...(s.denyAction ? [`${s.denyAction} denyAction`] : []),
     ...(s.manual ? [`${s.manual} manual`] : []),
+    ...(s.exempted ? [`${s.exempted} exempted`] : []),
   ];
   lines.push(
     '',
@@ -453,12 +472,16 @@ export const run: CommandRun<EvaluateArgs> = (args, io, result) => {
       hint: 'ztpolicy evaluate --policy generated/ --resources export.json [--parameters values.json] [--json]',
     });
   }
+  const say = reporter(io, args);
+  const exemptions = loadExemptionDocuments(args.exemptions ?? defaultExemptionPaths(args.policy));
+  for (const line of exemptionSummaries(exemptions, new Date())) say.detail(line);
   const report = runEvaluation({
     policy: args.policy,
     resources: args.resources,
     ...(args.parameters ? { parameters: args.parameters } : {}),
     expandChildren: args.expandChildren,
-    progress: (line) => io.stderr(`${line}\n`),
+    exemptions,
+    progress: say.info,
   });
   io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
   result.exitCode = exitCodeFor(report);
