@@ -69,6 +69,7 @@ describe('Defender plan settings: one source for the publisher and the policies'
       ws.editJson('generated/manifest.json', (m) => {
         m.definitions = [];
         m.initiatives = [];
+        m.exemptions = [];
       });
       const s = await session(emu, ws);
       const { plan } = await planSession(s);

@@ -167,8 +167,11 @@ describe('environments through publish', () => {
     // The prod-only exemption exists once, on the prod assignment.
     expect(emu.state.policyExemptions.size).toBe(1);
     expect(test.plan.items.some((i) => i.kind === 'policyExemption')).toBe(false);
-    // Test has no Defender plans; prod has the fixture's five on its three subscriptions.
-    expect(test.plan.items.some((i) => i.kind === 'pricing')).toBe(false);
+    // Both get the Zero Trust Defender plans (one source with the Defender initiative, whatever an environment
+    // lists), each on its own subscriptions only: the sandbox's one for test, none of it for prod.
+    const pricedSubscriptions = (p: typeof test.plan) => [...new Set(p.items.flatMap((i) => (i.kind === 'pricing' ? [i.subscriptionId] : [])))].sort();
+    expect(pricedSubscriptions(test.plan)).toEqual([DEFAULT_SUBSCRIPTIONS.sandbox]);
+    expect(pricedSubscriptions(prod.plan)).toEqual([DEFAULT_SUBSCRIPTIONS.platform, DEFAULT_SUBSCRIPTIONS.corp, DEFAULT_SUBSCRIPTIONS.online].sort());
 
     emu.resetRequests();
     for (const environment of ['test', 'prod']) {
