@@ -141,7 +141,7 @@ const environment = z.strictObject({
   parameters: z.record(z.string(), jsonValue).optional(),
   /** Enforcement mode of every assignment here (DoNotEnforce = audit-only rollout). */
   enforcementMode: z.enum(['Default', 'DoNotEnforce']).optional(),
-  /** Defender plans here (replace the top-level ones). */
+  /** Defender plans here, instead of the top-level ones (laid over the Zero Trust plans the same way). */
   defender: defender.optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
 });
