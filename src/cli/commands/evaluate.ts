@@ -4,9 +4,21 @@ import { defineCommand } from '../command.js';
 export interface EvaluateArgs {
   policy?: string[];
   resources?: string[];
+  mg?: string;
+  subscription?: string[];
+  endpoint?: string;
+  verbose?: boolean;
   parameters?: string;
+  compareEffect?: string;
   json: boolean;
+  markdown?: boolean;
   expandChildren: boolean;
+  maxFindings?: number;
+  workers?: number;
+  /** Hidden (tests, bench): resources per chunk. */
+  chunkSize?: number;
+  /** Hidden (tests, bench): stream-parse files larger than this many bytes. */
+  streamAbove?: number;
 }
 
 export const evaluate = defineCommand<EvaluateArgs>({
@@ -23,17 +35,27 @@ export const evaluate = defineCommand<EvaluateArgs>({
     .option('resources', {
       type: 'string',
       array: true,
-      demandOption: true,
-      describe: 'Resource JSON file or folder: ARM documents, az resource list / az graph query output; repeatable',
+      describe: 'Resource JSON file or folder: ARM documents, az resource list / az graph query output, of any size; repeatable',
     })
+    .option('mg', { type: 'string', describe: 'Read the resources under this management group from Azure Resource Graph (instead of --resources)' })
+    .option('subscription', { type: 'string', array: true, describe: 'Read the resources of these subscriptions from Azure Resource Graph (instead of --resources); repeatable' })
+    .option('endpoint', { type: 'string', describe: 'ARM base URL for --mg/--subscription (sovereign clouds, local emulators); https only except loopback' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'Log every ARM request (method, path, status; never tokens) on stderr' })
     .option('parameters', { type: 'string', describe: 'Assignment parameter values: { "name": { "value": ... } }' })
     .option('expand-children', {
       type: 'boolean',
       default: false,
       describe: 'Also evaluate subnets, NSG security rules and routes written inline in their parent as resources (as a compliance scan does)',
     })
+    .option('compare-effect', { type: 'string', describe: 'Evaluate every control whose effect parameter allows it with this effect (e.g. Deny): what would break if you flipped them' })
+    .option('max-findings', { type: 'number', describe: `Resources listed per policy definition (default 10000; 0: all); counts are always complete` })
+    .option('workers', { type: 'number', describe: 'Worker threads for the evaluation (default: up to 4 when the input is over 16 MB, else 0)' })
+    .option('chunk-size', { type: 'number', hidden: true })
+    .option('stream-above', { type: 'number', hidden: true })
     .option('json', { type: 'boolean', default: false, describe: 'Print the machine-readable report (schemaVersion 1) on stdout' })
+    .option('markdown', { type: 'boolean', default: false, describe: 'Print a Markdown summary per control (for a pull-request comment)' })
     .example('$0 evaluate --policy generated --resources export/', 'Impact preview of every initiative on an export folder')
+    .example('$0 evaluate --policy generated --mg contoso --compare-effect Deny --markdown', 'What would break under management group contoso if the controls were Deny')
     .example('$0 evaluate --policy generated/policySetDefinitions/zt-storage.json --resources st.json --json', 'Gate a pipeline on one initiative (st.json from az graph query -o json)')
     .epilogue(
       [

@@ -1,0 +1,168 @@
+/**
+ * Evaluates a chunk of resources against every member of a preview: the unit of work that runs on the main
+ * thread for small inputs and in worker threads (worker.ts) for large ones. Everything here is plain data in,
+ * plain data out (structured-clone safe), so a chunk gives the same result wherever it runs.
+ */
+import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
+import { fold } from '../evaluator/case-fold.js';
+import { compilePolicy, type CompiledPolicy } from '../evaluator/index.js';
+import type { EvaluationContext, PolicyDefinitionInput, RelatedLookup } from '../evaluator/types.js';
+import { setOwn } from '../evaluator/values.js';
+import { isZtError } from '../errors.js';
+import { relatedLookupFrom } from '../io/evaluate-inputs.js';
+
+export type Outcome = 'denied' | 'audited' | 'modified' | 'appended' | 'deployIfNotExists' | 'auditIfNotExists' | 'denyAction' | 'manual';
+export const OUTCOMES: readonly Outcome[] = ['denied', 'audited', 'modified', 'appended', 'deployIfNotExists', 'auditIfNotExists', 'denyAction', 'manual'];
+
+const EFFECT_OUTCOME: Record<string, Outcome> = {
+  deny: 'denied',
+  audit: 'audited',
+  modify: 'modified',
+  append: 'appended',
+  deployifnotexists: 'deployIfNotExists',
+  auditifnotexists: 'auditIfNotExists',
+  denyaction: 'denyAction',
+  manual: 'manual',
+};
+
+export interface MemberSpec {
+  /** The definition document ({ name, properties }). */
+  document: JsonObject;
+  parameters: Record<string, JsonValue>;
+}
+
+export interface ChunkSetup {
+  members: MemberSpec[];
+  /** Documents that answer auditIfNotExists/deployIfNotExists existence checks. */
+  related: JsonObject[];
+}
+
+export interface ChunkEntry {
+  resource: JsonObject;
+  context?: EvaluationContext;
+}
+
+export interface ChunkHit {
+  member: number;
+  /** Index of the resource in the chunk. */
+  entry: number;
+  outcome: Outcome;
+  effect: string;
+  details?: JsonValue;
+  error?: { code: string; message: string };
+}
+
+export interface ChunkFailure {
+  member: number;
+  /** Index of the resource in the chunk whose evaluation threw. */
+  entry: number;
+  code?: string;
+  message: string;
+  hint?: string;
+  jsonPath?: string;
+}
+
+export interface ChunkResult {
+  hits: ChunkHit[];
+  evaluations: number;
+  errors: number;
+  /** Members that cannot be evaluated (a parameter without value, a malformed rule found at run time). */
+  failures: ChunkFailure[];
+}
+
+/**
+ * The evaluator's existence-check details echo the evaluated resource (query.resource); the finding already
+ * names it, and at 100,000 resources the echo would multiply the report size, so it is dropped.
+ */
+export function compactDetails(details: unknown): JsonValue {
+  const strip = (v: unknown, key: string | undefined): unknown => {
+    if (Array.isArray(v)) return v.map((x) => strip(x, undefined));
+    if (typeof v !== 'object' || v === null) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (key === 'query' && k === 'resource') continue;
+      if (x !== undefined) setOwn(out, k, strip(x, k));
+    }
+    return out;
+  };
+  return strip(details, undefined) as JsonValue;
+}
+
+export class ChunkEvaluator {
+  private readonly compiled: Array<CompiledPolicy | undefined>;
+  private readonly byType = new Map<string, number[]>();
+  private readonly anyType: number[] = [];
+  private readonly merged = new Map<string, readonly number[]>();
+  private readonly lookup: RelatedLookup;
+  /** Members that failed once: skipped from then on (the main thread reports them). */
+  private readonly failed = new Set<number>();
+
+  constructor(private readonly setup: ChunkSetup) {
+    this.compiled = setup.members.map((m) => {
+      try {
+        const c = compilePolicy(m.document as PolicyDefinitionInput, { trace: false });
+        c.checkParameters(m.parameters);
+        return c;
+      } catch (error) {
+        // Reported by the main thread, which compiles every member once before any chunk runs.
+        if (!isZtError(error)) throw error;
+        return undefined;
+      }
+    });
+    this.compiled.forEach((c, i) => {
+      if (!c) return;
+      if (!c.resourceTypes) this.anyType.push(i);
+      else
+        for (const t of c.resourceTypes) {
+          let l = this.byType.get(t);
+          if (!l) this.byType.set(t, (l = []));
+          l.push(i);
+        }
+    });
+    const related = relatedLookupFrom(setup.related);
+    this.lookup = (q) => related(q);
+  }
+
+  /** Members that can apply to a resource type, in member order. */
+  private candidates(type: string): readonly number[] {
+    const key = fold(type);
+    let c = this.merged.get(key);
+    if (!c) this.merged.set(key, (c = [...(this.byType.get(key) ?? []), ...this.anyType].sort((a, b) => a - b)));
+    return c;
+  }
+
+  evaluate(entries: readonly ChunkEntry[]): ChunkResult {
+    const result: ChunkResult = { hits: [], evaluations: 0, errors: 0, failures: [] };
+    for (let e = 0; e < entries.length; e++) {
+      const { resource, context } = entries[e]!;
+      for (const m of this.candidates(String(resource.type))) {
+        if (this.failed.has(m)) continue;
+        const policy = this.compiled[m]!;
+        result.evaluations++;
+        let r;
+        try {
+          r = policy.evaluate(resource, { parameters: this.setup.members[m]!.parameters, related: this.lookup, ...(context ? { context } : {}) });
+        } catch (error) {
+          // A parameter without value or a rule malformed in a way only a run shows: the member is skipped.
+          if (!isZtError(error)) throw error;
+          this.failed.add(m);
+          const x = error as { code?: string; message: string; hint?: string; jsonPath?: string };
+          result.failures.push({ member: m, entry: e, message: x.message, ...(x.code ? { code: x.code } : {}), ...(x.hint ? { hint: x.hint } : {}), ...(x.jsonPath ? { jsonPath: x.jsonPath } : {}) });
+          continue;
+        }
+        if (r.error) result.errors++;
+        const effect = r.effect;
+        if (!effect) continue;
+        const outcome = EFFECT_OUTCOME[effect];
+        if (!outcome) continue; // mutate / addToNetworkGroup: resource-provider modes, nothing to preview here
+        // auditIfNotExists/deployIfNotExists act only when the existence check failed (NonCompliant).
+        if ((outcome === 'deployIfNotExists' || outcome === 'auditIfNotExists') && r.compliance !== 'NonCompliant') continue;
+        const hit: ChunkHit = { member: m, entry: e, outcome, effect };
+        if (r.details !== undefined && r.details !== null && outcome !== 'denied' && outcome !== 'audited') hit.details = compactDetails(r.details);
+        if (r.error) hit.error = r.error;
+        result.hits.push(hit);
+      }
+    }
+    return result;
+  }
+}
