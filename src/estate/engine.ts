@@ -13,7 +13,7 @@ import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 import { compilePolicy } from '../evaluator/index.js';
 import type { PolicyDefinitionInput } from '../evaluator/types.js';
 import { BadInputError, isZtError } from '../errors.js';
-import { InputCode, expandInlineChildren, type InputProblem, type LoadedDefinition, type ResourceEntry } from '../io/evaluate-inputs.js';
+import { InputCode, expandInlineChildren, inlineParentsOf, type InputProblem, type LoadedDefinition, type ResourceEntry } from '../io/evaluate-inputs.js';
 import { OUTCOMES, type ChunkEntry, type ChunkResult, type ChunkSetup, type MemberSpec, type Outcome } from './chunk.js';
 import { normaliseExportedResource } from './normalize.js';
 import { inlineRunner, workerRunner, type ChunkRunner } from './pool.js';
@@ -83,6 +83,8 @@ export interface ResourceSource {
   entries(): AsyncIterable<ResourceEntry>;
   /** Entries of these lower-cased types only (undefined: every type); a source may filter at the server. */
   ofTypes(types: ReadonlySet<string> | undefined): AsyncIterable<ResourceEntry>;
+  /** Why existence checks on this (lower-cased) type cannot be answered from this source, if they cannot. */
+  cannotAnswer?(relatedType: string): string | undefined;
 }
 
 export interface EngineOptions {
@@ -103,6 +105,27 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_MAX_FINDINGS = 10_000;
+
+/**
+ * Lower-cased resource types the members can apply to (the literal type conditions every match requires), or
+ * undefined when one of them can apply to any type: what a source needs to read.
+ */
+export function applicableTypes(units: readonly PreviewUnit[]): Set<string> | undefined {
+  const types = new Set<string>();
+  for (const u of units)
+    for (const m of u.members) {
+      let compiled;
+      try {
+        compiled = compilePolicy(m.definition.document as PolicyDefinitionInput, { trace: false });
+      } catch (error) {
+        if (!isZtError(error)) throw error;
+        continue; // reported when the preview runs
+      }
+      if (!compiled.resourceTypes) return undefined;
+      for (const t of compiled.resourceTypes) types.add(t.toLowerCase());
+    }
+  return types;
+}
 export const DEFAULT_CHUNK_SIZE = 2_000;
 
 export function emptyCounts(): Record<Outcome, number> {
@@ -192,6 +215,21 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
       flat.push({ unit: u, member, ok });
     }
   });
+  // Existence checks the source cannot answer (a type it has no data for): the member is reported, not guessed.
+  for (const f of flat) {
+    if (!f.ok) continue;
+    const t = relatedTypeOf(f.member);
+    const why = t !== undefined && t !== 'unknown' ? options.source.cannotAnswer?.(t) : undefined;
+    if (why === undefined) continue;
+    f.ok = false;
+    problems.push({
+      file: f.member.definition.file,
+      code: InputCode.resourceGraph,
+      severity: 'warning',
+      message: `policy ${f.member.definition.name}${f.member.referenceId ? ` (member ${f.member.referenceId})` : ''} is not previewed: ${why}`,
+      hint: 'preview it on an export that includes those resources (--resources), or read its compliance after assignment',
+    });
+  }
   const evaluated = flat.map((f, i) => ({ ...f, index: i })).filter((f) => f.ok);
 
   const prepare = preparer(Boolean(options.expandChildren));
@@ -206,7 +244,10 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
   const related: JsonObject[] = [];
   if (allTypes || relatedTypes.size > 0) {
     const relatedPrepare = preparer(Boolean(options.expandChildren));
-    for await (const raw of options.source.ofTypes(allTypes || options.expandChildren ? undefined : relatedTypes)) {
+    // With --expand-children a related child (a subnet) may only exist inline in its parent (a VNet): read the parents too.
+    const wanted = new Set(relatedTypes);
+    if (options.expandChildren) for (const t of relatedTypes) for (const p of inlineParentsOf(t)) wanted.add(p);
+    for await (const raw of options.source.ofTypes(allTypes ? undefined : wanted)) {
       for (const e of relatedPrepare(raw)) if (allTypes || relatedTypes.has(String(e.resource.type).toLowerCase())) related.push(e.resource);
     }
   }

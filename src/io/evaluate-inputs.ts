@@ -525,6 +525,11 @@ const INLINE_CHILDREN: ReadonlyArray<{ parent: string; array: string; child: str
   { parent: 'microsoft.network/routetables', array: 'routes', child: 'Microsoft.Network/routeTables/routes', segment: 'routes' },
 ];
 
+/** Lower-cased types whose documents carry `childType` (lower-cased) inline: where --expand-children finds it. */
+export function inlineParentsOf(childType: string): string[] {
+  return INLINE_CHILDREN.filter((c) => c.child.toLowerCase() === childType).map((c) => c.parent);
+}
+
 /**
  * Adds the child resources a parent carries inline (a VNet's subnets, an NSG's security rules, a route table's
  * routes) as resources of their own. A compliance scan evaluates those children as separate resources (e.g.

@@ -41,8 +41,10 @@ import { loadBundledAliases } from '../../catalog/aliases.js';
 import { setOwn } from '../../evaluator/values.js';
 import { InputCode, loadParametersFile, loadPolicies, resolveInitiative, type InputProblem, type LoadedDefinition, type LoadedPolicies } from '../../io/evaluate-inputs.js';
 import { DEFAULT_STREAM_ABOVE_BYTES, fileSource, inputBytes } from '../../io/resource-stream.js';
-import { DEFAULT_MAX_FINDINGS, policyDisplayName, runPreview, type EvaluateReport, type PreviewMember, type PreviewUnit, type ResourceSource } from '../../estate/engine.js';
+import { DEFAULT_MAX_FINDINGS, applicableTypes, policyDisplayName, runPreview, type EvaluateReport, type PreviewMember, type PreviewUnit, type ResourceSource } from '../../estate/engine.js';
 import { renderMarkdown, renderText, writeJson, writeText } from '../../estate/render.js';
+import type { GraphScope } from '../../estate/resource-graph.js';
+import type { AzureGateway } from '../../publisher/gateway.js';
 import type { CommandRun } from '../command.js';
 import type { EvaluateArgs } from '../commands/evaluate.js';
 
@@ -68,6 +70,18 @@ export interface EvaluateOptions {
   streamAboveBytes?: number;
   /** Progress lines (stderr). */
   progress?: (line: string) => void;
+}
+
+/** Where --mg / --subscription read from: the publisher's Azure gateway (credential, endpoint, retry, throttling). */
+export interface GraphTarget {
+  scope: GraphScope;
+  label: string;
+  endpoint?: string;
+  log?: (line: string) => void;
+  /** Tests: a ready gateway (emulator CA, test credential). */
+  gateway?: Pick<AzureGateway, 'resourceGraphPages'>;
+  /** Rows per page (default 1000, Resource Graph's maximum). */
+  top?: number;
 }
 
 function isObject(v: unknown): v is JsonObject {
@@ -180,7 +194,33 @@ export function defaultWorkers(bytes: number): number {
   return bytes > WORKERS_ABOVE_BYTES ? Math.min(4, availableParallelism()) : 0;
 }
 
-export async function runEvaluation(options: EvaluateOptions): Promise<EvaluateReport> {
+/**
+ * The resources under a management group or subscriptions, from Azure Resource Graph: only the types the
+ * policies can apply to. Azure failures (no credential, no access, throttled beyond the retries) are exit 3.
+ */
+async function graphSource(target: GraphTarget, units: PreviewUnit[], problems: InputProblem[], progress: (line: string) => void): Promise<ResourceSource> {
+  // Lazy: the Azure SDK loads only when the estate is read from Azure.
+  const { resourceGraphSource } = await import('../../estate/resource-graph.js');
+  const { azureErrorFrom } = await import('../../publisher/session.js');
+  let gateway = target.gateway;
+  if (!gateway) {
+    const { AzureGateway } = await import('../../publisher/gateway.js');
+    gateway = await AzureGateway.create({ ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}), ...(target.log ? { log: target.log } : {}) });
+  }
+  const g = gateway;
+  const pages = async function* (query: string, scope: GraphScope) {
+    try {
+      yield* g.resourceGraphPages(query, scope, target.top !== undefined ? { top: target.top } : {});
+    } catch (error) {
+      azureErrorFrom('reading the estate from Azure Resource Graph', error);
+    }
+  };
+  const types = applicableTypes(units);
+  progress(`Reading ${types ? `${types.size} resource type(s)` : 'every resource type'} under ${target.label} from Azure Resource Graph...`);
+  return resourceGraphSource({ pages, scope: target.scope, types, problems, progress, label: `resource graph (${target.label})` });
+}
+
+export async function runEvaluation(options: EvaluateOptions & { graph?: GraphTarget }): Promise<EvaluateReport> {
   const problems: InputProblem[] = [];
   let assignmentValues: Record<string, JsonValue> = {};
   if (options.parameters) {
@@ -202,6 +242,7 @@ export async function runEvaluation(options: EvaluateOptions): Promise<EvaluateR
   const progress = options.progress ?? (() => {});
   let source = options.source;
   let workers = options.workers;
+  if (!source && options.graph) source = await graphSource(options.graph, units, problems, progress);
   if (!source) {
     const paths = options.resources ?? [];
     let lastReport = 0;
@@ -222,12 +263,14 @@ export async function runEvaluation(options: EvaluateOptions): Promise<EvaluateR
     units,
     source,
     problems,
-    expandChildren: Boolean(options.expandChildren),
+    // Resource Graph has no rows for children ARM returns inline (subnets, security rules, routes): a compliance
+    // scan evaluates them, so the preview expands them from their parents.
+    expandChildren: Boolean(options.expandChildren) || options.graph !== undefined,
     maxFindings: options.maxFindings ?? DEFAULT_MAX_FINDINGS,
     workers: workers ?? 0,
     ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
     progress,
-    emptyHint: options.source
+    emptyHint: options.source || options.graph
       ? 'no resource of the types these policies apply to under the target'
       : 'export them with az resource show --ids ..., az resource list -o json or az graph query -o json',
   });
@@ -262,6 +305,16 @@ export const run: CommandRun<EvaluateArgs> = async (args, io, result) => {
   const report = await runEvaluation({
     policy: args.policy,
     ...(args.resources?.length ? { resources: args.resources } : {}),
+    ...(args.mg || args.subscription?.length
+      ? {
+          graph: {
+            scope: args.mg ? { managementGroups: [args.mg] } : { subscriptions: args.subscription! },
+            label: args.mg ? `management group ${args.mg}` : `subscription ${args.subscription!.join(', ')}`,
+            ...(args.endpoint !== undefined ? { endpoint: args.endpoint } : {}),
+            ...(args.verbose ? { log: progress } : {}),
+          },
+        }
+      : {}),
     ...(args.parameters ? { parameters: args.parameters } : {}),
     ...(args.compareEffect ? { compareEffect: args.compareEffect } : {}),
     ...(args.maxFindings !== undefined ? { maxFindings: args.maxFindings } : {}),
