@@ -7,7 +7,7 @@ import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 import { fold } from '../evaluator/case-fold.js';
 import { compilePolicy, type CompiledPolicy } from '../evaluator/index.js';
 import type { EvaluationContext, PolicyDefinitionInput, RelatedLookup } from '../evaluator/types.js';
-import { setOwn } from '../evaluator/values.js';
+import { isObject, setOwn } from '../evaluator/values.js';
 import { isZtError } from '../errors.js';
 import { relatedLookupFrom } from '../io/evaluate-inputs.js';
 
@@ -71,8 +71,10 @@ export interface ChunkResult {
 }
 
 /**
- * The evaluator's existence-check details echo the evaluated resource (query.resource); the finding already
- * names it, and at 100,000 resources the echo would multiply the report size, so it is dropped.
+ * Details as a finding keeps them. Dropped: the evaluated resource that existence-check details echo
+ * (query.resource; the finding already names it) and a deployIfNotExists deployment's template (the same for
+ * every finding: it is in the definition; the deployment's parameters, evaluated for this resource, stay). At
+ * 30,000 resources these echoes made 180 MB of a 190 MB report.
  */
 export function compactDetails(details: unknown): JsonValue {
   const strip = (v: unknown, key: string | undefined): unknown => {
@@ -81,6 +83,11 @@ export function compactDetails(details: unknown): JsonValue {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       if (key === 'query' && k === 'resource') continue;
+      if (key === undefined && k === 'deployment' && isObject(x) && isObject(x.properties) && 'template' in x.properties) {
+        const { template: _template, ...properties } = x.properties;
+        setOwn(out, k, strip({ ...x, properties }, k));
+        continue;
+      }
       if (x !== undefined) setOwn(out, k, strip(x, k));
     }
     return out;

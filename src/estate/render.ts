@@ -23,39 +23,57 @@ function buffered(write: (text: string) => void): { put(text: string): void; flu
   };
 }
 
+/** Whether a value holds an array long enough to be worth writing in pieces (the findings of a large estate). */
+function holdsLargeArray(v: unknown, depth = 0): boolean {
+  if (v === null || typeof v !== 'object' || depth > 3) return false;
+  if (Array.isArray(v)) return v.length > 500 || v.some((x) => holdsLargeArray(x, depth + 1));
+  return Object.values(v).some((x) => holdsLargeArray(x, depth + 1));
+}
+
 /**
- * Writes `value` exactly as `JSON.stringify(value, null, 2) + '\n'` would, in pieces. Arrays and objects are
- * walked; leaves are stringified one by one, so no single string grows with the report.
+ * Writes `value` exactly as `JSON.stringify(value, null, 2) + '\n'` would, in pieces: containers that hold a
+ * large array are walked, everything else (and runs of up to 1,000 small array elements) is stringified at once
+ * and re-indented, so no single string grows with the report and the common case stays one native call.
  */
 export function writeJson(value: unknown, write: (text: string) => void): void {
   const out = buffered(write);
+  const stringify = (v: unknown, indent: string): string => {
+    const text = JSON.stringify(v, null, 2) ?? 'null';
+    return indent ? text.replace(/\n/g, `\n${indent}`) : text;
+  };
   const walk = (v: unknown, indent: string): void => {
-    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
-      const inner = `${indent}  `;
-      if (Array.isArray(v)) {
-        if (v.length === 0) return out.put('[]');
-        out.put('[');
-        v.forEach((x, i) => {
-          out.put(`${i ? ',' : ''}\n${inner}`);
-          // JSON.stringify writes undefined and functions in arrays as null.
-          if (x === undefined || typeof x === 'function' || typeof x === 'symbol') out.put('null');
-          else walk(x, inner);
-        });
-        return out.put(`\n${indent}]`);
+    if (!holdsLargeArray(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return out.put(stringify(v, indent));
+    const inner = `${indent}  `;
+    if (Array.isArray(v)) {
+      out.put('[');
+      let first = true;
+      for (let i = 0; i < v.length; ) {
+        if (holdsLargeArray(v[i])) {
+          out.put(`${first ? '' : ','}\n${inner}`);
+          walk(v[i], inner);
+          i++;
+        } else {
+          let j = i;
+          while (j < v.length && j - i < 1000 && !holdsLargeArray(v[j])) j++;
+          // "[\n  a,\n  b\n]" -> "a,\n  b": the run's elements, each on its own line at this depth.
+          const run = stringify(v.slice(i, j), indent);
+          out.put(`${first ? '' : ','}\n${inner}${run.slice(2 + inner.length, -(1 + indent.length + 1))}`);
+          i = j;
+        }
+        first = false;
       }
-      const keys = Object.keys(v).filter((k) => {
-        const x = (v as Record<string, unknown>)[k];
-        return x !== undefined && typeof x !== 'function' && typeof x !== 'symbol';
-      });
-      if (keys.length === 0) return out.put('{}');
-      out.put('{');
-      keys.forEach((k, i) => {
-        out.put(`${i ? ',' : ''}\n${inner}${JSON.stringify(k)}: `);
-        walk((v as Record<string, unknown>)[k], inner);
-      });
-      return out.put(`\n${indent}}`);
+      return out.put(`\n${indent}]`);
     }
-    out.put(JSON.stringify(v, null, 2).replace(/\n/g, `\n${indent}`));
+    const keys = Object.keys(v as object).filter((k) => {
+      const x = (v as Record<string, unknown>)[k];
+      return x !== undefined && typeof x !== 'function' && typeof x !== 'symbol';
+    });
+    out.put('{');
+    keys.forEach((k, i) => {
+      out.put(`${i ? ',' : ''}\n${inner}${JSON.stringify(k)}: `);
+      walk((v as Record<string, unknown>)[k], inner);
+    });
+    out.put(`\n${indent}}`);
   };
   walk(value, '');
   out.put('\n');

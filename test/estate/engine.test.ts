@@ -66,9 +66,12 @@ describe('runPreview', () => {
 
   it('writes JSON in pieces exactly as JSON.stringify(report, null, 2)', async () => {
     const report = await runEvaluation({ policy: [storage], resources: [estate] });
+    // Large arrays (walked in runs of 1,000) next to small values, nested, with what JSON.stringify drops or nulls.
+    const big = Array.from({ length: 2503 }, (_, i) => (i % 7 === 0 ? { id: i, nested: [i, { deep: `x${i}` }], gone: undefined } : i % 11 === 0 ? undefined : `s${i}\n"q"`));
+    const value = { ...report, extra: [undefined, () => 1, { a: undefined, b: [], c: {} }], big, wrapped: [{ members: [{ findings: big }] }, 'tail'], empty: [] };
     const pieces: string[] = [];
-    writeJson({ ...report, extra: [undefined, () => 1, { a: undefined, b: [] , c: {} }] }, (t) => pieces.push(t));
-    expect(pieces.join('')).toBe(`${JSON.stringify({ ...report, extra: [undefined, () => 1, { a: undefined, b: [], c: {} }] }, null, 2)}\n`);
+    writeJson(value, (t) => pieces.push(t));
+    expect(pieces.join('')).toBe(`${JSON.stringify(value, null, 2)}\n`);
   });
 
   it('renders Markdown per control with counts and the first ids', async () => {
