@@ -156,6 +156,9 @@ const TOP_LEVEL_WITHOUT_LOCATION: ReadonlySet<string> = new Set([
   'microsoft.policyinsights/attestations',
   'microsoft.security/pricings',
   'microsoft.security/securitycontacts',
+  // An extension resource (on any resource's scope): its documents have name, properties and no location or
+  // tags (the exported settings in github.com/Azure/bicep/issues/18820).
+  'microsoft.insights/diagnosticsettings',
 ]);
 
 /**
