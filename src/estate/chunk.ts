@@ -35,6 +35,12 @@ export interface ChunkSetup {
   members: MemberSpec[];
   /** Documents that answer auditIfNotExists/deployIfNotExists existence checks. */
   related: JsonObject[];
+  /**
+   * Hits listed in full per member (0: all). Beyond it only counts are returned: chunks reach an evaluator in
+   * input order, so a member's first `maxFindings` hits overall are among the first `maxFindings` this
+   * evaluator sees, and nothing listed is lost; the rest is not built (no details) nor copied between threads.
+   */
+  maxFindings?: number;
 }
 
 export interface ChunkEntry {
@@ -68,6 +74,8 @@ export interface ChunkResult {
   errors: number;
   /** Members that cannot be evaluated (a parameter without value, a malformed rule found at run time). */
   failures: ChunkFailure[];
+  /** Hits beyond maxFindings, counted by member and outcome. */
+  overflow: Array<{ member: number; outcome: Outcome; count: number }>;
 }
 
 /**
@@ -103,6 +111,8 @@ export class ChunkEvaluator {
   private readonly lookup: RelatedLookup;
   /** Members that failed once: skipped from then on (the main thread reports them). */
   private readonly failed = new Set<number>();
+  /** Hits listed so far per member. */
+  private readonly listed: number[];
 
   constructor(private readonly setup: ChunkSetup) {
     this.compiled = setup.members.map((m) => {
@@ -126,6 +136,7 @@ export class ChunkEvaluator {
           l.push(i);
         }
     });
+    this.listed = setup.members.map(() => 0);
     const related = relatedLookupFrom(setup.related);
     this.lookup = (q) => related(q);
   }
@@ -139,7 +150,9 @@ export class ChunkEvaluator {
   }
 
   evaluate(entries: readonly ChunkEntry[]): ChunkResult {
-    const result: ChunkResult = { hits: [], evaluations: 0, errors: 0, failures: [] };
+    const result: ChunkResult = { hits: [], evaluations: 0, errors: 0, failures: [], overflow: [] };
+    const max = this.setup.maxFindings ?? 0;
+    const overflow = new Map<string, { member: number; outcome: Outcome; count: number }>();
     for (let e = 0; e < entries.length; e++) {
       const { resource, context } = entries[e]!;
       for (const m of this.candidates(String(resource.type))) {
@@ -164,12 +177,21 @@ export class ChunkEvaluator {
         if (!outcome) continue; // mutate / addToNetworkGroup: resource-provider modes, nothing to preview here
         // auditIfNotExists/deployIfNotExists act only when the existence check failed (NonCompliant).
         if ((outcome === 'deployIfNotExists' || outcome === 'auditIfNotExists') && r.compliance !== 'NonCompliant') continue;
+        if (max > 0 && this.listed[m]! >= max) {
+          const key = `${m} ${outcome}`;
+          const o = overflow.get(key);
+          if (o) o.count++;
+          else overflow.set(key, { member: m, outcome, count: 1 });
+          continue;
+        }
+        this.listed[m]!++;
         const hit: ChunkHit = { member: m, entry: e, outcome, effect };
         if (r.details !== undefined && r.details !== null && outcome !== 'denied' && outcome !== 'audited') hit.details = compactDetails(r.details);
         if (r.error) hit.error = r.error;
         result.hits.push(hit);
       }
     }
+    result.overflow = [...overflow.values()];
     return result;
   }
 }

@@ -93,18 +93,18 @@ export interface EngineOptions {
   /** Problems found so far; the engine appends its own. */
   problems: InputProblem[];
   expandChildren?: boolean;
-  /** Findings listed per member (0: all). Default 10,000. */
+  /** Findings listed per member (0: all). Default 1,000: bounded memory at any input size. */
   maxFindings?: number;
   /** Worker threads (0: evaluate on the main thread). */
   workers?: number;
   /** Resources per chunk (default 2,000). */
   chunkSize?: number;
   progress?: (line: string) => void;
-  /** Hint for the "no resource found" error. */
+  /** Hint for the "no resource found" error; without it an empty source is an empty report. */
   emptyHint?: string;
 }
 
-export const DEFAULT_MAX_FINDINGS = 10_000;
+export const DEFAULT_MAX_FINDINGS = 1_000;
 
 /**
  * Lower-cased resource types the members can apply to (the literal type conditions every match requires), or
@@ -252,7 +252,7 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
     }
   }
 
-  const setup: ChunkSetup = { members: evaluated.map((f): MemberSpec => ({ document: f.member.definition.document, parameters: f.member.parameters })), related };
+  const setup: ChunkSetup = { members: evaluated.map((f): MemberSpec => ({ document: f.member.definition.document, parameters: f.member.parameters })), related, maxFindings };
   const reports: PolicyReport[] = options.units.map((u) => ({ name: u.name, kind: u.kind, displayName: u.displayName, file: u.file, counts: emptyCounts(), members: [] }));
   const memberReports: MemberReport[] = flat.map((f) => {
     const mr: MemberReport = {
@@ -293,10 +293,19 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
       mr.findings = [];
       delete mr.findingsOmitted;
     }
+    for (const o of r.overflow) {
+      if (broken.has(o.member)) continue;
+      const ev = evaluated[o.member]!;
+      memberCounts[o.member]![o.outcome] += o.count;
+      reports[ev.unit]!.counts[o.outcome] += o.count;
+      summary[o.outcome] += o.count;
+      const mr = memberReports[ev.index]!;
+      mr.findingsOmitted = (mr.findingsOmitted ?? 0) + o.count;
+    }
     for (const h of r.hits) {
       if (broken.has(h.member)) continue;
       const ev = evaluated[h.member]!;
-      memberCounts[h.member]![h.outcome]++;
+      memberCounts[h.member]![h.outcome]!++;
       reports[ev.unit]!.counts[h.outcome]++;
       summary[h.outcome]++;
       const mr = memberReports[ev.index]!;
@@ -329,7 +338,11 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
     chunk = [];
     // Only what the evaluator reads crosses to a worker; file and JSON path stay here for the findings.
     const entries: ChunkEntry[] = meta.map((e) => (e.context ? { resource: e.resource, context: e.context } : { resource: e.resource }));
-    inFlight.push({ meta, result: runner.run(entries) });
+    const result = runner.run(entries);
+    // Awaited in order below; marked handled now so a failure of a later chunk is not reported as unhandled
+    // while an earlier one is awaited.
+    result.catch(() => {});
+    inFlight.push({ meta, result });
     while (inFlight.length >= runner.capacity) {
       const next = inFlight.shift()!;
       merge(next.meta, await next.result);
@@ -361,7 +374,7 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
   } finally {
     await runner.close();
   }
-  if (summary.resources === 0 && !problems.some((p) => p.severity === 'error')) {
+  if (summary.resources === 0 && options.emptyHint !== undefined && !problems.some((p) => p.severity === 'error')) {
     throw new BadInputError(InputCode.emptyInput, 'no resource documents found', { ...(options.emptyHint ? { hint: options.emptyHint } : {}) });
   }
   for (const [file, { first, count }] of withoutProperties) {

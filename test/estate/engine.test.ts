@@ -32,10 +32,12 @@ describe('runPreview', () => {
       }
   }, 60_000);
 
-  it('lists at most maxFindings per member and keeps the counts complete', async () => {
+  it('lists at most maxFindings per member and keeps the counts complete, on the main thread and on workers', async () => {
     const all = await runEvaluation({ policy: [storage], resources: [estate], maxFindings: 0 });
     const capped = await runEvaluation({ policy: [storage], resources: [estate], maxFindings: 1 });
     expect(capped.summary).toEqual(all.summary);
+    // Workers count what they do not list: the same report, whichever thread saw which chunk.
+    expect(await runEvaluation({ policy: [storage], resources: [estate], maxFindings: 1, workers: 2, chunkSize: 2 })).toEqual(capped);
     capped.policies[0]!.members.forEach((m, i) => {
       const full = all.policies[0]!.members[i]!;
       expect(m.findings).toEqual(full.findings.slice(0, 1));

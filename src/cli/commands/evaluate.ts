@@ -48,8 +48,8 @@ export const evaluate = defineCommand<EvaluateArgs>({
       describe: 'Also evaluate subnets, NSG security rules and routes written inline in their parent as resources (as a compliance scan does)',
     })
     .option('compare-effect', { type: 'string', describe: 'Evaluate every control whose effect parameter allows it with this effect (e.g. Deny): what would break if you flipped them' })
-    .option('max-findings', { type: 'number', describe: `Resources listed per policy definition (default 10000; 0: all); counts are always complete` })
-    .option('workers', { type: 'number', describe: 'Worker threads for the evaluation (default: up to 4 when the input is over 16 MB, else 0)' })
+    .option('max-findings', { type: 'number', describe: `Resources listed per policy definition (default 1000; 0: all); counts are always complete` })
+    .option('workers', { type: 'number', describe: 'Worker threads for the evaluation (default: 0 for files read whole; for a streamed export (over 64 MiB) one per spare core, up to 3)' })
     .option('chunk-size', { type: 'number', hidden: true })
     .option('stream-above', { type: 'number', hidden: true })
     .option('json', { type: 'boolean', default: false, describe: 'Print the machine-readable report (schemaVersion 1) on stdout' })
@@ -59,10 +59,11 @@ export const evaluate = defineCommand<EvaluateArgs>({
     .example('$0 evaluate --policy generated/policySetDefinitions/zt-storage.json --resources st.json --json', 'Gate a pipeline on one initiative (st.json from az graph query -o json)')
     .epilogue(
       [
-        'Resources: one ARM document, an array (az resource show --ids ...; plain az resource list omits properties), an az graph query result ({count, data}), an ARM list response ({value}), or a folder of them. Existence checks (auditIfNotExists/deployIfNotExists) are answered from the same resources.',
+        'Resources: one ARM document, an array (az resource show --ids ...; plain az resource list omits properties), an az graph query result ({count, data}), an ARM list response ({value}), or a folder of them, of any size (files over 64 MiB are stream-parsed). Existence checks (auditIfNotExists/deployIfNotExists) are answered from the same resources.',
+        '--mg / --subscription read the estate from Azure Resource Graph instead (resources of the types the policies apply to, with their resource groups and subscriptions), with the credential, endpoint and retries of plan/publish; Reader on the target is enough. Inline children (subnets, security rules, routes) are evaluated as resources; members whose existence check needs a type Resource Graph does not hold (diagnostic settings) are reported as not previewed.',
         'Initiatives resolve custom members from the same folder or the generated/ tree next to them, built-ins from the vendored catalog; [parameters(...)] member values come from --parameters or the initiative defaults.',
-        '--json prints { schemaVersion: 1, summary: {policies, members, resources, evaluations, denied, audited, modified, appended, deployIfNotExists, auditIfNotExists, denyAction, manual, errors, problems}, policies: [{name, kind, displayName, file, counts, members: [{referenceId, definitionName, displayName, origin, findings: [{outcome, effect, resourceId, resourceType, file, jsonPath, details?, error?}]}]}], problems: [{file, jsonPath?, code, severity, message, hint?}] }.',
-        'Exit codes: 0 nothing denied; 1 at least one resource would be denied; 2 usage error or an input that could not be used (reported per file with its JSON path; the rest is still evaluated).',
+        '--json prints { schemaVersion: 1, summary: {policies, members, resources, evaluations, denied, audited, modified, appended, deployIfNotExists, auditIfNotExists, denyAction, manual, errors, problems}, policies: [{name, kind, displayName, file, counts, members: [{referenceId, definitionName, displayName, origin, effectOverride?, counts, findings: [{outcome, effect, resourceId, resourceType, file, jsonPath, details?, error?}], findingsOmitted?}]}], problems: [{file, jsonPath?, code, severity, message, hint?}] }.',
+        'Exit codes: 0 nothing denied; 1 at least one resource would be denied; 2 usage error or an input that could not be used (reported per file with its JSON path; the rest is still evaluated); 3 Azure Resource Graph could not be read (--mg/--subscription: no sign-in, no access, throttled beyond the retries).',
       ].join('\n\n'),
     ),
   load: () => import('../handlers/evaluate.js'),

@@ -24,7 +24,7 @@
  * A definition passed on its own appears as a policy of kind "definition" with one member whose referenceId is
  * null. `outcome` is one of denied | audited | modified | appended | deployIfNotExists | auditIfNotExists |
  * denyAction | manual; resources a policy does not act on are not listed. Arrays keep input order. At most
- * --max-findings findings are listed per member (default 10,000; 0 lists all): `counts` stay complete and
+ * --max-findings findings are listed per member (default 1,000; 0 lists all): `counts` stay complete and
  * `findingsOmitted` says how many were not listed. `effectOverride` marks a member evaluated with
  * --compare-effect's effect instead of its assigned one.
  *
@@ -187,11 +187,14 @@ export function previewUnits(policies: LoadedPolicies, assignmentValues: Record<
   return units;
 }
 
-/** Inputs below this size are evaluated on the main thread: starting workers costs more than they save. */
-const WORKERS_ABOVE_BYTES = 16 * 1024 * 1024;
-
-export function defaultWorkers(bytes: number): number {
-  return bytes > WORKERS_ABOVE_BYTES ? Math.min(4, availableParallelism()) : 0;
+/**
+ * Worker threads by input size: a file read whole is evaluated on the main thread (below the streaming
+ * threshold the work is seconds, and starting workers that each compile every policy costs more than it saves
+ * on a shared 2-core runner: bench, workers 2 slower at 27 MB). A streamed export keeps the main thread busy
+ * parsing (stream-parse ~15-30 MB/s), so the evaluation moves to the other cores: one worker per core left.
+ */
+export function defaultWorkers(bytes: number, streamAboveBytes = DEFAULT_STREAM_ABOVE_BYTES): number {
+  return bytes > streamAboveBytes ? Math.max(1, Math.min(3, availableParallelism() - 1)) : 0;
 }
 
 /**
@@ -257,7 +260,7 @@ export async function runEvaluation(options: EvaluateOptions & { graph?: GraphTa
       },
       onStreamProgress: (file, entries, read, total) => progress(`reading ${file}: ${entries} resources, ${Math.round((100 * read) / Math.max(1, total))}%`),
     });
-    workers ??= defaultWorkers(inputBytes(paths));
+    workers ??= defaultWorkers(inputBytes(paths), options.streamAboveBytes ?? DEFAULT_STREAM_ABOVE_BYTES);
   }
   return runPreview({
     units,
@@ -270,9 +273,8 @@ export async function runEvaluation(options: EvaluateOptions & { graph?: GraphTa
     workers: workers ?? 0,
     ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
     progress,
-    emptyHint: options.source || options.graph
-      ? 'no resource of the types these policies apply to under the target'
-      : 'export them with az resource show --ids ..., az resource list -o json or az graph query -o json',
+    // An estate without a resource the policies apply to is an answer; export files without resources are not.
+    ...(options.source || options.graph ? {} : { emptyHint: 'export them with az resource show --ids ..., az resource list -o json or az graph query -o json' }),
   });
 }
 
