@@ -13,7 +13,7 @@ import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 import { compilePolicy } from '../evaluator/index.js';
 import type { PolicyDefinitionInput } from '../evaluator/types.js';
 import { BadInputError, isZtError } from '../errors.js';
-import { InputCode, expandInlineChildren, inlineParentsOf, type InputProblem, type LoadedDefinition, type ResourceEntry } from '../io/evaluate-inputs.js';
+import { InputCode, PARAM_REF, expandInlineChildren, inlineParentsOf, type InputProblem, type LoadedDefinition, type ResourceEntry } from '../io/evaluate-inputs.js';
 import { OUTCOMES, type ChunkEntry, type ChunkResult, type ChunkSetup, type MemberSpec, type Outcome } from './chunk.js';
 import { normaliseExportedResource } from './normalize.js';
 import { inlineRunner, workerRunner, type ChunkRunner } from './pool.js';
@@ -44,6 +44,8 @@ export interface MemberReport {
   findings: Finding[];
   /** Findings counted but not listed (more than maxFindings). */
   findingsOmitted?: number;
+  /** Set when the member was not evaluated (the problem with this code explains why). */
+  notEvaluated?: string;
 }
 
 export interface PolicyReport {
@@ -141,19 +143,27 @@ export function policyDisplayName(doc: JsonObject): string {
   return isObject(p) && typeof p.displayName === 'string' ? p.displayName : String(doc.name);
 }
 
-const PARAM_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
-
 /**
  * The related type an auditIfNotExists/deployIfNotExists member asks about (then.details.type), lower-cased:
  * a literal, or `[parameters('x')]` resolved from the member's values or the parameter's default. Undefined when
  * the member has no existence check; 'unknown' when the type is an expression the preview cannot resolve.
  */
+/** A key of an object, matched case-insensitively as ARM reads policy JSON. */
+function prop(o: unknown, key: string): unknown {
+  return isObject(o) ? Object.entries(o).find(([k]) => k.toLowerCase() === key)?.[1] : undefined;
+}
+
+/** The `then` block of a definition document ({ name, properties: { policyRule } }). */
+export function ruleThen(document: JsonObject): JsonObject | undefined {
+  const props = document.properties;
+  const then = prop(isObject(props) ? props.policyRule : undefined, 'then');
+  return isObject(then) ? then : undefined;
+}
+
 export function relatedTypeOf(member: PreviewMember): string | 'unknown' | undefined {
   const props = member.definition.document.properties;
-  const rule = isObject(props) ? props.policyRule : undefined;
-  const then = isObject(rule) ? Object.entries(rule).find(([k]) => k.toLowerCase() === 'then')?.[1] : undefined;
-  const details = isObject(then) ? Object.entries(then).find(([k]) => k.toLowerCase() === 'details')?.[1] : undefined;
-  const type = isObject(details) ? Object.entries(details).find(([k]) => k.toLowerCase() === 'type')?.[1] : undefined;
+  const then = ruleThen(member.definition.document);
+  const type = prop(prop(then, 'details'), 'type');
   if (typeof type !== 'string') return undefined;
   if (!type.startsWith('[')) return type.toLowerCase();
   const m = PARAM_REF.exec(type);
@@ -201,7 +211,7 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
   // Flatten the members; compile each once here to report malformed definitions and parameter values per
   // policy (ZT5007 required parameter without value, ZT5008 outside allowedValues, ZT5009 wrong type) even when
   // no resource is a candidate. A member that fails is reported and not evaluated.
-  const flat: Array<{ unit: number; member: PreviewMember; ok: boolean }> = [];
+  const flat: Array<{ unit: number; member: PreviewMember; ok: boolean; why?: string }> = [];
   options.units.forEach((unit, u) => {
     for (const member of unit.members) {
       let ok = true;
@@ -209,8 +219,11 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
         compilePolicy(member.definition.document as PolicyDefinitionInput, { trace: false }).checkParameters(member.parameters);
       } catch (error) {
         if (!isZtError(error)) throw error;
-        problems.push(policyProblem(member.definition.file, member, error));
+        const problem = policyProblem(member.definition.file, member, error);
+        problems.push(problem);
         ok = false;
+        flat.push({ unit: u, member, ok, why: problem.code });
+        continue;
       }
       flat.push({ unit: u, member, ok });
     }
@@ -222,6 +235,7 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
     const why = t !== undefined && t !== 'unknown' ? options.source.cannotAnswer?.(t) : undefined;
     if (why === undefined) continue;
     f.ok = false;
+    f.why = InputCode.resourceGraph;
     problems.push({
       file: f.member.definition.file,
       code: InputCode.resourceGraph,
@@ -263,6 +277,7 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
       ...(f.member.effectOverride ? { effectOverride: f.member.effectOverride } : {}),
       counts: emptyCounts(),
       findings: [],
+      ...(f.why ? { notEvaluated: f.why } : {}),
     };
     reports[f.unit]!.members.push(mr);
     return mr;
@@ -281,7 +296,9 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
       if (broken.has(f.member)) continue;
       broken.add(f.member);
       const ev = evaluated[f.member]!;
-      problems.push(policyProblem(ev.member.definition.file, ev.member, f));
+      const problem = policyProblem(ev.member.definition.file, ev.member, f);
+      problems.push(problem);
+      memberReports[ev.index]!.notEvaluated = problem.code;
       // Undo what the member reported before it failed: a half-evaluated policy would mislead.
       const counts = memberCounts[f.member]!;
       for (const o of OUTCOMES) {

@@ -200,7 +200,8 @@ function policyMarkdown(p: PolicyReport, first: number): string[] {
     const ids = m.findings.slice(0, first).map((f) => `\`${cell(f.resourceId.split('/').slice(-1)[0] ?? f.resourceId)}\``);
     const more = total > ids.length ? ` (+${total - ids.length})` : '';
     const name = `${m.referenceId ?? m.definitionName}${m.effectOverride ? ` (${m.effectOverride.to})` : ''}`;
-    lines.push(`| ${cell(name)} | ${MD_COLUMNS.map(([o]) => (counts[o] ? String(counts[o]) : '')).join(' | ')} | ${ids.join(', ')}${more} |`);
+    if (m.notEvaluated) lines.push(`| ${cell(name)} | ${MD_COLUMNS.map(() => '').join(' | ')} | _not previewed (${m.notEvaluated}, see the problems)_ |`);
+    else lines.push(`| ${cell(name)} | ${MD_COLUMNS.map(([o]) => (counts[o] ? String(counts[o]) : '')).join(' | ')} | ${ids.join(', ')}${more} |`);
   }
   return lines;
 }

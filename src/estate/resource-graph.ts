@@ -154,7 +154,7 @@ export async function resourceGraphSource(options: ResourceGraphSourceOptions): 
       }
     }
   }
-  options.progress?.(`Resource Graph: ${subscriptions.size} subscription(s), ${groups.size} resource group(s) under ${options.label}`);
+  options.progress?.(`Resource Graph: ${subscriptions.size} subscription(s), ${groups.size} resource group(s) in scope`);
   const contextOf = (id: string): EvaluationContext | undefined => {
     const m = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(id);
     if (!m) return undefined;

@@ -387,7 +387,8 @@ export function resolveInitiative(
   return { members, problems };
 }
 
-const PARAM_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
+/** A whole-value `[parameters('name')]` reference (group 1: the name). */
+export const PARAM_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
 
 function resolveMemberValue(
   raw: JsonValue,

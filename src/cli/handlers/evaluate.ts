@@ -18,14 +18,15 @@
  *                                    "effectOverride"?: { "from", "to" }, "counts": { "denied", ... },
  *                                    "findings": [ { "outcome", "effect", "resourceId", "resourceType",
  *                                                    "file", "jsonPath", "details"?, "error"? } ],
- *                                    "findingsOmitted"? } ] } ],
+ *                                    "findingsOmitted"?, "notEvaluated"? } ] } ],
  *     "problems": [ { "file", "jsonPath"?, "code", "severity", "message", "hint"? } ]
  *   }
  * A definition passed on its own appears as a policy of kind "definition" with one member whose referenceId is
  * null. `outcome` is one of denied | audited | modified | appended | deployIfNotExists | auditIfNotExists |
  * denyAction | manual; resources a policy does not act on are not listed. Arrays keep input order. At most
  * --max-findings findings are listed per member (default 1,000; 0 lists all): `counts` stay complete and
- * `findingsOmitted` says how many were not listed. `effectOverride` marks a member evaluated with
+ * `findingsOmitted` says how many were not listed; `notEvaluated` holds the code of the problem that says why a member
+ * was not evaluated. `effectOverride` marks a member evaluated with
  * --compare-effect's effect instead of its assigned one.
  *
  * Resources come from export files (--resources; any size: large files are stream-parsed, see
@@ -39,9 +40,9 @@ import { BadInputError, ExitCode } from '../../errors.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { loadBundledAliases } from '../../catalog/aliases.js';
 import { setOwn } from '../../evaluator/values.js';
-import { InputCode, loadParametersFile, loadPolicies, resolveInitiative, type InputProblem, type LoadedDefinition, type LoadedPolicies } from '../../io/evaluate-inputs.js';
+import { InputCode, PARAM_REF, loadParametersFile, loadPolicies, resolveInitiative, type InputProblem, type LoadedDefinition, type LoadedPolicies } from '../../io/evaluate-inputs.js';
 import { DEFAULT_STREAM_ABOVE_BYTES, fileSource, inputBytes } from '../../io/resource-stream.js';
-import { DEFAULT_MAX_FINDINGS, applicableTypes, policyDisplayName, runPreview, type EvaluateReport, type PreviewMember, type PreviewUnit, type ResourceSource } from '../../estate/engine.js';
+import { DEFAULT_MAX_FINDINGS, applicableTypes, policyDisplayName, ruleThen, runPreview, type EvaluateReport, type PreviewMember, type PreviewUnit, type ResourceSource } from '../../estate/engine.js';
 import { renderMarkdown, renderText, writeJson, writeText } from '../../estate/render.js';
 import type { GraphScope } from '../../estate/resource-graph.js';
 import type { AzureGateway } from '../../publisher/gateway.js';
@@ -116,8 +117,6 @@ function catalogTypes(): { has(type: string): boolean; suggest(type: string): st
   };
 }
 
-const PARAM_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
-
 /**
  * --compare-effect: the member's effect parameter (the one its `then.effect` reads) set to `effect` when the
  * parameter's allowedValues admit it (spelled as allowed); otherwise the member keeps its assigned effect and
@@ -125,8 +124,7 @@ const PARAM_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
  */
 function withEffect(member: PreviewMember, effect: string, problems: InputProblem[]): PreviewMember {
   const props = member.definition.document.properties;
-  const rule = isObject(props) ? props.policyRule : undefined;
-  const then = isObject(rule) ? Object.entries(rule).find(([k]) => k.toLowerCase() === 'then')?.[1] : undefined;
+  const then = ruleThen(member.definition.document);
   const written = isObject(then) ? Object.entries(then).find(([k]) => k.toLowerCase() === 'effect')?.[1] : undefined;
   const name = typeof written === 'string' ? PARAM_REF.exec(written)?.[1] : undefined;
   const label = `${member.definition.name}${member.referenceId ? ` (member ${member.referenceId})` : ''}`;
