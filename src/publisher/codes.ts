@@ -69,10 +69,14 @@ export const PublisherCode = {
   deleteSkippedReferenced: 'ZT8105',
   /** Blocker: a same-named object without ownership marker exists (re-run with --adopt to take it over). */
   unmarkedExisting: 'ZT8106',
+  /** Warning: `root` resolved to a group literally named root, not the Tenant Root Group (which its id selects). */
+  rootIsLiteralGroup: 'ZT8107',
   /** Writes of a tier failed; later tiers were not applied. */
   writesFailed: 'ZT8201',
   /** An Azure request failed (after retries). */
   azureRequestFailed: 'ZT8202',
+  /** --remediate: the compliance scans failed or did not finish in the time limit; no task was created. */
+  remediationFailed: 'ZT8204',
   /** No access token could be obtained. */
   noAccessToken: 'ZT8203',
 } as const;

@@ -9,7 +9,7 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import { AzureError, BadInputError } from '../errors.js';
 import type { AzureGateway } from './gateway.js';
-import { roleAssignmentName } from './naming.js';
+import { assignmentScope, roleAssignmentName } from './naming.js';
 import { pool } from './pool.js';
 import { DEFAULT_SCALE_LIMITS, type ScaleLimits } from './pricings.js';
 import type { Progress } from './types.js';
@@ -33,6 +33,8 @@ export type Gateway = Pick<
   | 'putRoleAssignment'
   | 'putPricing'
   | 'createRemediation'
+  | 'evaluateSubscription'
+  | 'getRemediation'
   | 'deleteAssignment'
   | 'deleteRoleAssignment'
   | 'deleteSetDefinition'
@@ -50,6 +52,20 @@ export interface ApplyOptions {
   progress?: (line: string) => void;
   /** One line per object written. */
   verbose?: boolean;
+  /**
+   * --remediate: subscriptions whose compliance scan must finish before remediation tasks are created (those under
+   * the assignments that get tasks), the poll interval and the time limit for scans and tasks together.
+   */
+  remediation?: { subscriptions: string[]; pollIntervalMs: number; timeoutMs: number };
+}
+
+/** What one remediation task did by the end of the run (or by the time limit). */
+export interface RemediationReport {
+  name: string;
+  assignment: string;
+  member: string;
+  state: string;
+  deployments: { total: number; succeeded: number; failed: number };
 }
 
 export interface ApplyResult {
@@ -57,12 +73,16 @@ export interface ApplyResult {
   writes: number;
   /** Items applied, in order of completion. */
   applied: PlanItem[];
+  /** --remediate: each task's final state and deployments. */
+  remediations: RemediationReport[];
 }
 
 interface Failure {
   item: PlanItem;
   error: unknown;
 }
+
+const TERMINAL_REMEDIATION = new Set(['succeeded', 'failed', 'canceled']);
 
 function describe(item: PlanItem): string {
   const kind = item.kind === 'pricing' ? `Defender pricing ${item.name} on subscription ${item.subscriptionId}` : `${item.kind} '${item.name}'`;
@@ -170,15 +190,67 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
         description: roleAssignmentDescription(owner, r.assignmentName),
       });
     });
-    await runTier('remediation tasks', remediations, (r) =>
-      gateway.createRemediation(
-        r.managementGroupId,
-        r.name,
-        `/providers/Microsoft.Management/managementGroups/${r.managementGroupId}/providers/Microsoft.Authorization/policyAssignments/${r.assignmentName}`,
-        r.policyDefinitionReferenceId,
-      ),
-    );
+    if (remediations.length > 0) await remediate(remediations);
   };
+  // --remediate (issue 8.6): a task with ExistingNonCompliant acts on compliance results, and a new assignment has none
+  // until Azure has scanned (remediate-resources docs: create it "after evaluation has determined resource compliance").
+  // So: scan every subscription below and wait (progress, time limit), then create the tasks and follow each to its end.
+  const reports: RemediationReport[] = [];
+  const remediate = async (tasks: RemediationItem[]) => {
+    // Without settings (a library caller that did not say), nothing is scanned and tasks are polled every second.
+    const settings = options.remediation ?? { subscriptions: [], pollIntervalMs: 1000, timeoutMs: 30 * 60_000 };
+    const deadline = Date.now() + settings.timeoutMs;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), settings.timeoutMs);
+    try {
+      let scanned = 0;
+      const subs = settings.subscriptions;
+      progress(`compliance evaluation: scanning ${subs.length} subscription(s) (time limit ${Math.round(settings.timeoutMs / 1000)} s)...`);
+      const scanFailures = await pool(subs, options.concurrency, async (sub) => {
+        await gateway.evaluateSubscription(sub, { pollIntervalMs: settings.pollIntervalMs, abortSignal: abort.signal });
+        scanned += 1;
+        progress(`compliance evaluation: ${scanned} of ${subs.length} subscription(s) done`);
+      });
+      if (scanFailures.length > 0) {
+        const timedOut = abort.signal.aborted;
+        throw new AzureError(
+          PublisherCode.remediationFailed,
+          `compliance evaluation ${timedOut ? `did not finish within ${Math.round(settings.timeoutMs / 1000)} s` : 'failed'} for ${scanFailures.length} of ${subs.length} subscription(s); remediation tasks were not created (everything else is published)`,
+          { hint: 'run publish --remediate again later (a scan of a large scope can take a while), or raise --remediate-timeout' },
+        );
+      }
+      await runTier('remediation tasks', tasks, (r) =>
+        gateway.createRemediation(
+          r.managementGroupId,
+          r.name,
+          `/providers/Microsoft.Management/managementGroups/${r.managementGroupId}/providers/Microsoft.Authorization/policyAssignments/${r.assignmentName}`,
+          r.policyDefinitionReferenceId,
+        ),
+      );
+      // Follow each task to a terminal state (or the time limit) and report what it deployed.
+      const pending = new Map(tasks.map((t) => [t.name, t]));
+      const last = new Map<string, RemediationReport>();
+      while (pending.size > 0) {
+        for (const t of [...pending.values()]) {
+          const s = await gateway.getRemediation(t.managementGroupId, t.name);
+          const report = { name: t.name, assignment: t.assignmentName, member: t.policyDefinitionReferenceId, state: s.state, deployments: { total: s.total, succeeded: s.succeeded, failed: s.failed } };
+          last.set(t.name, report);
+          if (TERMINAL_REMEDIATION.has(s.state.toLowerCase())) {
+            pending.delete(t.name);
+            progress(`  remediation ${t.assignmentName}/${t.policyDefinitionReferenceId}: ${s.state}, ${s.total} deployment(s): ${s.succeeded} succeeded, ${s.failed} failed`);
+          }
+        }
+        if (pending.size === 0 || Date.now() >= deadline) break;
+        progress(`remediation tasks: ${tasks.length - pending.size} of ${tasks.length} finished`);
+        await new Promise((r) => setTimeout(r, settings.pollIntervalMs));
+      }
+      for (const t of tasks) reports.push(last.get(t.name)!);
+      for (const t of pending.values()) progress(`  remediation ${t.assignmentName}/${t.policyDefinitionReferenceId}: still ${last.get(t.name)?.state} at the time limit (it keeps running in Azure)`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   // Pricings depend on nothing the policy chain writes: they run beside it, under their own cap (they go to the
   // per-subscription write buckets, the policy writes to the tenant bucket: publisher-mechanics.md 3.3).
   // Grouped by subscription (ARM's write bucket is per subscription): a bounded number of subscriptions at once, a
@@ -234,9 +306,9 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
   const setDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policySetDefinition' && isDelete(i));
   const defDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policyDefinition' && isDelete(i));
   await runTier('deletes: assignments and their roles', [...roleDeletes, ...assignmentDeletes], (i) =>
-    i.kind === 'roleAssignment' ? gateway.deleteRoleAssignment(i.scope, i.name) : gateway.deleteAssignment(i.managementGroupId, i.name),
+    i.kind === 'roleAssignment' ? gateway.deleteRoleAssignment(i.scope, i.name) : gateway.deleteAssignment(assignmentScope(i), i.name),
   );
   await runTier('deletes: policy set definitions', setDeletes, (s) => gateway.deleteSetDefinition(s.managementGroupId, s.name));
   await runTier('deletes: policy definitions', defDeletes, (d) => gateway.deleteDefinition(d.managementGroupId, d.name));
-  return { writes, applied };
+  return { writes, applied, remediations: reports };
 }

@@ -1,18 +1,18 @@
 /**
  * The Azure gateway: the only module that imports the Azure SDKs. It builds the real clients (PolicyClient 6.0.0,
- * ManagementGroupsAPI, AuthorizationManagementClient, SecurityCenter, PolicyInsightsClient, ResourceGraphClient)
+ * AuthorizationManagementClient, PolicyInsightsClient, ResourceGraphClient, and a bare core-client ServiceClient for
+ * the management-group read and the calls no SDK models at the api-version needed)
  * on one shared set of options (endpoint, credential, TLS trust, retry policy, per-scope throttling gate, request
  * log) and converts their flattened models to and from ARM's wire shape for the planner. Each SDK package is
  * imported when its client is first used, so the first request (the management group read) leaves without waiting
  * for the other SDKs to load (issue 8 point 4: first request within 0.5 s of process start).
  */
 import type { AuthorizationManagementClient } from '@azure/arm-authorization';
-import type { ManagementGroupChildInfo, ManagementGroupsAPI } from '@azure/arm-managementgroups';
 import type { PolicyClient } from '@azure/arm-policy';
 import type { PolicyInsightsClient } from '@azure/arm-policyinsights';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
-import type { SecurityCenter } from '@azure/arm-security';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { ServiceClient } from '@azure/core-client';
 import {
   createHttpHeaders,
   createPipelineRequest,
@@ -27,6 +27,8 @@ import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
 import { BadInputError } from '../errors.js';
 import { plain } from './normalize.js';
 import type {
+  ComplianceSummary,
+  RemediationState,
   LivePolicyAssignment,
   LivePolicyDefinition,
   LivePricing,
@@ -39,6 +41,8 @@ import { PublisherCode } from './codes.js';
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
 /** Exemptions api-version (REST specs: Microsoft.Authorization preview 2022-07-01-preview, the one with exemptions). */
 export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
+/** Microsoft.Authorization policy api-version (the one @azure/arm-policy 6.0.0 speaks), for its raw calls. */
+export const POLICY_API_VERSION = '2024-05-01';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
 export const PRICINGS_API_VERSION = '2024-01-01';
 
@@ -162,7 +166,30 @@ async function defaultCredential(env: NodeJS.ProcessEnv, endpoint: URL): Promise
     return staticTokenCredential(token);
   }
   const { DefaultAzureCredential } = await import('@azure/identity');
-  return new DefaultAzureCredential();
+  return prefetchedToken(new DefaultAzureCredential(), `${endpoint.origin}${endpoint.pathname.replace(/\/+$/, '')}/.default`);
+}
+
+/**
+ * Asks for the ARM token at once, while the caller goes on (loads the SDK, builds the first request): signing in
+ * through the Azure CLI or a managed identity takes from a few hundred ms to seconds, and would otherwise start only
+ * when the first request is signed (issue 8 point 4). The first getToken for that scope takes the answer in flight
+ * (its failure included); later calls go to the credential, whose own cache and the pipeline's token cycler apply.
+ */
+export function prefetchedToken(credential: TokenCredential, scope: string): TokenCredential {
+  let early: Promise<AccessToken | null> | undefined = credential.getToken(scope);
+  // Not awaited yet: keep a failure from being reported as unhandled before the first request asks for it.
+  early.catch(() => undefined);
+  return {
+    getToken(scopes, options) {
+      const wanted = Array.isArray(scopes) ? scopes : [scopes];
+      if (early && wanted.length === 1 && wanted[0] === scope) {
+        const answer = early;
+        early = undefined;
+        return answer;
+      }
+      return credential.getToken(scopes, options);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -527,6 +554,64 @@ function noLeadingSlash(scope: string): string {
   return scope.replace(/^\/+/, '');
 }
 
+/**
+ * A child in a management group's `properties.children` as ARM sends it (REST spec Microsoft.Management 2021-04-01,
+ * ManagementGroups_Get with $expand=children&$recurse=true): a group with its own children, or a subscription.
+ */
+interface ManagementGroupChildInfo {
+  type?: string;
+  id?: string;
+  name?: string;
+  children?: ManagementGroupChildInfo[] | null;
+}
+
+/** api-version of the management-group read (the one @azure/arm-managementgroups 2.0.2 speaks). */
+export const MANAGEMENT_GROUPS_API_VERSION = '2021-04-01';
+
+function isSubscriptionChild(c: ManagementGroupChildInfo): boolean {
+  return (c.type ?? '').toLowerCase().endsWith('/subscriptions') || /^\/subscriptions\//i.test(c.id ?? '');
+}
+
+/** A management group's subtree (from a recursive `$expand=children` read) as the planner needs it. */
+function groupInfo(name: string, tenantId: string, children: ManagementGroupChildInfo[] | null | undefined): ManagementGroupInfo {
+  const descendantGroups: string[] = [];
+  const leafGroups: string[] = [];
+  const subscriptions: string[] = [];
+  const walk = (group: string, kids: ManagementGroupChildInfo[] | null | undefined) => {
+    let groups = 0;
+    for (const c of kids ?? []) {
+      if (isSubscriptionChild(c)) subscriptions.push(c.name ?? (c.id ?? '').split('/').pop()!);
+      else {
+        groups += 1;
+        descendantGroups.push(c.name ?? '');
+        walk(c.name ?? '', c.children);
+      }
+    }
+    if (groups === 0) leafGroups.push(group);
+  };
+  walk(name, children);
+  return { name, tenantId, descendantGroups, leafGroups, subscriptions };
+}
+
+/**
+ * A policy assignment at a subscription as ARM sends it (the wire shape: `properties`, `identity`, `location`), from
+ * a list at the subscription or a Resource Graph `policyresources` row, which holds the same document. Anything
+ * that is not exactly at a subscription (a management group's, a resource group's) is not one: undefined.
+ */
+export function subscriptionAssignment(o: JsonObject): LivePolicyAssignment | undefined {
+  const id = String(o.id ?? '');
+  const m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Authorization\/policyAssignments\/([^/]+)$/i.exec(id);
+  if (!m) return undefined;
+  const out: LivePolicyAssignment = { id, name: m[2]!, managementGroupId: '', subscriptionId: m[1]!, properties: (o.properties ?? {}) as JsonObject };
+  if (typeof o.location === 'string' && o.location) out.location = o.location;
+  const identity = o.identity as JsonObject | null | undefined;
+  if (identity && typeof identity.type === 'string') {
+    out.identity = { type: identity.type };
+    if (typeof identity.principalId === 'string') out.identity.principalId = identity.principalId;
+  }
+  return out;
+}
+
 /** A pricing as ARM's 2024-01-01 GET (or a Resource Graph row, which holds the same properties) returns it. */
 export function livePricing(subscriptionId: string, o: JsonObject): LivePricing {
   const p = (o.properties ?? {}) as JsonObject;
@@ -581,6 +666,7 @@ export class AzureGateway {
     this.make = {
       credential,
       options: {
+        credential,
         endpoint: this.endpoint,
         ...(options.ca !== undefined ? { tlsOptions: tlsOptionsFor(options.ca) } : {}),
         // One explicit token audience: the endpoint's, as the SDK would derive, but also for sovereign clouds.
@@ -626,8 +712,15 @@ export class AzureGateway {
     return this.client('policy', async () => new (await import('@azure/arm-policy')).PolicyClient(this.make.credential, this.make.options));
   }
 
-  private groups(): Promise<ManagementGroupsAPI> {
-    return this.client('groups', async () => new (await import('@azure/arm-managementgroups')).ManagementGroupsAPI(this.make.credential, this.make.options));
+  /**
+   * A bare client on the same options and policies, for requests the SDKs do not model (pricings at 2024-01-01,
+   * provider registration) and for the management-group read. That read is the first request of every plan, and
+   * @azure/arm-managementgroups ships CommonJS only: importing it loads a second (CommonJS) copy of core-client and
+   * core-rest-pipeline plus core-lro, about 0.2 s before the first request could leave (issue 8 point 4).
+   */
+  private arm(): Promise<ServiceClient> {
+    // Imported statically (ESM, light beside core-rest-pipeline, which the gateway needs anyway).
+    return this.client('arm', async () => new ServiceClient(this.make.options));
   }
 
   // subscriptionId is required by these constructors but unused by scope-based calls (publisher-mechanics.md 1.3).
@@ -637,11 +730,6 @@ export class AzureGateway {
     );
   }
 
-  private security(): Promise<SecurityCenter> {
-    return this.client('security', async () =>
-      new (await import('@azure/arm-security')).SecurityCenter(this.make.credential, '00000000-0000-0000-0000-000000000000', this.make.options),
-    );
-  }
 
   private insights(): Promise<PolicyInsightsClient> {
     return this.client('insights', async () => new (await import('@azure/arm-policyinsights')).PolicyInsightsClient(this.make.credential, this.make.options));
@@ -649,6 +737,14 @@ export class AzureGateway {
 
   private resourceGraph(): Promise<ResourceGraphClient> {
     return this.client('resourceGraph', async () => new (await import('@azure/arm-resourcegraph')).ResourceGraphClient(this.make.credential, this.make.options));
+  }
+
+  /**
+   * Starts loading the SDKs every plan reads with (policy, authorization) while the first request, the
+   * management-group read, is on the wire: their import takes longer than that round trip.
+   */
+  preload(): void {
+    for (const c of [this.policy(), this.authorization()]) c.catch(() => undefined);
   }
 
   static async create(options: GatewayOptions = {}): Promise<AzureGateway> {
@@ -659,26 +755,45 @@ export class AzureGateway {
 
   /** The target MG with its tenant and everything below it, in one call ($expand=children&$recurse=true). */
   async getManagementGroup(mg: string): Promise<ManagementGroupInfo> {
-    const g = await (await this.groups()).managementGroups.get(mg, { expand: 'children', recurse: true });
-    const descendantGroups: string[] = [];
-    const leafGroups: string[] = [];
-    const subscriptions: string[] = [];
-    const walk = (name: string, children: ManagementGroupChildInfo[] | undefined) => {
-      let groups = 0;
+    const g = await this.readGroupTree(mg);
+    return groupInfo(g.name ?? mg, g.properties?.tenantId ?? '', g.properties?.children);
+  }
+
+  private async readGroupTree(mg: string): Promise<{ name?: string; properties?: { tenantId?: string; children?: ManagementGroupChildInfo[] | null } }> {
+    return (await this.raw('GET', `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(mg)}`, MANAGEMENT_GROUPS_API_VERSION, undefined, {
+      $expand: 'children',
+      $recurse: 'true',
+    })) as never;
+  }
+
+  /**
+   * `root` names the Tenant Root Group, whose name in Azure is the tenant id: there is no group called `root` unless
+   * someone created one (GET .../managementGroups/root answers 404). One read of the Tenant Root Group's whole tree
+   * tells both: if a group literally named `root` is in it, that group is the target (its name was given exactly; the
+   * Tenant Root Group stays reachable by its id) and `literalRoot` says so; otherwise the Tenant Root Group is.
+   * Without read access at the Tenant Root Group, a literal `root` group is read directly.
+   */
+  async resolveRootAlias(alias: string, tenantId: string): Promise<{ info: ManagementGroupInfo; literalRoot: boolean }> {
+    let tree: Awaited<ReturnType<AzureGateway['readGroupTree']>>;
+    try {
+      tree = await this.readGroupTree(tenantId);
+    } catch (e) {
+      if (!isRestError(e) || (e.statusCode !== 403 && e.statusCode !== 404)) throw e;
+      return { info: { ...(await this.getManagementGroup(alias)), requestedAs: alias }, literalRoot: true };
+    }
+    const find = (children: ManagementGroupChildInfo[] | null | undefined): ManagementGroupChildInfo | undefined => {
       for (const c of children ?? []) {
-        const isSub = (c.type ?? '').toLowerCase().endsWith('/subscriptions') || /^\/subscriptions\//i.test(c.id ?? '');
-        if (isSub) subscriptions.push(c.name ?? (c.id ?? '').split('/').pop()!);
-        else {
-          groups += 1;
-          descendantGroups.push(c.name ?? '');
-          walk(c.name ?? '', c.children);
-        }
+        if (isSubscriptionChild(c)) continue;
+        if ((c.name ?? '').toLowerCase() === alias.toLowerCase()) return c;
+        const below = find(c.children);
+        if (below) return below;
       }
-      if (groups === 0) leafGroups.push(name);
+      return undefined;
     };
-    const name = g.name ?? mg;
-    walk(name, g.children);
-    return { name, tenantId: g.tenantId ?? '', descendantGroups, leafGroups, subscriptions };
+    const literal = find(tree.properties?.children ?? undefined);
+    const tid = tree.properties?.tenantId ?? tenantId;
+    if (literal) return { info: { ...groupInfo(literal.name ?? alias, tid, literal.children), requestedAs: alias }, literalRoot: true };
+    return { info: { ...groupInfo(tree.name ?? tenantId, tid, tree.properties?.children), requestedAs: alias, tenantRoot: true }, literalRoot: false };
   }
 
   async listDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
@@ -739,6 +854,26 @@ export class AzureGateway {
   }
 
   /**
+   * Assignments exactly at a subscription (Policy Assignments - List with `$filter=atExactScope()`, 2024-05-01), all
+   * pages, as a raw GET: arm-policy 6.0.0's list takes its subscription from the client, built once for every scope.
+   */
+  async listSubscriptionAssignments(subscriptionId: string): Promise<LivePolicyAssignment[]> {
+    const out: LivePolicyAssignment[] = [];
+    let next: string | undefined = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments`;
+    let query: Record<string, string> = { $filter: 'atExactScope()' };
+    while (next) {
+      const body = await this.raw('GET', next, POLICY_API_VERSION, undefined, query);
+      for (const v of Array.isArray(body['value']) ? body['value'] : []) {
+        const a = subscriptionAssignment(v as JsonObject);
+        if (a) out.push(a);
+      }
+      next = typeof body['nextLink'] === 'string' && body['nextLink'] ? body['nextLink'] : undefined;
+      query = {};
+    }
+    return out;
+  }
+
+  /**
    * Policy exemptions listed at a management group (all pages). @azure/arm-policy 6.0.0 has no policyExemptions
    * operations, so this is a raw GET through a client pipeline (same auth, retry and log) at the exemptions
    * api-version of the REST specs (2022-07-01-preview, listPolicyExemptionsForManagementGroup). Per the spec's
@@ -764,16 +899,20 @@ export class AzureGateway {
     return { id: d.id ?? id, properties: pickProps(d, DEFINITION_KEYS) };
   }
 
-  private async raw(method: 'GET' | 'PUT' | 'POST', path: string, apiVersion: string, body?: JsonValue): Promise<JsonObject> {
+  private async raw(method: 'GET' | 'PUT' | 'POST', path: string, apiVersion: string, body?: JsonValue, query: Record<string, string> = {}): Promise<JsonObject> {
+    // Names as ARM documents them (`$expand`, not `%24expand`), values encoded.
+    const search = Object.entries({ 'api-version': apiVersion, ...query })
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join('&');
     const request = createPipelineRequest({
       // A nextLink is a complete URL with its own api-version and skip token (ARM paging): used as it is, after
       // checking it stays on this endpoint (a list answer must not send the token elsewhere).
-      url: /^https?:\/\//i.test(path) ? sameOrigin(path, this.endpoint) : `${this.endpoint}${path}?api-version=${apiVersion}`,
+      url: /^https?:\/\//i.test(path) ? sameOrigin(path, this.endpoint) : `${this.endpoint}${path}?${search}`,
       method,
       headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    const response = await (await this.security()).sendRequest(request);
+    const response = await (await this.arm()).sendRequest(request);
     let parsed: unknown;
     try {
       parsed = response.bodyAsText ? JSON.parse(response.bodyAsText) : {};
@@ -793,8 +932,8 @@ export class AzureGateway {
   }
 
   /**
-   * Pricings of a subscription at 2024-01-01 through the SecurityCenter client's pipeline (same auth, retry, log):
-   * arm-security 5.0.0's pricings.list is 2022-03-01 and drops `enforce` and `extensions`.
+   * Pricings of a subscription at 2024-01-01 through the bare client (same pipeline: auth, retry, log): arm-security
+   * 5.0.0's pricings.list speaks 2022-03-01 and drops `enforce` and `extensions`.
    */
   async listPricings(subscriptionId: string): Promise<LivePricing[]> {
     let body: JsonObject;
@@ -913,8 +1052,9 @@ export class AzureGateway {
     return result.identity?.principalId;
   }
 
-  async deleteAssignment(mg: string, name: string): Promise<void> {
-    await (await this.policy()).policyAssignments.delete(noLeadingSlash(`/providers/Microsoft.Management/managementGroups/${mg}`), name);
+  /** `scope` in ARM form: a management group's or a subscription's (assignmentScope in naming.ts). */
+  async deleteAssignment(scope: string, name: string): Promise<void> {
+    await (await this.policy()).policyAssignments.delete(noLeadingSlash(scope), name);
   }
 
   async deleteSetDefinition(mg: string, name: string): Promise<void> {
@@ -949,5 +1089,86 @@ export class AzureGateway {
       policyDefinitionReferenceId,
       resourceDiscoveryMode: 'ExistingNonCompliant',
     });
+  }
+
+  /**
+   * Runs a compliance scan of one subscription to its end: policyStates/latest/triggerEvaluation, a long-running
+   * operation (202 + Location, polled until 200; spec PolicyStates_TriggerSubscriptionEvaluation, 2024-10-01). There is
+   * no management-group trigger, so the executor runs one per subscription under the assignment.
+   */
+  async evaluateSubscription(subscriptionId: string, options: { pollIntervalMs: number; abortSignal?: AbortSignal }): Promise<void> {
+    const poller = await (await this.insights()).policyStates.beginTriggerSubscriptionEvaluation(subscriptionId, { updateIntervalInMs: options.pollIntervalMs });
+    await poller.pollUntilDone(options.abortSignal ? { abortSignal: options.abortSignal } : {});
+  }
+
+  /**
+   * Azure Policy's latest compliance summary of one assignment, as seen from management group `mg` (PolicyStates -
+   * Summarize For Management Group, 2024-10-01, filtered by `policyAssignmentId eq '<id>'`): per compliance state the
+   * number of resources, overall and per member definition (by reference id). Undefined when Azure holds no
+   * compliance record for the assignment (not evaluated yet).
+   */
+  async summarizeAssignment(mg: string, assignmentId: string): Promise<ComplianceSummary | undefined> {
+    const r = await (await this.insights()).policyStates.summarizeForManagementGroup('latest', mg, {
+      queryOptions: { filter: `policyAssignmentId eq '${assignmentId}'` },
+    });
+    const a = (r.value ?? [])
+      .flatMap((v) => v.policyAssignments ?? [])
+      .find((x) => (x.policyAssignmentId ?? '').toLowerCase() === assignmentId.toLowerCase());
+    if (!a) return undefined;
+    const counts = (details: { complianceState?: string; count?: number }[] | undefined) =>
+      Object.fromEntries((details ?? []).map((d) => [(d.complianceState ?? 'unknown').toLowerCase(), d.count ?? 0]));
+    return {
+      resources: counts(a.results?.resourceDetails),
+      members: (a.policyDefinitions ?? []).map((d) => ({
+        referenceId: d.policyDefinitionReferenceId ?? '',
+        policyDefinitionId: d.policyDefinitionId ?? '',
+        resources: counts(d.results?.resourceDetails),
+      })),
+    };
+  }
+
+  /**
+   * Non-compliant resources of one assignment, (resource, member) pairs, at most `top` (PolicyStates - List Query
+   * Results For Management Group, `ComplianceState eq 'NonCompliant' and PolicyAssignmentId eq '<id>'`; not IsCompliant,
+   * which is false for exempt resources too).
+   */
+  async nonCompliantStates(mg: string, assignmentId: string, top: number): Promise<{ resourceId: string; referenceId: string }[]> {
+    const out: { resourceId: string; referenceId: string }[] = [];
+    const pages = (await this.insights()).policyStates.listQueryResultsForManagementGroup('latest', mg, {
+      queryOptions: { filter: `ComplianceState eq 'NonCompliant' and PolicyAssignmentId eq '${assignmentId}'`, top, select: 'ResourceId, PolicyDefinitionReferenceId' },
+    });
+    for await (const s of pages) {
+      out.push({ resourceId: s.resourceId ?? '', referenceId: s.policyDefinitionReferenceId ?? '' });
+      if (out.length >= top) break;
+    }
+    return out;
+  }
+
+  /** Remediation tasks at management group `mg` (Remediations - List For Management Group), with their state. */
+  async listRemediations(mg: string): Promise<RemediationState[]> {
+    const out: RemediationState[] = [];
+    for await (const r of (await this.insights()).remediations.listForManagementGroup(mg)) {
+      out.push({
+        name: r.name ?? '',
+        policyAssignmentId: r.policyAssignmentId ?? '',
+        referenceId: r.policyDefinitionReferenceId ?? '',
+        state: r.provisioningState ?? 'Unknown',
+        total: r.deploymentStatus?.totalDeployments ?? 0,
+        succeeded: r.deploymentStatus?.successfulDeployments ?? 0,
+        failed: r.deploymentStatus?.failedDeployments ?? 0,
+      });
+    }
+    return out;
+  }
+
+  /** A remediation task's state and what it deployed so far. */
+  async getRemediation(mg: string, name: string): Promise<{ state: string; total: number; succeeded: number; failed: number }> {
+    const r = await (await this.insights()).remediations.getAtManagementGroup(mg, name);
+    return {
+      state: r.provisioningState ?? 'Unknown',
+      total: r.deploymentStatus?.totalDeployments ?? 0,
+      succeeded: r.deploymentStatus?.successfulDeployments ?? 0,
+      failed: r.deploymentStatus?.failedDeployments ?? 0,
+    };
   }
 }

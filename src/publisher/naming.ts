@@ -27,6 +27,11 @@ export function uuidV5(name: string, namespace: string = ZTPOLICY_NAMESPACE): st
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** ARM scope of a policy assignment: its subscription when it has one, else its management group. */
+export function assignmentScope(a: { managementGroupId: string; subscriptionId?: string }): string {
+  return a.subscriptionId ? `/subscriptions/${a.subscriptionId}` : `/providers/Microsoft.Management/managementGroups/${a.managementGroupId}`;
+}
+
 /** Role assignment name for (scope, principal, role): case-insensitive in every part, as ARM ids are. */
 export function roleAssignmentName(scope: string, principalId: string, roleDefinitionGuid: string): string {
   return uuidV5(`${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleDefinitionGuid.toLowerCase()}`);

@@ -19,7 +19,7 @@ import { DEFENDER_PLAN_NAMES } from './config.js';
 import type { Content } from './content.js';
 import { assignmentName } from '../compiler/naming.js';
 import { roleDefinitionId } from '../dsl/effects.js';
-import { remediationName, roleAssignmentName, versionedName, versionOf } from './naming.js';
+import { assignmentScope, remediationName, roleAssignmentName, versionedName, versionOf } from './naming.js';
 import {
   diffFields,
   incompatibleParameterChanges,
@@ -77,6 +77,8 @@ export interface DefinitionItem extends ItemBase {
 export interface AssignmentItem extends ItemBase {
   kind: 'policyAssignment';
   managementGroupId: string;
+  /** Set on the prune of an assignment found at a subscription below the target. */
+  subscriptionId?: string;
   /** Initiative (generated name) the assignment is for; absent on a prune. */
   initiative?: string;
   body?: { location?: string; identity: { type: 'SystemAssigned' | 'None' }; properties: JsonObject };
@@ -129,7 +131,8 @@ export interface PlanWarning {
 
 export interface Plan {
   schemaVersion: 1;
-  target: { tenantId: string; managementGroupId: string; owner: string };
+  /** `requestedAs`: the `root` alias the config used; `tenantRoot`: the target is the Tenant Root Group (issue 8.1). */
+  target: { tenantId: string; managementGroupId: string; owner: string; requestedAs?: string; tenantRoot?: boolean };
   items: PlanItem[];
   warnings: PlanWarning[];
   /** Conditions that make applying unsafe (an object of another owner in the way): publish refuses while any exist. */
@@ -258,7 +261,7 @@ function remediatesUnder(info: BuiltinInfo, memberParameters: unknown, setParame
   return e === undefined ? info.remediates : REMEDIATING_EFFECTS.has(e.toLowerCase());
 }
 
-function ownerOf(props: JsonObject): string | undefined {
+export function ownerOf(props: JsonObject): string | undefined {
   const m = props.metadata;
   return isObject(m) && typeof m[OWNER_KEY] === 'string' ? (m[OWNER_KEY] as string) : undefined;
 }
@@ -841,7 +844,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   const desiredAssignmentIds = new Set(assignmentItems.map((i) => i.id.toLowerCase()));
   const prunedAssignments: LivePolicyAssignment[] = [];
   for (const la of live.assignments) {
-    const id = `${mgScope(la.managementGroupId)}/providers/Microsoft.Authorization/policyAssignments/${la.name}`;
+    const id = `${assignmentScope(la)}/providers/Microsoft.Authorization/policyAssignments/${la.name}`;
     if (desiredAssignmentIds.has(id.toLowerCase()) || ownerOf(la.properties) !== owner) continue;
     prunedAssignments.push(la);
     items.push({
@@ -850,11 +853,12 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       name: la.name,
       id,
       managementGroupId: la.managementGroupId,
+      ...(la.subscriptionId ? { subscriptionId: la.subscriptionId } : {}),
       roleDefinitionIds: [],
       roleMembers: {},
       remediatingMembers: [],
       changes: [],
-      reason: 'owned by this repo and no longer in the config',
+      reason: `owned by this repo and no longer in the config${la.subscriptionId ? ` (at subscription ${la.subscriptionId})` : ''}`,
     });
   }
 
@@ -918,13 +922,13 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   const deletedSets = live.setDefinitions.filter((s) => !sets.kept.has(s.name.toLowerCase()) && ownerOf(s.properties) === owner);
   const deletedSetIds = new Set(deletedSets.map((s) => s.id.toLowerCase()));
   const prunedAssignmentIds = new Set(
-    prunedAssignments.map((a) => `${mgScope(a.managementGroupId)}/providers/Microsoft.Authorization/policyAssignments/${a.name}`.toLowerCase()),
+    prunedAssignments.map((a) => `${assignmentScope(a)}/providers/Microsoft.Authorization/policyAssignments/${a.name}`.toLowerCase()),
   );
   for (const s of deletedSets) {
     const id = customSetDefinitionId(s.name, mg);
     // Our desired assignments are re-pointed to desired sets before deletes run; anything else still pointing here blocks.
     const referencedBy = live.assignments.find((a) => {
-      const aId = `${mgScope(a.managementGroupId)}/providers/Microsoft.Authorization/policyAssignments/${a.name}`.toLowerCase();
+      const aId = `${assignmentScope(a)}/providers/Microsoft.Authorization/policyAssignments/${a.name}`.toLowerCase();
       return !prunedAssignmentIds.has(aId) && !desiredAssignmentIds.has(aId) && String(a.properties.policyDefinitionId ?? '').toLowerCase() === id.toLowerCase();
     });
     if (referencedBy) {
@@ -1007,9 +1011,21 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
 
   const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, 'no-op': 0 };
   for (const i of items) summary[i.action] += 1;
+  const target: Plan['target'] = { tenantId: config.tenantId, managementGroupId: mg, owner };
+  if (live.managementGroup.requestedAs !== undefined) {
+    target.requestedAs = live.managementGroup.requestedAs;
+    target.tenantRoot = live.managementGroup.tenantRoot === true;
+    if (!target.tenantRoot) {
+      warnings.push({
+        code: PublisherCode.rootIsLiteralGroup,
+        message: `'${target.requestedAs}' names a management group literally called '${mg}' in this tenant, so that group is the target, not the Tenant Root Group '${config.tenantId}'; to target the Tenant Root Group, use its id: --mg ${config.tenantId} and "managementGroupId": "${config.tenantId}"`,
+        object: `/providers/Microsoft.Management/managementGroups/${mg}`,
+      });
+    }
+  }
   return {
     schemaVersion: 1,
-    target: { tenantId: config.tenantId, managementGroupId: mg, owner },
+    target,
     items,
     warnings,
     blockers,

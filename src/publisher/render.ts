@@ -90,6 +90,12 @@ export function summaryLine(plan: Plan): string {
     : `No changes: ${s['no-op']} object(s) already match generated/ and the config.`;
 }
 
+/** The target as the header names it: with the `root` alias, both names ("'root' = Tenant Root Group '<id>'"). */
+export function targetName(t: Pick<Plan['target'], 'managementGroupId' | 'requestedAs' | 'tenantRoot'>): string {
+  if (t.requestedAs === undefined) return `'${t.managementGroupId}'`;
+  return t.tenantRoot ? `'${t.requestedAs}' = Tenant Root Group '${t.managementGroupId}'` : `'${t.managementGroupId}' (a group named ${t.requestedAs}, not the Tenant Root Group: see ZT8107)`;
+}
+
 /** Where the Defender pricing state came from (the plan says which read was used, issue 8 point 5). */
 export function pricingSourceLine(plan: Plan): string | undefined {
   const s = plan.pricingSource;
@@ -139,7 +145,7 @@ export interface RenderOptions {
 
 export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [];
-  out.push(`Plan for management group '${plan.target.managementGroupId}' (tenant ${plan.target.tenantId}), owner '${plan.target.owner}'`);
+  out.push(`Plan for management group ${targetName(plan.target)} (tenant ${plan.target.tenantId}), owner '${plan.target.owner}'`);
   for (const { kind, title } of SECTIONS) {
     const items = plan.items.filter((i) => i.kind === kind);
     if (items.length === 0) continue;
@@ -192,7 +198,7 @@ function mdEscape(text: string): string {
 export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [];
   const s = plan.summary;
-  out.push(`### ztpolicy plan for \`${plan.target.managementGroupId}\``, '');
+  out.push(`### ztpolicy plan for ${targetName(plan.target).replace(/'/g, '`')}`, '');
   out.push(`Tenant \`${plan.target.tenantId}\`, owner \`${plan.target.owner}\`.`, '');
   out.push('| | create | update | delete | unchanged |', '|---|---:|---:|---:|---:|');
   for (const { kind, title } of SECTIONS) {

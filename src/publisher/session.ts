@@ -8,11 +8,12 @@ import { AzureError, BadInputError } from '../errors.js';
 import type { PublisherConfig } from './config.js';
 import { loadConfig } from './config.js';
 import { loadContent, type Content } from './content.js';
-import { applyPlan, type ApplyResult } from './executor.js';
+import { applyPlan, type ApplyOptions, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
 import { analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
 import { DEFAULT_SCALE_LIMITS, readPricings, type ScaleLimits } from './pricings.js';
-import type { BuiltinInfo, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
+import { readSubscriptionAssignments } from './subscription-assignments.js';
+import type { BuiltinInfo, LivePolicyAssignment, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
 import { PublisherCode } from './codes.js';
 
 export interface SessionOptions extends GatewayOptions {
@@ -78,6 +79,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   if (options.location !== undefined && !/^[a-z0-9]+$/.test(options.location)) {
     throw new BadInputError(PublisherCode.locationInvalid, `--location '${options.location}' is not an Azure region name`, { hint: "use a name like 'westeurope'" });
   }
+  // Sign-in starts now and runs while generated/ is read and checked (a token from the Azure CLI or a managed identity
+  // takes a while: issue 8 point 4). Nothing goes to ARM before every check below has passed.
+  const gatewayP = AzureGateway.create(options);
+  gatewayP.catch(() => undefined);
   const content = loadContent(resolve(dirname(configFile), config.generatedDir), cwd);
   checkConfigAgainstContent(content, config, options.configFile);
   const env = options.env ?? process.env;
@@ -90,7 +95,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       hint: 'mint the token for the configured tenant',
     });
   }
-  const gateway = await AzureGateway.create(options);
+  const gateway = await gatewayP;
   return { config, content, gateway, options };
 }
 
@@ -101,44 +106,24 @@ export async function openSession(options: SessionOptions): Promise<Session> {
  * the assignment metadata.
  */
 export async function readLiveState(session: Session): Promise<LiveState> {
-  const { config, content, gateway } = session;
+  const { content, gateway } = session;
+  // `root` is resolved first (one read of the Tenant Root Group's tree), so every id below uses the resolved name.
+  const alias = isRootAlias(session.config.managementGroupId);
+  const resolvedP = alias
+    ? gateway.resolveRootAlias(session.config.managementGroupId, session.config.tenantId).catch((e: unknown) => azureErrorFrom(`resolving management group 'root' (the Tenant Root Group)`, e))
+    : undefined;
+  gateway.preload();
+  const resolved = await resolvedP;
+  const config = resolved ? withTarget(session.config, resolved.info.name) : session.config;
   const mg = config.managementGroupId;
   const scopes = [...new Set([mg, ...config.assignments.map((a) => a.managementGroupId ?? mg)])];
-  const mgP = gateway.getManagementGroup(mg).catch((e: unknown) => azureErrorFrom(`reading management group '${mg}'`, e));
+  const mgP = resolved
+    ? Promise.resolve(resolved.info)
+    : gateway.getManagementGroup(mg).catch((e: unknown) => azureErrorFrom(`reading management group '${mg}'`, e));
   const defsP = gateway.listDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy definitions at '${mg}'`, e));
   const setsP = gateway.listSetDefinitions(mg).catch((e: unknown) => azureErrorFrom(`listing policy set definitions at '${mg}'`, e));
-  const tenantChecked = mgP.then((g) => {
-    if (g.tenantId.toLowerCase() !== config.tenantId.toLowerCase()) {
-      throw new BadInputError(PublisherCode.managementGroupTenant, `management group '${mg}' belongs to tenant ${g.tenantId}, not the configured tenant ${config.tenantId}; refusing to run`, {
-        file: session.options.configFile,
-        jsonPath: '$.tenantId',
-        hint: 'sign in to the configured tenant, or fix tenantId in the config',
-      });
-    }
-    for (const s of scopes) {
-      if (s.toLowerCase() !== mg.toLowerCase() && !g.descendantGroups.some((d) => d.toLowerCase() === s.toLowerCase())) {
-        throw new BadInputError(PublisherCode.scopeOutsideTarget, `management group '${s}' named by an assignment is not under '${mg}'`, {
-          file: session.options.configFile,
-          hint: `assign at '${mg}' or a management group below it`,
-        });
-      }
-    }
-    return g;
-  });
-  // Owned objects are found in the whole subtree, not only where the config assigns today: an assignment removed from
-  // the config at a child group must be pruned too (issue 11.2). One atScope() list per leaf group returns that group
-  // and all its ancestors, so the leaves cover every group of the subtree; what lies above the target is dropped.
-  const inSubtree = (g: ManagementGroupInfo) => {
-    const names = new Set([g.name, ...g.descendantGroups].map((n) => n.toLowerCase()));
-    return (mgName: string) => names.has(mgName.toLowerCase());
-  };
-  const assignmentsP = tenantChecked.then((g) => {
-    const keep = inSubtree(g);
-    return Promise.all(g.leafGroups.map((leaf) => gateway.listAssignments(leaf, true))).then(
-      (x) => uniqueById(x.flat().filter((a) => keep(a.managementGroupId))),
-      (e: unknown) => azureErrorFrom('listing policy assignments', e),
-    );
-  });
+  const tenantChecked = mgP.then((g) => checkTarget(g, config, scopes, session.options.configFile));
+  const assignmentsP = tenantChecked.then((g) => subtreeAssignments(gateway, g));
   const rolesP = tenantChecked.then((g) => {
     const keep = inSubtree(g);
     return Promise.all(g.leafGroups.map((leaf) => gateway.listRoleAssignments(`/providers/Microsoft.Management/managementGroups/${leaf}`))).then(
@@ -151,6 +136,12 @@ export async function readLiveState(session: Session): Promise<LiveState> {
       ...(session.options.scale ? { limits: session.options.scale } : {}),
       ...(session.options.progress ? { progress: session.options.progress } : {}),
     }).catch((e: unknown) => azureErrorFrom('reading Defender pricings', e)),
+  );
+  // Assignments at the subscriptions below (ours only to prune; others may still reference a set we would delete).
+  const subscriptionsP = tenantChecked.then((g) =>
+    readSubscriptionAssignments(gateway, mg, g.subscriptions, config.owner, session.options.scale).catch((e: unknown) =>
+      azureErrorFrom('listing policy assignments at subscriptions', e),
+    ),
   );
   // Only after the tenant check: nothing more is read from a target we refuse.
   const builtinsP = Promise.all([assignmentsP, setsP, tenantChecked]).then(async ([assignments, setDefinitions]) => {
@@ -165,10 +156,10 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     return out;
   });
   // Settle every read before reporting a failure, so no request is left running behind an error.
-  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP] as const);
+  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, subscriptionsP] as const);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const [managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricingRead, builtins] = settled.map(
+  const [managementGroup, definitions, setDefinitions, mgAssignments, mgRoleAssignments, pricingRead, builtins, atSubscriptions] = settled.map(
     (r) => (r as PromiseFulfilledResult<unknown>).value,
   ) as [
     Awaited<typeof tenantChecked>,
@@ -178,9 +169,81 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     Awaited<typeof rolesP>,
     Awaited<typeof pricingsP>,
     Awaited<typeof builtinsP>,
+    Awaited<typeof subscriptionsP>,
   ];
+  const assignments = [...mgAssignments, ...atSubscriptions.assignments];
+  const roleAssignments = [...mgRoleAssignments, ...atSubscriptions.roleAssignments];
   const pricingSource: PricingSource = pricingRead.source;
   return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins };
+}
+
+/** The management group read from Azure is the configured tenant's, and every assignment scope lies below it. */
+function checkTarget(g: ManagementGroupInfo, config: PublisherConfig, scopes: readonly string[], configFile: string): ManagementGroupInfo {
+  const mg = config.managementGroupId;
+  if (g.tenantId.toLowerCase() !== config.tenantId.toLowerCase()) {
+    throw new BadInputError(PublisherCode.managementGroupTenant, `management group '${mg}' belongs to tenant ${g.tenantId}, not the configured tenant ${config.tenantId}; refusing to run`, {
+      file: configFile,
+      jsonPath: '$.tenantId',
+      hint: 'sign in to the configured tenant, or fix tenantId in the config',
+    });
+  }
+  for (const s of scopes) {
+    if (s.toLowerCase() !== mg.toLowerCase() && !g.descendantGroups.some((d) => d.toLowerCase() === s.toLowerCase())) {
+      throw new BadInputError(PublisherCode.scopeOutsideTarget, `management group '${s}' named by an assignment is not under '${mg}'`, {
+        file: configFile,
+        hint: `assign at '${mg}' or a management group below it`,
+      });
+    }
+  }
+  return g;
+}
+
+function inSubtree(g: ManagementGroupInfo): (mgName: string) => boolean {
+  const names = new Set([g.name, ...g.descendantGroups].map((n) => n.toLowerCase()));
+  return (mgName: string) => names.has(mgName.toLowerCase());
+}
+
+/**
+ * Assignments at `g` and every management group below it. Owned objects are found in the whole subtree, not only
+ * where the config assigns today: an assignment removed from the config at a child group must be pruned too (issue
+ * 11.2). One atScope() list per leaf group returns that group and all its ancestors, so the leaves cover every group
+ * of the subtree; what lies above the target is dropped.
+ */
+function subtreeAssignments(gateway: AzureGateway, g: ManagementGroupInfo): Promise<LivePolicyAssignment[]> {
+  const keep = inSubtree(g);
+  return Promise.all(g.leafGroups.map((leaf) => gateway.listAssignments(leaf, true))).then(
+    (x) => uniqueById(x.flat().filter((a) => keep(a.managementGroupId))),
+    (e: unknown) => azureErrorFrom('listing policy assignments', e),
+  );
+}
+
+/**
+ * The target for read-only reports (`ztpolicy status`): `root` resolved, the tenant checked, and the assignments of
+ * the whole subtree (management groups) with the config as resolved.
+ */
+export async function readTarget(session: Session): Promise<{ config: PublisherConfig; managementGroup: ManagementGroupInfo; assignments: LivePolicyAssignment[] }> {
+  const { gateway } = session;
+  const alias = isRootAlias(session.config.managementGroupId);
+  const info = alias
+    ? (await gateway.resolveRootAlias(session.config.managementGroupId, session.config.tenantId).catch((e: unknown) => azureErrorFrom(`resolving management group 'root' (the Tenant Root Group)`, e))).info
+    : await gateway.getManagementGroup(session.config.managementGroupId).catch((e: unknown) => azureErrorFrom(`reading management group '${session.config.managementGroupId}'`, e));
+  const config = alias ? withTarget(session.config, info.name) : session.config;
+  const managementGroup = checkTarget(info, config, [], session.options.configFile);
+  return { config, managementGroup, assignments: await subtreeAssignments(gateway, managementGroup) };
+}
+
+/** `root`, in any case: the Tenant Root Group of the configured tenant (issue 8.1). */
+export function isRootAlias(mg: string): boolean {
+  return mg.toLowerCase() === 'root';
+}
+
+/** The config with the resolved target in place of the `root` alias (also where an assignment names `root`). */
+export function withTarget(config: PublisherConfig, target: string): PublisherConfig {
+  return {
+    ...config,
+    managementGroupId: target,
+    assignments: config.assignments.map((a) => (a.managementGroupId !== undefined && isRootAlias(a.managementGroupId) ? { ...a, managementGroupId: target } : a)),
+  };
 }
 
 function uniqueById<T extends { id: string }>(items: T[]): T[] {
@@ -194,9 +257,10 @@ export interface PlanRun {
 
 export async function planSession(session: Session, runId?: string): Promise<PlanRun> {
   const live = await readLiveState(session);
+  const target = live.managementGroup;
   const plan = planPublish({
     content: session.content,
-    config: session.config,
+    config: target.requestedAs !== undefined ? withTarget(session.config, target.name) : session.config,
     live,
     options: {
       identityLocation: session.options.location ?? session.config.identityLocation,
@@ -211,7 +275,7 @@ export async function planSession(session: Session, runId?: string): Promise<Pla
 export async function applySession(
   session: Session,
   plan: Plan,
-  options: { progress?: (line: string) => void; verbose?: boolean } = {},
+  options: Pick<ApplyOptions, 'progress' | 'verbose' | 'remediation'> = {},
 ): Promise<ApplyResult> {
   return applyPlan(plan, session.gateway, {
     concurrency: session.config.concurrency,

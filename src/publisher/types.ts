@@ -16,11 +16,31 @@ export type LivePolicySetDefinition = LivePolicyDefinition;
 export interface LivePolicyAssignment {
   id: string;
   name: string;
-  /** Management group id the assignment lives at (its scope). */
+  /** Management group id the assignment lives at (its scope); '' for one at a subscription. */
   managementGroupId: string;
+  /** Set when the assignment lives at a subscription (found below the target only to be pruned: issue 11.2). */
+  subscriptionId?: string;
   location?: string;
   identity?: { type: string; principalId?: string };
   properties: JsonObject;
+}
+
+/** Resources per compliance state ('compliant', 'noncompliant', 'exempt', ...; lower case, as Azure reports them). */
+export type ComplianceCounts = Record<string, number>;
+
+export interface ComplianceSummary {
+  resources: ComplianceCounts;
+  members: { referenceId: string; policyDefinitionId: string; resources: ComplianceCounts }[];
+}
+
+export interface RemediationState {
+  name: string;
+  policyAssignmentId: string;
+  referenceId: string;
+  state: string;
+  total: number;
+  succeeded: number;
+  failed: number;
 }
 
 export interface LiveRoleAssignment {
@@ -67,6 +87,10 @@ export interface BuiltinInfo {
 export interface ManagementGroupInfo {
   name: string;
   tenantId: string;
+  /** What the config and --mg called it, when that was the `root` alias (issue 8.1). */
+  requestedAs?: string;
+  /** True when the target is the Tenant Root Group (its name is the tenant id). */
+  tenantRoot?: boolean;
   /** Every management group below the target (names). */
   descendantGroups: string[];
   /**
@@ -104,9 +128,9 @@ export interface LiveState {
   managementGroup: ManagementGroupInfo;
   definitions: LivePolicyDefinition[];
   setDefinitions: LivePolicySetDefinition[];
-  /** Assignments at the target and every management group below it. */
+  /** Assignments at the target, every management group below it, and (ztpolicy's own) at subscriptions below it. */
   assignments: LivePolicyAssignment[];
-  /** Role assignments at the target and every management group below it. */
+  /** Role assignments at the target, every management group below it, and the subscriptions holding one of ours. */
   roleAssignments: LiveRoleAssignment[];
   /** Pricings of every subscription under the management group (only read when Defender plans are configured). */
   pricings: LivePricing[];

@@ -112,6 +112,7 @@ const ALLOWED: Record<string, Heavy[]> = {
   export: ['azureSdk'],
   plan: ['azureSdk'],
   publish: ['azureSdk'],
+  status: ['azureSdk'],
 };
 
 const dirs: string[] = [];

@@ -17,6 +17,7 @@ export interface ResolvedOptions {
   acceptUnknownPrincipals: boolean;
   definitionVisibility: { failures: number; setAnswer: 'notFound' | 'outOfScope' };
   resourceGraph: ResourceGraphOptions;
+  complianceEvaluationPolls: number;
 }
 
 export interface RequestContext {

@@ -21,6 +21,22 @@ export const DEFAULT_SUBSCRIPTIONS = {
   sandbox: '44444444-4444-4444-8444-444444444444',
 } as const;
 
+/**
+ * A tenant seeded as Azure has it (issue 8.1): no group called `root`; the groups of the default hierarchy hang
+ * directly under the Tenant Root Group, whose name is the tenant id. `--mg root` must resolve to it.
+ *
+ *   <tenant root group = tenant id>
+ *   ├── platform, landing-zones (corp, online), sandbox   (same subscriptions as the default)
+ */
+export function azureLikeHierarchy(): HierarchySeed {
+  return {
+    managementGroups: DEFAULT_HIERARCHY.managementGroups
+      .filter((m) => m.id !== 'root')
+      .map((m) => (m.parent === 'root' ? { id: m.id, ...(m.displayName !== undefined ? { displayName: m.displayName } : {}) } : m)),
+    subscriptions: DEFAULT_HIERARCHY.subscriptions,
+  };
+}
+
 export const DEFAULT_HIERARCHY: HierarchySeed = {
   managementGroups: [
     { id: 'root', displayName: 'Root' },

@@ -30,7 +30,9 @@
  *   afterHandling? (reset after the write was applied)}. First matching rule wins.
  * - Default hierarchy (defaults.ts): tenant root group (= tenant id) > root > {platform, landing-zones >
  *   {corp, online}}, plus sandbox beside root; one subscription under platform, corp, online and sandbox
- *   (DEFAULT_SUBSCRIPTIONS). Managed identities exist from the moment their assignment is created; role
+ *   (DEFAULT_SUBSCRIPTIONS). A group literally named `root` is what a tenant has only if someone created one:
+ *   `azureLikeHierarchy()` is the same tenant as Azure seeds it (no `root` group; everything under the tenant
+ *   root group), which `--mg root` resolves to (issue 8.1). Managed identities exist from the moment their assignment is created; role
  *   assignments for any other principal get PrincipalNotFound unless acceptUnknownPrincipals.
  *
  * - `emulatorClients(emulator, {fastRetries?, maxRetries?, token?})`: the six real SDK clients wired to it.
@@ -72,7 +74,7 @@ import type { ArmEmulator, EmulatorOptions } from './types.js';
 
 export type { ArmEmulator, EmulatorOptions, FaultKind, FaultRule, RecordedRequest } from './types.js';
 export type { ArmResource, EmulatorState, HierarchySeed, StateSnapshot } from './state.js';
-export { DEFAULT_HIERARCHY, DEFAULT_SUBSCRIPTIONS, DEFAULT_TENANT_ID, seededSubscriptionId, withSeededSubscriptions } from './defaults.js';
+export { azureLikeHierarchy, DEFAULT_HIERARCHY, DEFAULT_SUBSCRIPTIONS, DEFAULT_TENANT_ID, seededSubscriptionId, withSeededSubscriptions } from './defaults.js';
 export { RESOURCE_GRAPH_TABLES, type ResourceGraphOptions, type TableContext } from './handlers/resource-graph.js';
 export { parseKql, runKql, KqlError, type KqlQuery, type Row } from './kql.js';
 export { emulatorChildEnv, emulatorClientOptions, staticTokenCredential } from './sdk.js';

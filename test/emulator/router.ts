@@ -1,6 +1,6 @@
 import { ArmError, badRequest } from './arm-error.js';
 import type { Reply, RequestContext, Route } from './context.js';
-import { handlePolicyStates, handleRemediations } from './handlers/insights.js';
+import { handleEvaluationResult, handlePolicyStates, handleRemediations } from './handlers/insights.js';
 import { handleManagementGroups, handleSubscriptions, handleTenants } from './handlers/management.js';
 import { handlePolicy } from './handlers/policy.js';
 import { handleRoleAssignments, handleRoleDefinitions } from './handlers/rbac.js';
@@ -26,6 +26,7 @@ export const API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   'microsoft.security/register': ['2021-04-01'],
   'microsoft.policyinsights/remediations': ['2019-07-01', '2021-10-01', '2024-10-01'],
   'microsoft.policyinsights/policystates': ['2019-10-01', '2024-10-01'],
+  'microsoft.policyinsights/asyncoperationresults': ['2019-10-01', '2024-10-01'],
   subscriptions: ['2016-06-01', '2020-01-01', '2021-01-01', '2022-12-01'],
   tenants: ['2016-06-01', '2020-01-01', '2021-01-01', '2022-12-01'],
   // 2021-06-01-preview is what @azure/arm-resourcegraph 5.0.0-beta.4 sends.
@@ -102,6 +103,8 @@ export async function dispatch(ctx: RequestContext): Promise<Reply> {
       return handlePolicyStates(ctx, route);
     case 'microsoft.resourcegraph/resources':
       return handleResourceGraph(ctx, route, ctx.options.resourceGraph);
+    case 'microsoft.policyinsights/asyncoperationresults':
+      return handleEvaluationResult(ctx, route);
     default:
       throw unsupported(ctx);
   }

@@ -85,6 +85,7 @@ function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     acceptUnknownPrincipals: options.acceptUnknownPrincipals ?? false,
     definitionVisibility: { failures: options.definitionVisibilityFailures ?? 0, setAnswer: options.definitionVisibilityAnswer ?? 'notFound' },
     resourceGraph: options.resourceGraph ?? {},
+    complianceEvaluationPolls: options.complianceEvaluationPolls ?? 0,
   };
 }
 

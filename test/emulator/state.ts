@@ -1,6 +1,7 @@
 import { notFound } from './arm-error.js';
 import { mgScope, subscriptionScope, type Scope } from './scope.js';
 import { clone, type JsonObject } from './util.js';
+import type { PolicyStateRecord } from './types.js';
 
 /** A resource as the emulator stores and serves it: the full ARM JSON (id, type, name, properties, ...). */
 export interface ArmResource extends JsonObject {
@@ -83,6 +84,12 @@ export class EmulatorState {
   readonly principals = new Map<string, PrincipalRecord>();
   /** Microsoft.Security provider state of subscriptions seeded as unregistered (others are registered). */
   readonly securityRegistration = new Map<string, { registered: boolean; failuresLeft: number }>();
+  /** Compliance records Azure would hold (PolicyStates 'latest'), seeded by tests (handlers/policy-states.ts). */
+  readonly policyStates: PolicyStateRecord[] = [];
+  /** Subscriptions (lower case) whose compliance scan has completed. */
+  readonly evaluatedSubscriptions = new Set<string>();
+  /** Compliance scans in flight by operation id: the subscription and the polls still to answer 202. */
+  readonly evaluations = new Map<string, { subscriptionId: string; pollsLeft: number }>();
 
   constructor(
     readonly tenantId: string,

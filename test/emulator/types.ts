@@ -35,6 +35,12 @@ export interface EmulatorOptions {
    * `failuresAfterRegister` more requests while the registration completes.
    */
   unregisteredSubscriptions?: { subscriptions: string[]; failuresAfterRegister?: number };
+  /**
+   * Compliance scans (issue 8.6): nothing is evaluated until a subscription's scan is triggered (policyStates/latest/
+   * triggerEvaluation, an LRO whose Location answers 202 this many times, then 200). A remediation with
+   * ExistingNonCompliant finds only subscriptions already evaluated; ReEvaluateCompliance evaluates as it goes.
+   */
+  complianceEvaluationPolls?: number;
   /** When parameter updates are checked for InvalidPolicy(Set)ParameterUpdate: only for definitions in use (default) or always. */
   parameterUpdateCheck?: 'inUse' | 'always';
   /** Page size for list operations (ARM pages at 500). `$top` lowers it per request. */
@@ -144,4 +150,20 @@ export interface ArmEmulator {
    */
   call(method: string, target: string, body?: unknown): Promise<{ status: number; body?: unknown }>;
   close(): Promise<void>;
+}
+
+/**
+ * One compliance record (a PolicyState of the 'latest' set): how Azure evaluated one resource against one member of
+ * an assignment. Tests seed them in `state.policyStates`; the emulator evaluates nothing itself.
+ */
+export interface PolicyStateRecord {
+  resourceId: string;
+  policyAssignmentId: string;
+  policyDefinitionId: string;
+  policySetDefinitionId?: string;
+  policyDefinitionReferenceId?: string;
+  /** 'Compliant', 'NonCompliant', 'Exempt', 'Conflict', 'Error' or 'Unknown', as Azure spells them. */
+  complianceState: string;
+  effect?: string;
+  timestamp?: string;
 }

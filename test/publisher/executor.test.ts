@@ -30,8 +30,12 @@ afterEach(async () => {
 
 async function publish(extra: Parameters<typeof session>[2] = {}) {
   const s = await session(emu, ws, extra);
-  const { plan } = await planSession(s, 'run1');
-  const result = await applySession(s, plan);
+  const { plan, live } = await planSession(s, 'run1');
+  const result = await applySession(
+    s,
+    plan,
+    extra.remediate ? { remediation: { subscriptions: live.managementGroup.subscriptions, pollIntervalMs: 5, timeoutMs: 10_000 } } : {},
+  );
   return { plan, result, requests: s.gateway.counter.requests };
 }
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError } from '../../src/errors.js';
-import { AzureGateway, checkEndpoint, retryAfterMs, staticTokenCredential, tokenTenant } from '../../src/publisher/gateway.js';
+import { AzureGateway, checkEndpoint, prefetchedToken, retryAfterMs, staticTokenCredential, tokenTenant } from '../../src/publisher/gateway.js';
 import type { ArmEmulator } from '../emulator/index.js';
 import { emulator, FAST_RETRY } from './helpers.js';
 
@@ -69,6 +69,43 @@ describe('token tenant check', () => {
   });
 });
 
+describe('sign-in started before the first request (issue 8.4)', () => {
+  const scope = 'https://management.azure.com/.default';
+  it('asks for the token at once and hands that answer to the first request, later ones to the credential', async () => {
+    const asked: string[] = [];
+    let n = 0;
+    const credential = prefetchedToken(
+      {
+        getToken: async (scopes) => {
+          asked.push(String(scopes));
+          n += 1;
+          return { token: `t${n}`, expiresOnTimestamp: Date.now() + 3_600_000 };
+        },
+      },
+      scope,
+    );
+    expect(asked).toEqual([scope]); // before anyone asked
+    expect((await credential.getToken(scope))?.token).toBe('t1');
+    expect((await credential.getToken(scope))?.token).toBe('t2');
+    expect((await credential.getToken('https://other/.default'))?.token).toBe('t3');
+    expect(asked).toEqual([scope, scope, 'https://other/.default']);
+  });
+
+  it('reports a sign-in failure at the first request, not as an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const credential = prefetchedToken({ getToken: () => Promise.reject(new Error('no sign-in')) }, scope);
+      await new Promise((r) => setTimeout(r, 10));
+      await expect(credential.getToken(scope)).rejects.toThrow('no sign-in');
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('gateway against the emulator', () => {
   let emu: ArmEmulator;
   beforeAll(async () => {
@@ -89,6 +126,9 @@ describe('gateway against the emulator', () => {
     expect(mg.descendantGroups.sort()).toEqual(['corp', 'landing-zones', 'online', 'platform']);
     expect(emu.requests).toHaveLength(1);
     expect(emu.requests[0]!.authorization).toBe(true);
+    // ManagementGroups_Get as the REST spec (2021-04-01) defines it, whole subtree in one answer.
+    expect(emu.requests[0]).toMatchObject({ method: 'GET', apiVersion: '2021-04-01' });
+    expect(emu.requests[0]!.query).toMatchObject({ $expand: 'children', $recurse: 'true' });
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toContain(secret);
   });

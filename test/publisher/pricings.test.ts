@@ -27,7 +27,9 @@ afterEach(async () => {
 
 const pricingPuts = (e: ArmEmulator) => e.requests.filter((r) => r.method === 'PUT' && r.path.includes('/pricings/'));
 const pricingReads = (e: ArmEmulator) => e.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/providers/Microsoft.Security/pricings'));
-const graphQueries = (e: ArmEmulator) => e.requests.filter((r) => r.method === 'POST' && r.path === RG);
+// The pricing queries (the plan also asks Resource Graph for assignments at subscriptions: policyresources).
+const graphQueries = (e: ArmEmulator) =>
+  e.requests.filter((r) => r.method === 'POST' && r.path === RG && String((r.body as { query?: string } | undefined)?.query).startsWith('securityresources'));
 const subOf = (r: RecordedRequest) => r.path.split('/')[2]!.toLowerCase();
 
 /** Most requests in flight at once, overall and per subscription, from arrival times and durations. */

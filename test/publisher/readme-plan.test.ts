@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/io/paths.js';
 import { renderText } from '../../src/publisher/render.js';
 import { applySession, planSession } from '../../src/publisher/session.js';
-import type { ArmEmulator } from '../emulator/index.js';
+import { azureLikeHierarchy, type ArmEmulator } from '../emulator/index.js';
 import { emulator, session, workspace, type Workspace } from './helpers.js';
 
 const RETIRED = 'zt-vm-13-no-public-ip-on-nic';
@@ -16,7 +16,8 @@ const RETIRED = 'zt-vm-13-no-public-ip-on-nic';
 let emu: ArmEmulator;
 let ws: Workspace;
 beforeAll(async () => {
-  emu = await emulator();
+  // Seeded as Azure has it: no group called root, `--mg root` is the Tenant Root Group (issue 8.1).
+  emu = await emulator({ hierarchy: azureLikeHierarchy() });
   ws = workspace(packageRoot());
 });
 afterAll(async () => {
@@ -51,7 +52,9 @@ describe('the README plan', () => {
     if (process.env.README_PLAN) process.stdout.write(`\n----- README plan -----\n${text}----- end -----\n`);
 
     // What the reviewer must be able to read off the plan (independent of the renderer: the edits above).
-    expect(text).toMatch(/^Plan for management group 'root' \(tenant 00000000-0000-4000-8000-0000000a2e00\), owner 'contoso\/platform-policies'\n/);
+    expect(text).toMatch(
+      /^Plan for management group 'root' = Tenant Root Group '00000000-0000-4000-8000-0000000a2e00' \(tenant 00000000-0000-4000-8000-0000000a2e00\), owner 'contoso\/platform-policies'\n/,
+    );
     expect(text).toContain(`  - delete ${RETIRED}  [owned by this repo and no longer generated (or replaced by a new version)]`);
     // The set diff names the retired member instead of two truncated arrays.
     for (const set of ['zt-vm', 'zt-zero-trust']) {

@@ -16,14 +16,19 @@ export interface PlanArgs extends PublisherArgs {
   markdown?: boolean;
 }
 
-/** Options plan and publish share. */
-export function publisherOptions(y: Argv) {
+/** Options of every command that reads the target in Azure (plan, publish, status). */
+export function targetOptions(y: Argv) {
   return y
     .option('mg', { type: 'string', demandOption: true, describe: 'Target management group id (must match the config)' })
     .option('endpoint', { type: 'string', describe: 'ARM base URL (sovereign clouds, local emulators); https only except loopback' })
     .option('config', { type: 'string', default: 'ztpolicy.config.json', describe: 'Publisher config file' })
+    .option('json', { type: 'boolean', describe: 'Print the result as JSON' });
+}
+
+/** Options plan and publish share. */
+export function publisherOptions(y: Argv) {
+  return targetOptions(y)
     .option('location', { type: 'string', describe: 'Region for managed identities (default: identityLocation from the config)' })
-    .option('json', { type: 'boolean', describe: 'Print the result as JSON' })
     .option('adopt', {
       type: 'boolean',
       default: false,

@@ -6,6 +6,7 @@ export interface PublishArgs extends PublisherArgs {
   yes?: boolean;
   dryRun?: boolean;
   remediate?: boolean;
+  remediateTimeout?: number;
 }
 
 export const publish = defineCommand<PublishArgs>({
@@ -15,7 +16,12 @@ export const publish = defineCommand<PublishArgs>({
     publisherOptions(y)
       .option('yes', { type: 'boolean', default: false, describe: 'Confirm deletions without asking (required when not on a TTY)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Only show the plan (same as ztpolicy plan)' })
-      .option('remediate', { type: 'boolean', default: false, describe: 'Also create remediation tasks for deployIfNotExists/modify members' })
+      .option('remediate', {
+        type: 'boolean',
+        default: false,
+        describe: 'Also remediate: scan compliance of every subscription below, wait for it, then create a remediation task per deployIfNotExists/modify member and report what each deployed',
+      })
+      .option('remediate-timeout', { type: 'number', default: 1800, describe: 'Seconds --remediate waits for compliance scans and remediation tasks' })
       .example('$0 publish --mg contoso --yes', 'publish from a pipeline')
       .example('$0 publish --mg contoso --adopt', 'take over same-named objects without an ownership marker (after reviewing the plan)'),
   load: () => import('../handlers/publish.js'),

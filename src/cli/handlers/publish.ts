@@ -33,7 +33,7 @@ function runId(now = new Date()): string {
 export const run: CommandRun<PublishArgs> = async (args, io, result) => {
   const session = await openSession(sessionOptions(args, io, args.remediate ? { remediate: true } : {}));
   io.stderr(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...\n`);
-  const { plan } = await planSession(session, runId());
+  const { plan, live } = await planSession(session, runId());
   const readRequests = session.gateway.counter.requests;
   if (!args.json) io.stdout(renderText(plan, { verbose: Boolean(args.verbose) }));
   // Blockers refuse even a plan with nothing else to change: an unowned object in the way is never "success".
@@ -56,9 +56,13 @@ export const run: CommandRun<PublishArgs> = async (args, io, result) => {
     }
   }
   const started = Date.now();
-  const applied = await applySession(session, plan, { progress: (l) => io.stderr(`${l}\n`), verbose: Boolean(args.verbose) });
+  const applied = await applySession(session, plan, {
+    progress: (l) => io.stderr(`${l}\n`),
+    verbose: Boolean(args.verbose),
+    ...(args.remediate ? { remediation: { subscriptions: live.managementGroup.subscriptions, pollIntervalMs: 10_000, timeoutMs: (args.remediateTimeout ?? 1800) * 1000 } } : {}),
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   io.stderr(`Published: ${applied.writes} write(s) in ${seconds} s, ${session.gateway.counter.requests} request(s) in total.\n`);
-  if (args.json) io.stdout(canonicalJson({ plan, applied: true, writes: applied.writes, requests: session.gateway.counter.requests }));
+  if (args.json) io.stdout(canonicalJson({ plan, applied: true, writes: applied.writes, requests: session.gateway.counter.requests, remediations: applied.remediations }));
   result.exitCode = ExitCode.ok;
 };

@@ -1,6 +1,6 @@
 /**
  * Microsoft.PolicyInsights (2024-10-01, @azure/arm-policyinsights 6.0.0): remediations at management
- * group / subscription scope, and policyStates summarize (zero results: the emulator evaluates nothing).
+ * group / subscription scope, policyStates summarize and queryResults over seeded records (policy-states.ts).
  *
  * Remediation rules (publisher-mechanics §4, remediation-structure docs): the assignment must exist and
  * be at or above the remediation scope; for an initiative assignment `policyDefinitionReferenceId` is
@@ -15,6 +15,7 @@ import type { Scope } from '../scope.js';
 import type { ArmResource } from '../state.js';
 import { clone, isObject, newGuid, nowIso, type JsonObject } from '../util.js';
 import { effectiveEffects, lookupRef, needsIdentity, parsePolicyRef, scopeOfId } from './policy.js';
+import { queryResults, summarize } from './policy-states.js';
 
 const PROGRESSION = ['Accepted', 'Evaluating', 'Succeeded'];
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
@@ -30,7 +31,25 @@ function advance(res: ArmResource): void {
   if (i >= 0 && i < PROGRESSION.length - 1) {
     p.provisioningState = PROGRESSION[i + 1]!;
     p.lastUpdatedOn = nowIso();
+    // Every deployment the task started succeeds once it is done (the emulator deploys nothing itself).
+    const status = p.deploymentStatus as JsonObject;
+    if (p.provisioningState === 'Succeeded') status.successfulDeployments = status.totalDeployments ?? 0;
   }
+}
+
+/**
+ * What a remediation task finds to deploy: the subscriptions under its scope that a compliance scan has evaluated
+ * (ExistingNonCompliant acts on the existing compliance results: remediate-resources docs; a new assignment has
+ * none until its scan ran), or all of them with ReEvaluateCompliance. The emulator holds no other resources, so
+ * a member that targets anything but subscriptions finds nothing.
+ */
+function discovered(ctx: RequestContext, scope: Scope, mode: string, target: ArmResource | undefined): number {
+  const rule = target ? (target.properties as JsonObject).policyRule : undefined;
+  if (!JSON.stringify(rule ?? {}).includes('Microsoft.Resources/subscriptions')) return 0;
+  const subs =
+    scope.kind === 'subscription' ? [scope.subscriptionId] : scope.kind === 'managementGroup' ? ctx.state.subscriptionsUnder(scope.managementGroup).map((s) => s.subscriptionId) : [];
+  if (mode.toLowerCase() === 'reevaluatecompliance') return subs.length;
+  return subs.filter((s) => ctx.state.evaluatedSubscriptions.has(s.toLowerCase())).length;
 }
 
 export async function handleRemediations(ctx: RequestContext, route: Route): Promise<Reply> {
@@ -102,6 +121,7 @@ async function put(ctx: RequestContext, scope: Scope, name: string, k: string, e
   const effects = await effectiveEffects(ctx, target, ref.kind, values);
   const refId = typeof p.policyDefinitionReferenceId === 'string' ? p.policyDefinitionReferenceId : undefined;
   let effect: string | undefined;
+  let memberDefinition: ArmResource | undefined = target;
   if (ref.kind === 'policySetDefinitions') {
     if (refId === undefined) {
       throw badRequest('InvalidRemediationRequest', `The remediation '${name}' targets an initiative assignment: 'policyDefinitionReferenceId' is required.`); // inferred code
@@ -111,6 +131,7 @@ async function put(ctx: RequestContext, scope: Scope, name: string, k: string, e
       throw badRequest('InvalidRemediationRequest', `The policy definition reference '${refId}' does not exist in the initiative of assignment '${assignment.id}'.`); // inferred code
     }
     effect = member.effect;
+    memberDefinition = member.definition;
   } else {
     effect = effects[0]?.effect;
   }
@@ -134,7 +155,7 @@ async function put(ctx: RequestContext, scope: Scope, name: string, k: string, e
       provisioningState: 'Accepted',
       createdOn: prev?.createdOn ?? now,
       lastUpdatedOn: now,
-      deploymentStatus: { totalDeployments: 0, successfulDeployments: 0, failedDeployments: 0 },
+      deploymentStatus: { totalDeployments: discovered(ctx, scope, mode, memberDefinition), successfulDeployments: 0, failedDeployments: 0 },
       correlationId: newGuid(),
     },
   };
@@ -142,25 +163,36 @@ async function put(ctx: RequestContext, scope: Scope, name: string, k: string, e
   return ok(res, existing ? 200 : 201);
 }
 
-/** POST …/policyStates/latest/summarize: an empty summary (no resources evaluated). */
+/** GET of a compliance scan's Location: 202 while it runs, 200 when the subscription is evaluated. */
+export function handleEvaluationResult(ctx: RequestContext, route: Route): Reply {
+  const [id, ...extra] = route.rest;
+  const run = id === undefined || extra.length > 0 ? undefined : ctx.state.evaluations.get(id);
+  if (ctx.method !== 'GET' || !run) throw notFound('NotFound', `The operation '${id ?? ''}' could not be found.`);
+  if (run.pollsLeft-- > 0) return { status: 202, headers: { location: `${ctx.baseUrl}${ctx.path}?api-version=${ctx.apiVersion}` } };
+  ctx.state.evaluatedSubscriptions.add(run.subscriptionId.toLowerCase());
+  return { status: 200 };
+}
+
+/** POST …/policyStates/latest/summarize and queryResults over the seeded records (policy-states.ts); triggerEvaluation. */
 export function handlePolicyStates(ctx: RequestContext, route: Route): Reply {
   const [resource, action] = route.rest;
   if (ctx.method === 'POST' && resource?.toLowerCase() === 'latest' && action?.toLowerCase() === 'summarize') {
-    return ok({
-      '@odata.context': 'https://management.azure.com/providers/Microsoft.PolicyInsights/policyStates/$metadata#summary',
-      '@odata.count': 1,
-      value: [
-        {
-          '@odata.id': null,
-          '@odata.context': 'https://management.azure.com/providers/Microsoft.PolicyInsights/policyStates/$metadata#summary/$entity',
-          results: { nonCompliantResources: 0, nonCompliantPolicies: 0, resourceDetails: [], policyDetails: [], policyGroupDetails: [] },
-          policyAssignments: [],
-        },
-      ],
-    });
+    return summarize(ctx, ctx.state.canonical(route.scope));
+  }
+  if (ctx.method === 'POST' && resource?.toLowerCase() === 'latest' && action?.toLowerCase() === 'queryresults') {
+    return queryResults(ctx, ctx.state.canonical(route.scope));
   }
   if (ctx.method === 'POST' && resource?.toLowerCase() === 'latest' && action?.toLowerCase() === 'triggerevaluation') {
-    return { status: 200 };
+    // An LRO (spec PolicyStates_TriggerSubscriptionEvaluation: 202 with Location and Retry-After, "final-state-via:
+    // location"): the Location answers 202 while the scan runs, then 200.
+    const scope = ctx.state.canonical(route.scope);
+    if (scope.kind !== 'subscription') throw new ArmError(404, 'UnsupportedByEmulator', 'The ARM emulator triggers evaluations at subscription scope only.');
+    ctx.state.assertScopeExists(scope);
+    const id = newGuid();
+    ctx.state.evaluations.set(id, { subscriptionId: scope.subscriptionId, pollsLeft: ctx.options.complianceEvaluationPolls });
+    const location = `${ctx.baseUrl}/subscriptions/${scope.subscriptionId}/providers/Microsoft.PolicyInsights/asyncOperationResults/${id}?api-version=${ctx.apiVersion}`;
+    // No Retry-After (the spec example sends 30 s): the client's own poll interval paces the emulator's scans.
+    return { status: 202, headers: { location } };
   }
   throw new ArmError(404, 'UnsupportedByEmulator', `The ARM emulator does not implement '${ctx.method} ${ctx.path}'.`);
 }

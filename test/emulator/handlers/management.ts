@@ -21,7 +21,8 @@ function requireGet(ctx: RequestContext): void {
 }
 
 function mgNotFound(name: string): ArmError {
-  return notFound('NotFound', `'${mgScopeId(name)}' not found`);
+  // As Azure answers GET .../managementGroups/root in a tenant without such a group (issue 8.1).
+  return notFound('ManagementGroupNotFound', `'${mgScopeId(name)}' not found`);
 }
 
 export function handleManagementGroups(ctx: RequestContext, route: Route): Reply {

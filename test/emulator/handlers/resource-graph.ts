@@ -16,7 +16,8 @@
  *   trails ARM ("How Resource Graph is kept current", governance/resource-graph/overview.md). The emulator's
  *   `resourceGraph` options model that: `indexDelayMs` (a pricing write shows up only this long after it happened;
  *   until then the previous value) and `unindexedSubscriptions` (subscriptions not scanned yet: no rows at all);
- * - tables: `securityresources` (Defender pricings), `resources` (the seeded estate: `resources` options, ARM GET
+ * - tables: `securityresources` (Defender pricings), `policyresources` (policy-resources.ts), `resources` (the
+ *   seeded estate: `resources` options, ARM GET
  *   documents turned into Resource Graph rows by argRow) and `resourcecontainers` (the scope's subscriptions and
  *   resource groups);
  * - quota: every answer carries x-ms-user-quota-remaining and x-ms-user-quota-resets-after (hh:mm:ss), and a
@@ -30,6 +31,7 @@ import { ok } from '../context.js';
 import { KqlError, parseKql, runKql, type Row } from '../kql.js';
 import { DEFENDER_PLANS, type EmulatorState, type SubscriptionNode } from '../state.js';
 import { isObject, type JsonObject } from '../util.js';
+import { policyAssignmentRows } from './policy-resources.js';
 
 /** Options of the emulator's Resource Graph (EmulatorOptions.resourceGraph). */
 export interface ResourceGraphOptions {
@@ -197,6 +199,7 @@ export const RESOURCE_GRAPH_TABLES: Record<string, (t: TableContext) => Row[]> =
   securityresources: pricingRows,
   resources: resourceRows,
   resourcecontainers: containerRows,
+  policyresources: policyAssignmentRows,
 };
 
 /** Queries answered in the current quota window (per emulator: the tests have one caller). */
