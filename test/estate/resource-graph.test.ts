@@ -173,6 +173,14 @@ describe('resource group and subscription context', () => {
   });
 });
 
+describe('Azure failures', () => {
+  it('an unreachable Resource Graph is an Azure failure (exit 3) with a hint, not a crash', async () => {
+    const dead = await AzureGateway.create({ endpoint: 'https://127.0.0.1:1', ca: emu.ca, credential: staticTokenCredential(), retry: FAST, env: {} });
+    const run = runEvaluation({ policy: [join(generated, 'policySetDefinitions/zt-storage.json')], graph: { scope: { managementGroups: ['root'] }, label: 'management group root', gateway: dead } });
+    await expect(run).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/^reading the estate from Azure Resource Graph failed/) });
+  });
+});
+
 describe('ztpolicy evaluate --mg (the CLI in a child process)', () => {
   it('prints a Markdown preview per control and exits 1 because resources would be denied', async () => {
     const r = await runCli(['evaluate', '--policy', join(generated, 'policySetDefinitions/zt-storage.json'), '--mg', 'root', '--endpoint', emu.url, '--markdown'], { env: emulatorChildEnv(emu) });
