@@ -15,6 +15,7 @@
  * to a temp file, batch by batch (never as one string), then evaluated by `ztpolicy evaluate`'s own path in a
  * child process per worker setting (evaluate-export-child.ts: its own peak RSS), and deleted. JSON.parse cannot
  * read it whole above V8's string limit (~512 MB), so its rate on the in-memory set stands next to it.
+ * BENCH_EXPORT_WORKERS=1 (a comma list) picks the worker settings (default: 0, the CLI's default, 2).
  *
  * Definitions come from generated/ when it is built, otherwise they are compiled from definitions/ (and the
  * built-ins are collected from initiatives/). BENCH_RESOURCES=20000 runs a smaller set.
@@ -213,7 +214,8 @@ function streamedExport(parseMbPerS: number): void {
     const size = statSync(file).size;
     process.stdout.write(`streamed export: ${count} resources, ${(size / 1e6).toFixed(0)} MB in ${file} (written in ${ms(performance.now() - t)}, not timed); JSON.parse: ${size > 2 ** 29 ? 'cannot (over the ~512 MB string limit)' : 'not run'}, ${parseMbPerS.toFixed(0)} MB/s on the in-memory set\n`);
     const params = join(repoRoot, 'test/fixtures/exports/estate-params.json');
-    for (const workers of [...new Set([0, defaultWorkers(size), 2])]) {
+    const settings = process.env.BENCH_EXPORT_WORKERS?.split(',').map(Number) ?? [0, defaultWorkers(size), 2];
+    for (const workers of [...new Set(settings)]) {
       t = performance.now();
       const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/bench/evaluate-export-child.ts'), file, policyDir, String(workers), params], { encoding: 'utf8', maxBuffer: 1 << 24 });
       const line = r.stdout.trim().split('\n').pop() ?? '';
