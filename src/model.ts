@@ -145,5 +145,40 @@ export interface Manifest {
     customMembers: string[];
     /** Ids of built-in member definitions. */
     builtinMembers: string[];
+    /** Each built-in member: the version of the vendored definition it was tested with, and the roles it declares. */
+    builtinDetails: Array<{ id: string; testedVersion: string; roleDefinitionIds: string[] }>;
   }>;
+  /** Policy exemptions (exemptions/); absent when the project has none. */
+  exemptions?: Array<{
+    name: string;
+    file: string;
+    sha256: string;
+    /** Initiative whose assignment the exemption applies to. */
+    initiative: string;
+  }>;
+}
+
+/**
+ * generated/policyExemptions/<name>.json: the PUT body of a Microsoft.Authorization/policyExemptions resource
+ * (api-version 2022-07-01-preview) without `policyAssignmentId`, which the publisher fills in from the config
+ * (the assignment of `initiative` in the chosen environment), plus where it goes.
+ */
+export interface PolicyExemptionDocument {
+  name: string;
+  /** ARM scope the exemption is created at (management group, subscription, resource group or resource id). */
+  scope: string;
+  /** Initiative (generated name) whose assignment is exempted. */
+  initiative: string;
+  /** Assignment name when the config assigns the initiative more than once. */
+  assignment?: string;
+  /** Environments it applies to; absent = all. */
+  environments?: string[];
+  properties: {
+    exemptionCategory: 'Waiver' | 'Mitigated';
+    displayName: string;
+    description: string;
+    expiresOn?: string;
+    policyDefinitionReferenceIds?: string[];
+    metadata: JsonObject;
+  };
 }

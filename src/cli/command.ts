@@ -19,8 +19,28 @@ import type { ExitCode } from '../errors.js';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Whether stderr is a terminal (live progress) or a log (plain lines). Default: process.stderr.isTTY. */
+  /** Whether stderr is a terminal (live progress, colour) or a log (plain lines). Default: process.stderr.isTTY. */
   stderrIsTty?: boolean;
+  /** Where prompts read and write (default process.stdin / process.stderr); tests drive prompts through these. */
+  stdin?: NodeJS.ReadableStream;
+  promptOutput?: NodeJS.WritableStream;
+  /** Whether stdin is a terminal, so init may ask (default process.stdin.isTTY). */
+  isTTY?: boolean;
+  /**
+   * Gateway settings an embedding program (or an in-process test) supplies instead of the process environment:
+   * an extra trusted CA (what NODE_EXTRA_CA_CERTS does for a fresh process), a credential, retry settings.
+   */
+  azure?: { ca?: string | Buffer; credential?: import('@azure/core-auth').TokenCredential; retry?: Record<string, number>; env?: NodeJS.ProcessEnv };
+  /** Whether stdout is a terminal (colour). Default: process.stdout.isTTY for the process's own io, else false. */
+  stdoutIsTty?: boolean;
+  /** The environment main reads for NO_COLOR and FORCE_COLOR (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Colour per stream (output.ts colourWanted: a terminal, never with NO_COLOR, FORCE_COLOR forces it). Main sets it
+   * from the fields above before a command runs; a command uses it through output.ts reporter(), which drops stdout
+   * colour for --json.
+   */
+  colours?: { stdout: boolean; stderr: boolean };
 }
 
 /** Exit code the command asked for (e.g. 1 for "changes planned"); commands set it through this holder. */

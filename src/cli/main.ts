@@ -9,13 +9,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { closest, distance } from 'fastest-levenshtein';
+import pc from 'picocolors';
 import yargs, { type Argv } from 'yargs';
 import { BadInputError, DiagnosticsError, ExitCode, formatDiagnostic, isZtError } from '../errors.js';
 import { CliCode } from './codes.js';
 import type { CliIo, CommandResult, CommandSpec } from './command.js';
+import { paintSeverity, reportOptionsProblem, streamColours, withReportOptions, type Colours, type ReportArgs } from './output.js';
 import { COMMANDS } from './registry.js';
 
 export type { CliIo, CommandResult } from './command.js';
+
+/** yargs' own command (completion.ts has none: yargs prints the script and answers --get-yargs-completions). */
+const COMPLETION = 'completion';
+const COMMAND_NAMES = [...COMMANDS.map((c) => c.command.split(' ')[0]!), COMPLETION];
 
 const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
@@ -62,6 +68,8 @@ function usageMessage(msg: string, argv: string[], active: ActiveCommand | undef
     const suggestion = nearest(flag.replace(/^--?(no-)?/, ''), active?.options ?? [...TOP_LEVEL_FLAGS].filter((f) => f.length > 1));
     return `unknown option ${flag} for ${where}${suggestion ? `. Did you mean --${suggestion}?` : ''}`;
   });
+  const exclusive = /^Arguments (\S+) and (\S+) are mutually exclusive$/.exec(msg);
+  if (exclusive) return [...lines, `--${exclusive[1]} and --${exclusive[2]} cannot be used together`].join('\n');
   const missing = /^Missing required arguments?: (.+)$/.exec(msg);
   if (missing) return [...lines, `missing required option ${missing[1]!.split(', ').map((n) => `--${n}`).join(', ')}`].join('\n');
   const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
@@ -71,7 +79,7 @@ function usageMessage(msg: string, argv: string[], active: ActiveCommand | undef
     if (argv.some((a) => /^-/.test(a) && a.replace(/^--?(no-)?/, '').split('=')[0] === name)) continue;
     if (active) lines.push(`unexpected argument '${name}' for ${where}`);
     else {
-      const best = nearest(name, COMMANDS.map((c) => c.command));
+      const best = nearest(name, COMMAND_NAMES);
       lines.push(`unknown command '${name}'${best ? `. Did you mean ${best}?` : ''}`);
     }
   }
@@ -93,23 +101,31 @@ function activeCommand(spec: CommandSpec<never>, y: Argv): ActiveCommand {
   return { spec, options: keys.filter((k) => k.length > 1 && k !== '$0' && !/[A-Z]/.test(k)), known: new Set([...keys, 'help', 'h', 'version']) };
 }
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+function usageError(message: string, active: ActiveCommand | undefined): BadInputError {
+  return new BadInputError(CliCode.usage, message, { hint: `run 'ztpolicy ${active ? `${active.spec.command} ` : ''}--help' for usage` });
+}
+
+export async function main(argv: string[], given: CliIo = defaultIo): Promise<number> {
   const result: CommandResult = { exitCode: ExitCode.ok };
+  const io: CliIo = { ...given, colours: streamColours(given, given === defaultIo) };
   // The command whose builder ran (yargs runs only the matched command's builder) and the options it declared.
   let active: ActiveCommand | undefined;
   const parser = yargs(argv)
     .scriptName('ztpolicy')
     .usage('$0 <command> [options]\n\nZero Trust guardrails for Azure as typed policy-as-code.')
-    .demandCommand(1, `Name a command: ${COMMANDS.map((c) => c.command).join(', ')}.`)
+    .demandCommand(1, `Name a command: ${COMMAND_NAMES.join(', ')}.`)
     .strict()
     .help()
     .alias('h', 'help')
     .version(packageVersion())
+    // yargs' completion: `ztpolicy completion` prints a bash script (zsh when $SHELL is zsh) that calls back
+    // `ztpolicy --get-yargs-completions <words>`, answered from the same declarations (commands, then options).
+    .completion(COMPLETION, 'Print a shell completion script (bash; zsh when $SHELL is zsh): ztpolicy completion >> ~/.bashrc')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
       // Throwing here stops yargs before the handler runs (returning would let it go on and run the command).
-      throw new BadInputError(CliCode.usage, usageMessage(msg, argv, active), { hint: `run 'ztpolicy ${active ? `${active.spec.command} ` : ''}--help' for usage` });
+      throw usageError(usageMessage(msg, argv, active), active);
     })
     .exitProcess(false);
   for (const spec of COMMANDS) {
@@ -117,11 +133,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       command: spec.command,
       describe: spec.describe,
       builder: (y: Argv) => {
-        const built = spec.builder(y);
+        const built = withReportOptions(spec.builder(y));
         active = activeCommand(spec, built);
         return built;
       },
       handler: async (args) => {
+        const problem = reportOptionsProblem(args as ReportArgs);
+        if (problem) throw usageError(problem, active);
         const { run } = await spec.load();
         await run(args as never, io, result);
       },
@@ -140,15 +158,16 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
 }
 
 export function reportError(error: unknown, io: CliIo): number {
+  const c: Colours = pc.createColors(Boolean(io.colours?.stderr));
   if (error instanceof DiagnosticsError) {
-    for (const d of error.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-    io.stderr(`${error.message}\n`);
+    for (const d of error.diagnostics) io.stderr(`${paintSeverity(formatDiagnostic(d), c)}\n`);
+    io.stderr(`${c.bold(error.message)}\n`);
     return error.exitCode;
   }
   if (isZtError(error)) {
     const where = [error.file, error.jsonPath ? `at ${error.jsonPath}` : ''].filter(Boolean).join(' ');
-    io.stderr(`error ${error.code}: ${error.message}${where ? ` (${where})` : ''}\n`);
-    if (error.hint) io.stderr(`    fix: ${error.hint}\n`);
+    io.stderr(`${paintSeverity(`error ${error.code}: ${error.message}${where ? ` (${where})` : ''}`, c)}\n`);
+    if (error.hint) io.stderr(`${c.cyan('    fix:')} ${error.hint}\n`);
     return error.exitCode;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

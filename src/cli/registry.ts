@@ -8,9 +8,10 @@ import { check } from './commands/check.js';
 import { evaluate } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { init } from './commands/init.js';
 import { plan } from './commands/plan.js';
 import { publish } from './commands/publish.js';
 import { status } from './commands/status.js';
 
 // Each declaration is typed by its own arguments; the registry only needs what all of them share.
-export const COMMANDS: readonly CommandSpec<never>[] = [build, check, evaluate, exportCommand, importCommand, plan, publish, status] as readonly CommandSpec<never>[];
+export const COMMANDS: readonly CommandSpec<never>[] = [build, check, evaluate, exportCommand, importCommand, init, plan, publish, status] as readonly CommandSpec<never>[];

@@ -6,6 +6,9 @@ export { compileControl, isControl } from './compile-control.js';
 export type { CompiledControl, CompileOptions } from './compile-control.js';
 export { compileInitiative, isInitiative } from './compile-initiative.js';
 export type { CompiledInitiative } from './compile-initiative.js';
+export { compileExemption, exemptionOutputPath, exemptionScopeKind, normalizeExpiry } from './compile-exemption.js';
+export type { CompiledExemption, ExemptionScopeKind } from './compile-exemption.js';
+export { isExemption } from '../dsl/exemption.js';
 export { COMPILER_CODES } from './codes.js';
 export type { CompilerCode } from './codes.js';
 export {

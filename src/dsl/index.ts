@@ -20,6 +20,8 @@ export type {
   MemberParameterValue,
   MemberValue,
 } from './initiative.js';
+export { defineExemption, isExemption, EXEMPTION_CATEGORIES } from './exemption.js';
+export type { Exemption, ExemptionCategory, ExemptionSpec, ExemptedMember } from './exemption.js';
 export { param, ParamRef, EFFECT_NAMES } from './parameters.js';
 export type { EffectName, EffectValue, ParameterMetadata, ParameterSpec, ParameterSpecs, ParamRefs } from './parameters.js';
 export { allOf, anyOf, not, value, count, countValue, FieldRef, OPERATORS, isCondition } from './conditions.js';

@@ -77,6 +77,8 @@ export interface BuiltinMemberOptions<P extends Readonly<Record<string, BuiltinP
    * reference id and counts the control as covered in coverage.md.
    */
   readonly controlId: string;
+  /** The unit it belongs to when not the initiative's (e.g. ZT-MON-01 in the Defender-and-monitoring initiative). */
+  readonly unit?: Unit;
   /** The Zero Trust principle this built-in serves in the initiative (controls carry their own). */
   readonly principle: Principle;
   readonly parameters?: BuiltinMemberParameters<P>;
@@ -138,7 +140,7 @@ export function member(
     principle,
     controlId,
     control,
-    ...(isControl ? { unit: target.unit } : {}),
+    ...(isControl ? { unit: target.unit } : builtinOptions?.unit === undefined ? {} : { unit: builtinOptions.unit }),
     ...(options?.referenceId === undefined ? {} : { referenceId: options.referenceId }),
     ...(options?.groups === undefined ? {} : { groups: Object.freeze([...options.groups]) }),
     ...(options?.definitionVersion === undefined ? {} : { definitionVersion: options.definitionVersion }),
@@ -172,6 +174,8 @@ export interface InitiativeSpec<P extends ParameterSpecs> {
    * fails when a catalog id is neither implemented by a member nor given a status (src/dsl/control-catalog.ts).
    */
   readonly catalog?: ControlCatalog;
+  /** What a reviewer must know that the JSON cannot say (roles, side effects); shown in the generated summary. */
+  readonly reviewerNotes?: readonly string[];
   /** More metadata, emitted as written; `version`, `category` and `ztpolicy` are the compiler's. */
   readonly metadata?: JsonObject;
   /** Set by `ztpolicy import`: keeps the name it has in Azure (see ControlSpec.imported). */
@@ -193,6 +197,7 @@ export interface Initiative<P extends ParameterSpecs = ParameterSpecs> {
   readonly include: readonly Initiative[];
   readonly groupBy?: readonly GroupBy[];
   readonly catalog?: ControlCatalog;
+  readonly reviewerNotes?: readonly string[];
   readonly metadata?: JsonObject;
   readonly imported?: boolean;
 }
@@ -216,6 +221,7 @@ export function defineInitiative<const P extends ParameterSpecs = {}>(spec: Init
     include: Object.freeze([...(spec.include ?? [])]),
     ...(spec.groupBy === undefined ? {} : { groupBy: Object.freeze([...spec.groupBy]) }),
     ...(spec.catalog === undefined ? {} : { catalog: spec.catalog }),
+    ...(spec.reviewerNotes === undefined ? {} : { reviewerNotes: Object.freeze([...spec.reviewerNotes]) }),
     ...(spec.metadata === undefined ? {} : { metadata: Object.freeze({ ...spec.metadata }) }),
     ...(spec.imported === true ? { imported: true } : {}),
   };

@@ -10,9 +10,11 @@ import type { EvaluationContext, PolicyDefinitionInput, RelatedLookup } from '..
 import { isObject, setOwn } from '../evaluator/values.js';
 import { isZtError } from '../errors.js';
 import { relatedLookupFrom } from '../io/evaluate-inputs.js';
+import { coveringExemption, type ExemptionRef } from '../evaluator/exemptions.js';
+import type { PolicyExemptionDocument } from '../model.js';
 
-export type Outcome = 'denied' | 'audited' | 'modified' | 'appended' | 'deployIfNotExists' | 'auditIfNotExists' | 'denyAction' | 'manual';
-export const OUTCOMES: readonly Outcome[] = ['denied', 'audited', 'modified', 'appended', 'deployIfNotExists', 'auditIfNotExists', 'denyAction', 'manual'];
+export type Outcome = 'denied' | 'audited' | 'modified' | 'appended' | 'deployIfNotExists' | 'auditIfNotExists' | 'denyAction' | 'manual' | 'exempted';
+export const OUTCOMES: readonly Outcome[] = ['denied', 'audited', 'modified', 'appended', 'deployIfNotExists', 'auditIfNotExists', 'denyAction', 'manual', 'exempted'];
 
 const EFFECT_OUTCOME: Record<string, Outcome> = {
   deny: 'denied',
@@ -29,6 +31,9 @@ export interface MemberSpec {
   /** The definition document ({ name, properties }). */
   document: JsonObject;
   parameters: Record<string, JsonValue>;
+  /** The initiative it is a member of (exemptions name an initiative assignment and reference ids). */
+  initiative?: string;
+  referenceId: string | null;
 }
 
 export interface ChunkSetup {
@@ -41,6 +46,10 @@ export interface ChunkSetup {
    * evaluator sees, and nothing listed is lost; the rest is not built (no details) nor copied between threads.
    */
   maxFindings?: number;
+  /** Exemption documents: a finding one covers is reported as exempted (evaluator/exemptions.ts). */
+  exemptions?: PolicyExemptionDocument[];
+  /** The time exemptions expire against (ISO 8601; default: now). */
+  now?: string;
 }
 
 export interface ChunkEntry {
@@ -56,6 +65,7 @@ export interface ChunkHit {
   effect: string;
   details?: JsonValue;
   error?: { code: string; message: string };
+  exemption?: ExemptionRef;
 }
 
 export interface ChunkFailure {
@@ -152,6 +162,8 @@ export class ChunkEvaluator {
   evaluate(entries: readonly ChunkEntry[]): ChunkResult {
     const result: ChunkResult = { hits: [], evaluations: 0, errors: 0, failures: [], overflow: [] };
     const max = this.setup.maxFindings ?? 0;
+    const exemptions = this.setup.exemptions ?? [];
+    const now = this.setup.now !== undefined ? new Date(this.setup.now) : new Date();
     const overflow = new Map<string, { member: number; outcome: Outcome; count: number }>();
     for (let e = 0; e < entries.length; e++) {
       const { resource, context } = entries[e]!;
@@ -173,10 +185,14 @@ export class ChunkEvaluator {
         if (r.error) result.errors++;
         const effect = r.effect;
         if (!effect) continue;
-        const outcome = EFFECT_OUTCOME[effect];
-        if (!outcome) continue; // mutate / addToNetworkGroup: resource-provider modes, nothing to preview here
+        const acted = EFFECT_OUTCOME[effect];
+        if (!acted) continue; // mutate / addToNetworkGroup: resource-provider modes, nothing to preview here
         // auditIfNotExists/deployIfNotExists act only when the existence check failed (NonCompliant).
-        if ((outcome === 'deployIfNotExists' || outcome === 'auditIfNotExists') && r.compliance !== 'NonCompliant') continue;
+        if ((acted === 'deployIfNotExists' || acted === 'auditIfNotExists') && r.compliance !== 'NonCompliant') continue;
+        // An exemption of this initiative (and member) at or above the resource: Azure skips it.
+        const spec = this.setup.members[m]!;
+        const exempt = spec.initiative !== undefined && exemptions.length > 0 ? coveringExemption(exemptions, spec.initiative, spec.referenceId, String(resource.id ?? ''), now) : undefined;
+        const outcome: Outcome = exempt ? 'exempted' : acted;
         if (max > 0 && this.listed[m]! >= max) {
           const key = `${m} ${outcome}`;
           const o = overflow.get(key);
@@ -188,6 +204,7 @@ export class ChunkEvaluator {
         const hit: ChunkHit = { member: m, entry: e, outcome, effect };
         if (r.details !== undefined && r.details !== null && outcome !== 'denied' && outcome !== 'audited') hit.details = compactDetails(r.details);
         if (r.error) hit.error = r.error;
+        if (exempt) hit.exemption = exempt;
         result.hits.push(hit);
       }
     }

@@ -16,6 +16,8 @@ import { BadInputError, isZtError } from '../errors.js';
 import { InputCode, PARAM_REF, expandInlineChildren, inlineParentsOf, type InputProblem, type LoadedDefinition, type ResourceEntry } from '../io/evaluate-inputs.js';
 import { OUTCOMES, type ChunkEntry, type ChunkResult, type ChunkSetup, type MemberSpec, type Outcome } from './chunk.js';
 import { normaliseExportedResource } from './normalize.js';
+import type { ExemptionRef } from '../evaluator/exemptions.js';
+import type { PolicyExemptionDocument } from '../model.js';
 import { inlineRunner, workerRunner, type ChunkRunner } from './pool.js';
 
 export type { Outcome } from './chunk.js';
@@ -30,6 +32,8 @@ export interface Finding {
   jsonPath: string;
   details?: JsonValue;
   error?: { code: string; message: string };
+  /** outcome 'exempted': the exemption that covers the resource; `effect` is what it would have met. */
+  exemption?: ExemptionRef;
 }
 
 export interface MemberReport {
@@ -102,6 +106,10 @@ export interface EngineOptions {
   /** Resources per chunk (default 2,000). */
   chunkSize?: number;
   progress?: (line: string) => void;
+  /** Exemption documents; a finding one covers is reported as exempted. */
+  exemptions?: PolicyExemptionDocument[];
+  /** Clock for exemption expiry (default: now). */
+  now?: Date;
   /** Hint for the "no resource found" error; without it an empty source is an empty report. */
   emptyHint?: string;
 }
@@ -266,7 +274,20 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
     }
   }
 
-  const setup: ChunkSetup = { members: evaluated.map((f): MemberSpec => ({ document: f.member.definition.document, parameters: f.member.parameters })), related, maxFindings };
+  const setup: ChunkSetup = {
+    members: evaluated.map(
+      (f): MemberSpec => ({
+        document: f.member.definition.document,
+        parameters: f.member.parameters,
+        referenceId: f.member.referenceId,
+        ...(options.units[f.unit]!.kind === 'initiative' ? { initiative: options.units[f.unit]!.name } : {}),
+      }),
+    ),
+    related,
+    maxFindings,
+    ...(options.exemptions?.length ? { exemptions: options.exemptions } : {}),
+    ...(options.now ? { now: options.now.toISOString() } : {}),
+  };
   const reports: PolicyReport[] = options.units.map((u) => ({ name: u.name, kind: u.kind, displayName: u.displayName, file: u.file, counts: emptyCounts(), members: [] }));
   const memberReports: MemberReport[] = flat.map((f) => {
     const mr: MemberReport = {
@@ -341,6 +362,7 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
       };
       if (h.details !== undefined) finding.details = h.details;
       if (h.error) finding.error = h.error;
+      if (h.exemption) finding.exemption = h.exemption;
       mr.findings.push(finding);
     }
   };

@@ -4,6 +4,7 @@
  */
 import type { EvaluateReport, Outcome, PolicyReport } from './engine.js';
 import { OUTCOMES } from './chunk.js';
+import { exemptionNote } from '../evaluator/exemptions.js';
 
 /** Collects output in ~1 MB pieces before handing them on. */
 function buffered(write: (text: string) => void): { put(text: string): void; flush(): void } {
@@ -89,6 +90,7 @@ const LABEL: Record<Outcome, string> = {
   auditIfNotExists: 'audit (missing related)',
   denyAction: 'denyAction',
   manual: 'manual',
+  exempted: 'exempted',
 };
 
 function summaryLine(report: EvaluateReport): string {
@@ -102,6 +104,7 @@ function summaryLine(report: EvaluateReport): string {
     `${s.auditIfNotExists} auditIfNotExists`,
     ...(s.denyAction ? [`${s.denyAction} denyAction`] : []),
     ...(s.manual ? [`${s.manual} manual`] : []),
+    ...(s.exempted ? [`${s.exempted} exempted`] : []),
   ];
   return (
     `summary: ${s.policies} ${s.policies === 1 ? 'policy' : 'policies'} (${s.members} ${s.members === 1 ? 'definition' : 'definitions'}) x ${s.resources} ${s.resources === 1 ? 'resource' : 'resources'}: ${parts.join(', ')}` +
@@ -128,7 +131,8 @@ export function writeText(report: EvaluateReport, write: (text: string) => void)
       else if (override) line(`  ${override.trim()}`);
       for (const f of m.findings) {
         const extra = f.error ? `  [evaluation error ${f.error.code}: ${f.error.message}]` : '';
-        line(`${indent}${LABEL[f.outcome].padEnd(10)} ${f.resourceId}${extra}`);
+        const why = f.exemption ? exemptionNote(f.effect, f.exemption) : '';
+        line(`${indent}${LABEL[f.outcome].padEnd(10)} ${f.resourceId}${extra}${why}`);
       }
       if (m.findingsOmitted) line(`${indent}... and ${m.findingsOmitted} more (--max-findings 0 lists all)`);
     }

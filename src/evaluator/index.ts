@@ -25,5 +25,6 @@ export { FUNCTIONS } from './functions.js';
 export { EvaluatorCode, PolicyDefinitionError, ParameterValueError, EvaluationError } from './errors.js';
 export type * from './types.js';
 export { applyMutations } from './mutate.js';
+export { coveringExemption, exemptionFor, isAtOrBelowScope, type ExemptionRef } from './exemptions.js';
 export type { MutationOutcome } from './mutate.js';
 export { templateResources } from './template.js';

@@ -15,10 +15,12 @@ import { validateDefinition } from '../validate/definition.js';
 import { validateInitiative } from '../validate/initiative.js';
 import { computeCoverage, type CoverageReport, type Implementation } from '../validate/coverage.js';
 import type { ControlCatalog } from '../dsl/control-catalog.js';
+import { getBuiltinDefinitionJson } from '../catalog/builtins.js';
+import type { JsonValue } from '../compiler/canonical-json.js';
 import type { PolicyDefinitionDocument } from '../model.js';
 import { discoverSources, type SourceFile } from './discover.js';
-import { renderGenerated, type BuiltinSummaryInfo, type EmittedDefinition, type EmittedInitiative } from './emit.js';
-import { createSourceLoader, describeImportError } from './load.js';
+import { renderGenerated, type BuiltinSummaryInfo, type EmittedDefinition, type EmittedExemption, type EmittedInitiative } from './emit.js';
+import { createSourceLoader, describeImportError, type Compiler } from './load.js';
 import { loadRuleValidator } from './schemas.js';
 import { projectCompilerOptions, typecheckSources } from './typecheck.js';
 
@@ -28,6 +30,8 @@ export interface BuildOptions {
   typecheck?: boolean;
   /** Folder with the policy rule schemas (default: vendored; env ZTPOLICY_SCHEMA_DIR). */
   schemaDir?: string;
+  /** Clock for the "exemption expired" warning (default: now); never affects the output bytes. */
+  now?: Date;
 }
 
 export interface BuildTimings {
@@ -44,7 +48,7 @@ export interface BuildResult {
   /** generated/ content (relative path -> text); complete only when there are no errors. */
   files: Map<string, string>;
   diagnostics: Diagnostic[];
-  counts: { definitions: number; initiatives: number; sources: number; errors: number; warnings: number };
+  counts: { definitions: number; initiatives: number; exemptions: number; sources: number; errors: number; warnings: number };
   timings: BuildTimings;
 }
 
@@ -60,7 +64,16 @@ function collectBuiltins(initiative: unknown, seen = new Set<unknown>()): Map<st
     const t = isObj(m) ? m['target'] : undefined;
     if (!isObj(t) || t['kind'] !== 'builtin-policy' || typeof t['id'] !== 'string') continue;
     const params = isObj(t['parameters']) ? t['parameters'] : {};
+    // The vendored definition: parameter defaults and the effect expression, so the summary shows what is in force.
+    const doc = getBuiltinDefinitionJson(t['id']);
+    const docParams = isObj(doc?.properties.parameters) ? (doc!.properties.parameters as Obj) : {};
+    const then = doc?.properties.policyRule.then;
     out.set(t['id'].toLowerCase(), {
+      version: typeof t['version'] === 'string' ? t['version'] : '',
+      definitionParameters: Object.fromEntries(
+        Object.entries(docParams).map(([k, v]) => [k, isObj(v) && 'defaultValue' in v ? { defaultValue: v['defaultValue'] as JsonValue } : {}]),
+      ),
+      effectExpression: isObj(then) && typeof then['effect'] === 'string' ? then['effect'] : '',
       id: t['id'],
       displayName: typeof t['displayName'] === 'string' ? t['displayName'] : t['id'],
       deprecated: t['deprecated'] === true,
@@ -105,6 +118,15 @@ function collectImplementations(
     out.push(...collectImplementations(inc, initiativeFile, definitionFile, seen));
   }
   return out;
+}
+
+/** Reviewer notes of an initiative and of the initiatives it includes (depth-first, without repeats). */
+function collectNotes(initiative: unknown, seen = new Set<unknown>()): string[] {
+  if (!isObj(initiative) || seen.has(initiative)) return [];
+  seen.add(initiative);
+  const own = Array.isArray(initiative['reviewerNotes']) ? initiative['reviewerNotes'].map(String) : [];
+  const included = (Array.isArray(initiative['include']) ? initiative['include'] : []).flatMap((inc) => collectNotes(inc, seen));
+  return [...own, ...included.filter((n) => !own.includes(n))];
 }
 
 /** Drops repeats of the same finding (compiler and validator check some of the same rules). */
@@ -157,6 +179,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   const loader = createSourceLoader(config.diagnostics.length === 0 && config.tsconfig ? { tsconfig: config.tsconfig } : {});
   const definitions: Array<EmittedDefinition & { source: SourceFile }> = [];
   const initiatives: Array<{ source: SourceFile; object: unknown; document: EmittedInitiative['document'] }> = [];
+  const exemptionSources: Array<{ source: SourceFile; value: unknown }> = [];
   try {
     let compiler;
     try {
@@ -180,6 +203,11 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       const value = mod['default'];
       const t1 = performance.now();
       const addFile = (ds: Diagnostic[]) => ds.map((d) => ({ ...d, file: d.file ?? source.rel }));
+      if (source.kind === 'exemption') {
+        // Compiled after the initiatives (an exemption's members are checked against its compiled initiative).
+        exemptionSources.push({ source, value });
+        continue;
+      }
       if (source.kind === 'definition') {
         if (!compiler.isControl(value)) {
           diagnostics.push(diagnostic('ZT1003', { file: source.rel, message: `${source.rel} default-exports ${describeValue(value)}, not a control` }));
@@ -286,7 +314,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       setSource.set(name.toLowerCase(), rel);
       const builtins = collectBuiltins(i.object);
       diagnostics.push(...validateInitiative(i.document, { file: rel, schema, definitions: defsByName, builtins, assignmentName: compiler.assignmentName }));
-      emittedInitiatives.push({ document: i.document, file: compiler.initiativeOutputPath(name), builtins, assignmentName: compiler.assignmentName(name) });
+      emittedInitiatives.push({ document: i.document, file: compiler.initiativeOutputPath(name), builtins, assignmentName: compiler.assignmentName(name), notes: collectNotes(i.object) });
     }
 
     // Coverage of the control catalog the umbrella names (summaries/coverage.md): every id needs a status.
@@ -305,12 +333,13 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       coverage = computeCoverage(catalog, umbrella.document.name, collectImplementations(umbrella.object, initiativeFile, definitionFile), umbrella.source.rel);
       diagnostics.push(...coverage.diagnostics);
     }
+    const emittedExemptions = buildExemptions(exemptionSources, initiatives, compiler, options.now ?? new Date(), diagnostics);
     timings.validateMs = performance.now() - tv;
 
     // 5. Render (only meaningful without errors, but cheap; the CLI writes only when there are none).
     const tr = performance.now();
     const unique = definitions.filter((d) => defsByName.get(d.document.name) === d.document);
-    const files = renderGenerated(unique, emittedInitiatives, coverage);
+    const files = renderGenerated(unique, emittedInitiatives, coverage, emittedExemptions);
     timings.renderMs = performance.now() - tr;
     const all = dedupe(diagnostics);
     timings.totalMs = performance.now() - started;
@@ -321,6 +350,7 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
       counts: {
         definitions: unique.length,
         initiatives: emittedInitiatives.length,
+        exemptions: emittedExemptions.length,
         sources: sources.length,
         errors: all.filter((d) => d.severity === 'error').length,
         warnings: all.filter((d) => d.severity === 'warning').length,
@@ -330,6 +360,58 @@ export async function buildProject(options: BuildOptions): Promise<BuildResult> 
   } finally {
     await loader.close();
   }
+}
+
+/** LIMITS: Azure Policy limits, "Exemptions: 1,000 per scope". */
+const EXEMPTIONS_PER_SCOPE = 1000;
+
+/**
+ * exemptions/<file>.ts default-exports one exemption or an array of them: each is compiled against the
+ * initiative it names (members exist), names are unique, at most 1,000 per scope.
+ */
+function buildExemptions(
+  sources: Array<{ source: SourceFile; value: unknown }>,
+  initiatives: Array<{ source: SourceFile; document: EmittedInitiative['document'] }>,
+  compiler: Compiler,
+  now: Date,
+  diagnostics: Diagnostic[],
+): EmittedExemption[] {
+  const sets = new Map(initiatives.map((i) => [i.document.name, i.document]));
+  const out: EmittedExemption[] = [];
+  const seen = new Map<string, string>();
+  const perScope = new Map<string, number>();
+  for (const { source, value } of sources) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.length === 0 || !values.every((v) => compiler.isExemption(v))) {
+      diagnostics.push(diagnostic('ZT1101', { file: source.rel, message: `${source.rel} default-exports ${describeValue(value)}, not an exemption or an array of exemptions` }));
+      continue;
+    }
+    values.forEach((ex, i) => {
+      const at = Array.isArray(value) ? `[${i}]` : '';
+      const setName = ex.initiative?.name;
+      const set = setName === undefined ? undefined : sets.get(setName);
+      if (!set) {
+        diagnostics.push(diagnostic('ZT1107', { file: source.rel, jsonPath: `$${at}.initiative`, message: `exemption "${ex.name}" names initiative "${String(setName)}", which no file under initiatives/ builds` }));
+      }
+      const compiled = compiler.compileExemption(ex, set, now, source.rel);
+      diagnostics.push(...compiled.diagnostics.map((d) => (at ? { ...d, jsonPath: d.jsonPath?.replace(/^\$/, `$${at}`) } : d)));
+      const key = ex.name.toLowerCase();
+      const prev = seen.get(key);
+      if (prev !== undefined) {
+        diagnostics.push(diagnostic('ZT1108', { file: source.rel, jsonPath: `$${at}.name`, message: `exemption name "${ex.name}" is also used by ${prev}` }));
+        return;
+      }
+      seen.set(key, source.rel);
+      const scopeKey = compiled.document.scope.toLowerCase();
+      const n = (perScope.get(scopeKey) ?? 0) + 1;
+      perScope.set(scopeKey, n);
+      if (n === EXEMPTIONS_PER_SCOPE + 1) {
+        diagnostics.push(diagnostic('ZT1109', { file: source.rel, jsonPath: `$${at}.scope`, message: `more than ${EXEMPTIONS_PER_SCOPE} exemptions at scope ${compiled.document.scope}` }));
+      }
+      out.push({ document: compiled.document, file: compiler.exemptionOutputPath(ex.name) });
+    });
+  }
+  return out;
 }
 
 function describeValue(v: unknown): string {

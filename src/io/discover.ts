@@ -1,6 +1,6 @@
 /**
  * Finds the sources of a project: definitions/<unit>/<name>.ts (any depth is reported, only <unit>/<name>.ts is
- * valid) and initiatives/<name>.ts. Sorted, forward-slash relative paths, so every later step is deterministic.
+ * valid) initiatives/<name>.ts and exemptions/<name>.ts. Sorted, forward-slash relative paths, so every later step is deterministic.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -10,7 +10,7 @@ export interface SourceFile {
   path: string;
   /** Relative to the project root, forward slashes (what diagnostics show). */
   rel: string;
-  kind: 'definition' | 'initiative';
+  kind: 'definition' | 'initiative' | 'exemption';
 }
 
 function walk(dir: string, out: string[]): void {
@@ -32,6 +32,7 @@ export function discoverSources(projectDir: string): SourceFile[] {
   for (const [folder, kind] of [
     ['definitions', 'definition'],
     ['initiatives', 'initiative'],
+    ['exemptions', 'exemption'],
   ] as const) {
     const root = join(projectDir, folder);
     if (!existsSync(root)) continue;

@@ -4,8 +4,8 @@
  * machine paths, sorted everywhere, so the same sources give the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../compiler/canonical-json.js';
-import type { Manifest, PolicyDefinitionDocument, PolicySetDefinitionDocument, Unit } from '../model.js';
+import { canonicalJson, type JsonValue } from '../compiler/canonical-json.js';
+import { MANAGEMENT_GROUP_PLACEHOLDER, type Manifest, type PolicyDefinitionDocument, type PolicyExemptionDocument, type PolicySetDefinitionDocument, type Unit } from '../model.js';
 import { customMemberName } from '../validate/initiative.js';
 import type { CoverageReport, CoverageRow } from '../validate/coverage.js';
 import { PRINCIPLE_DISPLAY, UNIT_DISPLAY } from '../compiler/compile-initiative.js';
@@ -27,11 +27,25 @@ export interface EmittedInitiative {
   builtins: ReadonlyMap<string, BuiltinSummaryInfo>;
   /** Assignment name at management-group scope (compiler naming). */
   assignmentName: string;
+  /** Reviewer notes of the initiative and the initiatives it includes (shown in the summary). */
+  notes?: readonly string[];
 }
 
 export interface BuiltinSummaryInfo extends BuiltinInfo {
   effects: readonly string[];
   roleDefinitionIds: readonly string[];
+  /** metadata.version of the vendored definition: the version the member was tested with. */
+  version?: string;
+  /** The vendored definition's parameters with their defaults: what is in force when the initiative passes nothing. */
+  definitionParameters?: Readonly<Record<string, { defaultValue?: JsonValue }>>;
+  /** The definition's then.effect ("[parameters('effect')]", or a fixed effect). */
+  effectExpression?: string;
+}
+
+export interface EmittedExemption {
+  document: PolicyExemptionDocument;
+  /** Path under generated/, e.g. policyExemptions/ex-legacy-tls.json */
+  file: string;
 }
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -60,6 +74,7 @@ export function renderGenerated(
   definitions: readonly EmittedDefinition[],
   initiatives: readonly EmittedInitiative[],
   coverage?: CoverageReport,
+  exemptions: readonly EmittedExemption[] = [],
 ): Map<string, string> {
   const files = new Map<string, string>();
   const manifest: Manifest = { schemaVersion: 1, definitions: [], initiatives: [] };
@@ -93,8 +108,20 @@ export function renderGenerated(
       sha256: sha256(text),
       customMembers: [...new Set(custom)].sort(),
       builtinMembers: [...new Set(builtin)].sort(),
+      builtinDetails: [...new Set(builtin)].sort().map((id) => {
+        const b = i.builtins.get(id.toLowerCase());
+        return { id, testedVersion: b?.version ?? '', roleDefinitionIds: [...(b?.roleDefinitionIds ?? [])].sort() };
+      }),
     });
     files.set(`summaries/${i.document.name}.md`, renderSummary(i, byDefName));
+  }
+  if (exemptions.length > 0) {
+    manifest.exemptions = [];
+    for (const e of [...exemptions].sort(byName)) {
+      const text = canonicalJson(e.document);
+      files.set(e.file, text);
+      manifest.exemptions.push({ name: e.document.name, file: e.file, sha256: sha256(text), initiative: e.document.initiative });
+    }
   }
   files.set(MANIFEST_FILE, canonicalJson(manifest));
   if (coverage !== undefined) files.set(COVERAGE_FILE, renderCoverage(coverage));
@@ -117,6 +144,8 @@ const ROLE_NAMES: Readonly<Record<string, string>> = {
   'fb1c8493-542b-48eb-b624-b4c8fea62acd': 'Security Admin',
 };
 
+const OWNER_ROLE = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+
 function roleLabel(id: string): string {
   const guid = id.split('/').pop()?.toLowerCase() ?? id;
   const name = ROLE_NAMES[guid];
@@ -125,29 +154,51 @@ function roleLabel(id: string): string {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-function effectOf(doc: PolicyDefinitionDocument, passed: Obj | undefined): string {
-  const then = doc.properties.policyRule.then as Obj;
-  const effect = then['effect'];
-  if (typeof effect !== 'string') return '?';
-  const m = /^\[parameters\('([^']+)'\)\]$/i.exec(effect);
-  if (!m) return effect;
-  const pname = m[1]!;
-  const pass = passed ? Object.entries(passed).find(([k]) => k.toLowerCase() === pname.toLowerCase())?.[1] : undefined;
-  const decl = Object.entries(doc.properties.parameters ?? {}).find(([k]) => k.toLowerCase() === pname.toLowerCase())?.[1];
-  const allowed = decl?.allowedValues ? ` (allowed: ${decl.allowedValues.map(String).join(', ')})` : '';
-  if (isObj(pass) && 'value' in pass) return `${String(JSON.stringify(pass['value'])).replace(/^"|"$/g, '')}${allowed}`;
-  return decl?.defaultValue !== undefined ? `${String(decl.defaultValue)} (default)${allowed}` : `set at assignment${allowed}`;
+interface DefinitionView {
+  readonly parameters: Readonly<Record<string, { defaultValue?: unknown }>>;
+  /** then.effect as the definition writes it. */
+  readonly effect: string;
 }
 
-/** "[parameters('x')]..." -> "x = <default> (initiative parameter)...", so reviewers see the effective effect. */
-function viaInitiativeParameter(effect: string, params: Readonly<Record<string, { defaultValue?: unknown }>>): string {
-  const m = /^\[parameters\('([^']+)'\)\](.*)$/i.exec(effect);
-  if (!m) return effect;
-  const name = m[1]!;
-  const decl = Object.entries(params).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
-  if (!decl) return effect;
-  const dv = decl.defaultValue === undefined ? 'no default' : `default ${String(decl.defaultValue)}`;
-  return `initiative parameter ${name} (${dv})${m[2] ?? ''}`;
+const PARAM_REF = /^\[parameters\('([^']+)'\)\]$/i;
+const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+const findCi = <T>(o: Readonly<Record<string, T>> | undefined, name: string): [string, T] | undefined =>
+  Object.entries(o ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase());
+
+/**
+ * The value in force for one member parameter and where it comes from: passed as a literal (fixed by the
+ * initiative), passed from an initiative parameter (its default, or set at assignment), or not passed (the
+ * definition's own default).
+ */
+function inForce(view: DefinitionView, name: string, passed: Obj | undefined, initiativeParams: PolicySetDefinitionDocument['properties']['parameters']): string {
+  const given = findCi(passed, name)?.[1];
+  const value = isObj(given) ? given['value'] : undefined;
+  if (value !== undefined) {
+    const ref = typeof value === 'string' ? PARAM_REF.exec(value) : null;
+    if (!ref) return `${shown(value)} (set by the initiative)`;
+    const decl = findCi(initiativeParams, ref[1]!)?.[1];
+    return decl?.defaultValue === undefined ? `initiative parameter ${ref[1]} (required at assignment)` : `${shown(decl.defaultValue)} (initiative parameter ${ref[1]})`;
+  }
+  const own = findCi(view.parameters, name)?.[1];
+  return own?.defaultValue === undefined ? '(no value: required)' : `${shown(own.defaultValue)} (definition default)`;
+}
+
+/** Effect column: what the member does as assigned with defaults; a definition without effect parameter is fixed. */
+function effectInForce(view: DefinitionView, passed: Obj | undefined, initiativeParams: PolicySetDefinitionDocument['properties']['parameters']): string {
+  const ref = PARAM_REF.exec(view.effect);
+  if (!ref) return `${view.effect} (fixed: the definition has no effect parameter)`;
+  return inForce(view, ref[1]!, passed, initiativeParams);
+}
+
+/** Every other parameter of the member with the value in force (definition defaults included). */
+function parametersInForce(view: DefinitionView, passed: Obj | undefined, initiativeParams: PolicySetDefinitionDocument['properties']['parameters']): string {
+  const effectParam = PARAM_REF.exec(view.effect)?.[1]?.toLowerCase();
+  const names = new Set([...Object.keys(view.parameters), ...Object.keys(passed ?? {})]);
+  return [...names]
+    .filter((n) => n.toLowerCase() !== effectParam)
+    .sort()
+    .map((n) => `${n} = ${inForce(view, n, passed, initiativeParams)}`)
+    .join('; ');
 }
 
 function renderSummary(i: EmittedInitiative, defs: ReadonlyMap<string, EmittedDefinition>): string {
@@ -159,44 +210,40 @@ function renderSummary(i: EmittedInitiative, defs: ReadonlyMap<string, EmittedDe
   const version = p.version ?? (typeof p.metadata['version'] === 'string' ? p.metadata['version'] : undefined);
   lines.push(`- Version: ${version ?? 'unversioned'}`);
   lines.push(`- Members: ${p.policyDefinitions.length}`);
-  lines.push(`- Assignment name at management-group scope: \`${i.assignmentName}\``, '');
+  lines.push(`- Assignment name at management-group scope: \`${i.assignmentName}\``);
+  if (p.policyDefinitions.some((m) => customMemberName(m.policyDefinitionId) !== undefined)) {
+    lines.push(
+      `- Custom members are referenced as \`/providers/Microsoft.Management/managementGroups/${MANAGEMENT_GROUP_PLACEHOLDER}/providers/Microsoft.Authorization/policyDefinitions/<name>\`: ` +
+        `the publisher fills in \`${MANAGEMENT_GROUP_PLACEHOLDER}\` with the target management group when it publishes.`,
+    );
+  }
+  lines.push('');
 
   lines.push('## Members', '');
-  lines.push('| Reference id | Policy | Kind | Effect | Groups | Parameters passed |', '|---|---|---|---|---|---|');
+  lines.push(
+    'Effect and parameters are the values in force when the initiative is assigned with its defaults: passed by the initiative, taken from an initiative parameter, or the definition\'s own default.',
+    '',
+  );
+  lines.push('| Reference id | Policy | Kind | Effect | Groups | Parameters in force |', '|---|---|---|---|---|---|');
   const roles = new Map<string, Set<string>>();
   for (const m of p.policyDefinitions) {
     const custom = customMemberName(m.policyDefinitionId);
     const passed = m.parameters as Obj | undefined;
-    const params = passed
-      ? Object.entries(passed)
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([k, v]) => `${k}=${JSON.stringify(isObj(v) ? v['value'] : v)}`)
-          .join(', ')
-      : '';
     let policy: string;
     let kind: string;
-    let effect: string;
+    let view: DefinitionView | undefined;
     let memberRoles: readonly string[] = [];
     if (custom !== undefined) {
       const d = defs.get(custom);
       policy = d ? `${custom}: ${d.document.properties.displayName}` : custom;
       kind = d ? `custom (${d.unit})` : 'custom';
-      effect = d ? effectOf(d.document, passed) : '?';
+      if (d) view = { parameters: d.document.properties.parameters ?? {}, effect: String((d.document.properties.policyRule.then as Obj)['effect']) };
       memberRoles = d ? roleDefinitionIds(d.document) : [];
     } else {
       const b = i.builtins.get(m.policyDefinitionId.toLowerCase());
       policy = b ? `${b.displayName} (\`${m.policyDefinitionId.split('/').pop()}\`)` : `\`${m.policyDefinitionId}\``;
-      kind = `built-in${m.definitionVersion ? ` ${m.definitionVersion}` : ''}${b?.deprecated ? ', DEPRECATED' : ''}`;
-      const pe = passed ? Object.entries(passed).find(([k]) => k.toLowerCase() === 'effect')?.[1] : undefined;
-      // A built-in without an effect parameter has a fixed effect no assignment can change: say so (issue 7).
-      const fixed = b?.parameters !== undefined && !Object.keys(b.parameters).some((k) => k.toLowerCase() === 'effect');
-      effect = isObj(pe)
-        ? String(JSON.stringify(pe['value'])).replace(/^"|"$/g, '')
-        : b
-          ? fixed
-            ? `fixed ${b.effects.join(', ')}`
-            : `default (allowed: ${b.effects.join(', ')})`
-          : '?';
+      kind = `built-in${b?.version ? ` ${b.version} tested` : ''}${m.definitionVersion ? `, pinned ${m.definitionVersion}` : ''}${b?.deprecated ? ', DEPRECATED' : ''}`;
+      if (b?.definitionParameters && b.effectExpression) view = { parameters: b.definitionParameters, effect: b.effectExpression };
       memberRoles = b?.roleDefinitionIds ?? [];
     }
     for (const r of memberRoles) {
@@ -206,7 +253,8 @@ function renderSummary(i: EmittedInitiative, defs: ReadonlyMap<string, EmittedDe
       set.add(m.policyDefinitionReferenceId);
       roles.set(guid, set);
     }
-    effect = viaInitiativeParameter(effect, p.parameters ?? {});
+    const effect = view ? effectInForce(view, passed, p.parameters) : '?';
+    const params = view ? parametersInForce(view, passed, p.parameters) : '';
     lines.push(`| ${cell(m.policyDefinitionReferenceId)} | ${cell(policy)} | ${kind} | ${cell(effect)} | ${(m.groupNames ?? []).join(', ')} | ${cell(params)} |`);
   }
   lines.push('');
@@ -239,6 +287,17 @@ function renderSummary(i: EmittedInitiative, defs: ReadonlyMap<string, EmittedDe
   } else {
     lines.push('The publisher grants these roles to the assignment\'s managed identity at the assignment scope (needed by deployIfNotExists/modify remediation):', '');
     for (const [r, refs] of [...roles].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`- ${roleLabel(r)}, for ${[...refs].sort().join(', ')}`);
+    lines.push('');
+    if (roles.has(OWNER_ROLE)) {
+      lines.push(
+        '**Owner**: the members above declare Owner in their roleDefinitionIds, so the assignment identity gets Owner at the assignment scope (the root management group when assigned there). See the notes below for why, and how to avoid it.',
+        '',
+      );
+    }
+  }
+  if ((i.notes ?? []).length > 0) {
+    lines.push('## Notes for reviewers', '');
+    for (const n of i.notes ?? []) lines.push(`- ${cell(n)}`);
     lines.push('');
   }
   return lines.join('\n');

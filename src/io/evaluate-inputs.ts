@@ -28,8 +28,12 @@ export const InputCode = {
   parametersFile: 'ZT7010',
   policyFailed: 'ZT7011',
   usage: 'ZT7012',
-  compareEffect: 'ZT7013',
-  resourceGraph: 'ZT7014',
+  /** An --exemptions file is not an exemption document (generated/policyExemptions/). */
+  notAnExemption: 'ZT7013',
+  /** --compare-effect cannot change a member's effect (not a parameter, or not an allowed value). */
+  compareEffect: 'ZT7014',
+  /** A member cannot be previewed from Azure Resource Graph (its existence check needs a type it does not hold). */
+  resourceGraph: 'ZT7015',
 } as const;
 
 export interface InputProblem {
@@ -485,6 +489,24 @@ function idScope(id: unknown): { subscription?: string; resourceGroup?: string }
 }
 
 /**
+ * The resource or subscription an extension resource document belongs to (its id before the last
+ * `/providers/`), or undefined for a resource that lives in a resource group. Extension resources
+ * (Microsoft.Insights/diagnosticSettings, Microsoft.Security/assessments, subscription pricings, ...) are listed
+ * by ARM under what they extend (GET {resourceId}/providers/Microsoft.Insights/diagnosticSettings), so the
+ * existence check of a resource sees its own, never a neighbour's in the same resource group: the
+ * diagnostic-settings built-ins (e.g. 98a2e215, 752154a7, 5fcf46f9) report each resource without its own setting,
+ * and a subscription's activity-log check (2465583e) reads the subscription's settings only.
+ */
+function extendedScope(id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  const at = id.lastIndexOf('/providers/');
+  if (at <= 0) return undefined;
+  const scope = id.slice(0, at);
+  if (/^\/subscriptions\/[^/]+$/.test(scope) || scope.includes('/providers/')) return scope;
+  return undefined;
+}
+
+/**
  * Answers auditIfNotExists/deployIfNotExists existence lookups from a set of resource documents (an export, or
  * the related resources a test names): documents of `details.type` in the asked scope — children/extensions
  * of the evaluated resource (id under its id), its resource group, or its subscription — and with the asked
@@ -512,6 +534,8 @@ export function relatedLookupFrom(documents: readonly JsonObject[]): (query: Rel
       const id = typeof d.id === 'string' ? d.id.toLowerCase() : undefined;
       const where = idScope(d.id);
       if (query.scope === 'resource') return parent !== undefined && id !== undefined && id.startsWith(`${parent}/`);
+      const owner = extendedScope(id);
+      if (owner !== undefined) return owner === parent;
       if (sub !== undefined && where.subscription !== undefined && where.subscription !== sub) return false;
       if (query.scope === 'resourceGroup' && rg !== undefined && where.resourceGroup !== undefined && where.resourceGroup !== rg) return false;
       return true;

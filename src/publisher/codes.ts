@@ -25,6 +25,8 @@ export const PublisherCode = {
   contentOutsideGenerated: 'ZT8015',
   /** A manifest entry has no sha256, or the file's bytes do not match it. */
   contentChecksum: 'ZT8016',
+  /** A generated exemption file is not a { name, scope, initiative, properties } document. */
+  contentNotAnExemption: 'ZT8017',
   /** An assignment names an initiative that is not in generated/. */
   assignmentInitiativeUnknown: 'ZT8020',
   /** An assignment passes a parameter the initiative does not declare (UndefinedPolicyParameter). */
@@ -35,6 +37,10 @@ export const PublisherCode = {
   assignmentNameTwice: 'ZT8023',
   /** A non-compliance message names a policyDefinitionReferenceId the initiative does not have. */
   assignmentReferenceUnknown: 'ZT8024',
+  /** An exemption's initiative (or named assignment) is not assigned exactly once in the environment. */
+  exemptionAssignmentUnknown: 'ZT8025',
+  /** An exemption lists an environment the config does not define. */
+  exemptionEnvironmentUnknown: 'ZT8026',
   /** --endpoint is not a URL. */
   endpointNotUrl: 'ZT8040',
   /** --endpoint is plain http on a non-loopback host. */
@@ -51,6 +57,22 @@ export const PublisherCode = {
   managementGroupTenant: 'ZT8053',
   /** An assignment scope is not under the target management group. */
   scopeOutsideTarget: 'ZT8054',
+  /** The config defines environments and no --env was given. */
+  environmentRequired: 'ZT8055',
+  /** --env names no environment of the config (the message lists the known ones). */
+  environmentUnknown: 'ZT8056',
+  /** --env was given but the config defines no environments. */
+  environmentsNone: 'ZT8057',
+  /** Neither --mg nor --env names the target. */
+  targetMissing: 'ZT8058',
+  /** init: the management group does not exist or cannot be read (the hint names what was meant). */
+  initManagementGroupNotFound: 'ZT8070',
+  /** init: the config file exists and --force was not given. */
+  initConfigExists: 'ZT8071',
+  /** init: a value is missing and there is no terminal to ask on. */
+  initValueMissing: 'ZT8072',
+  /** init: the caller lacks permissions publish needs at the management group (the message names the roles). */
+  initPermissionsMissing: 'ZT8073',
   /** The plan deletes objects and no confirmation was given. */
   deletionsUnconfirmed: 'ZT8060',
   /** The user declined the deletions at the prompt. */
@@ -71,6 +93,12 @@ export const PublisherCode = {
   unmarkedExisting: 'ZT8106',
   /** Warning: `root` resolved to a group literally named root, not the Tenant Root Group (which its id selects). */
   rootIsLiteralGroup: 'ZT8107',
+  /** Warning: the config's Defender plan contradicts the Zero Trust setting the Defender initiative's members demand. */
+  defenderPlanContradictsPolicy: 'ZT8108',
+  /** Warning: an exemption is past its expiry (shown in the plan; not created when it does not exist). */
+  exemptionExpired: 'ZT8110',
+  /** Blocker: an exemption's scope is not under the management group its assignment is at. */
+  exemptionScopeOutside: 'ZT8111',
   /** Writes of a tier failed; later tiers were not applied. */
   writesFailed: 'ZT8201',
   /** An Azure request failed (after retries). */

@@ -10,13 +10,15 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BadInputError } from '../errors.js';
 import { shownPath } from '../io/paths.js';
-import type { Manifest, PolicyDefinitionDocument, PolicySetDefinitionDocument } from '../model.js';
+import type { Manifest, PolicyDefinitionDocument, PolicyExemptionDocument, PolicySetDefinitionDocument } from '../model.js';
 import { PublisherCode } from './codes.js';
 
 export interface Content {
   manifest: Manifest;
   definitions: PolicyDefinitionDocument[];
   setDefinitions: PolicySetDefinitionDocument[];
+  /** Exemptions (generated/policyExemptions/), for every environment; the planner picks those of the target one. */
+  exemptions: PolicyExemptionDocument[];
 }
 
 /** ARM refuses request bodies over 1 MiB (publisher-mechanics.md 3.1); a listed file far above it is not ours. */
@@ -99,7 +101,7 @@ export function loadContent(generatedDir: string, cwd: string = process.cwd()): 
     });
   }
   const realDir = realpathSync(generatedDir);
-  const load = <T>(entry: Manifest['definitions'][number] | Manifest['initiatives'][number], at: string): T => {
+  const load = <T>(entry: { file: string; sha256: string }, at: string): T => {
     const text = readListed(generatedDir, realDir, entry ?? {}, at, show);
     const doc = parseJson<T & { name?: unknown; properties?: unknown }>(text, show(join(generatedDir, entry.file)));
     if (typeof doc?.name !== 'string' || typeof doc.properties !== 'object' || doc.properties === null) {
@@ -113,5 +115,16 @@ export function loadContent(generatedDir: string, cwd: string = process.cwd()): 
   };
   const definitions = manifest.definitions.map((d, i) => load<PolicyDefinitionDocument>(d, `$.definitions[${i}]`));
   const setDefinitions = manifest.initiatives.map((s, i) => load<PolicySetDefinitionDocument>(s, `$.initiatives[${i}]`));
-  return { manifest, definitions, setDefinitions };
+  const exemptions = (Array.isArray(manifest.exemptions) ? manifest.exemptions : []).map((e, i) => {
+    const doc = load<PolicyExemptionDocument>(e, `$.exemptions[${i}]`);
+    if (typeof doc.scope !== 'string' || typeof doc.initiative !== 'string') {
+      throw new BadInputError(PublisherCode.contentNotAnExemption, `${show(join(generatedDir, e.file))} is not a { name, scope, initiative, properties } exemption document`, {
+        file: show(join(generatedDir, e.file)),
+        jsonPath: '$',
+        hint: REBUILD,
+      });
+    }
+    return doc;
+  });
+  return { manifest, definitions, setDefinitions, exemptions };
 }

@@ -17,6 +17,7 @@ import {
   roleAssignmentDescription,
   type AssignmentItem,
   type DefinitionItem,
+  type ExemptionItem,
   type Plan,
   type PlanItem,
   type PricingItem,
@@ -39,6 +40,8 @@ export type Gateway = Pick<
   | 'deleteRoleAssignment'
   | 'deleteSetDefinition'
   | 'deleteDefinition'
+  | 'putExemption'
+  | 'deleteExemption'
 >;
 
 export interface ApplyOptions {
@@ -159,6 +162,7 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
   const roles = plan.items.filter((i): i is RoleAssignmentItem => i.kind === 'roleAssignment' && i.action === 'create');
   const pricings = plan.items.filter((i): i is PricingItem => i.kind === 'pricing' && changed(i));
   const remediations = plan.items.filter((i): i is RemediationItem => i.kind === 'remediation');
+  const exemptions = plan.items.filter((i): i is ExemptionItem => i.kind === 'policyExemption' && changed(i));
 
   // Principal ids of assignment identities, by assignment id; new identities are filled in from the PUT responses.
   const principals = new Map<string, string>();
@@ -176,6 +180,8 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
       if (principal) principals.set(key, principal);
       else principals.delete(key);
     });
+    // Exemptions need their assignment (ARM: PolicyAssignmentNotFound otherwise); roles do not need them.
+    await runTier('policy exemptions', exemptions, (e) => gateway.putExemption(e.scope, e.name, e.properties!));
     await runTier('role assignments', roles, async (r) => {
       const mg = /managementGroups\/([^/]+)$/i.exec(r.scope)?.[1] ?? '';
       const principal = principals.get(`${mg}/${r.assignmentName}`.toLowerCase()) ?? r.principalId;
@@ -303,6 +309,9 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
   const isDelete = (i: PlanItem) => i.action === 'delete';
   const roleDeletes = plan.items.filter((i): i is RoleAssignmentItem => i.kind === 'roleAssignment' && isDelete(i));
   const assignmentDeletes = plan.items.filter((i): i is AssignmentItem => i.kind === 'policyAssignment' && isDelete(i));
+  const exemptionDeletes = plan.items.filter((i): i is ExemptionItem => i.kind === 'policyExemption' && isDelete(i));
+  // Exemptions first: one left behind would block nothing, but its assignment's delete takes it anyway.
+  await runTier('deletes: policy exemptions', exemptionDeletes, (e) => gateway.deleteExemption(e.scope, e.name));
   const setDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policySetDefinition' && isDelete(i));
   const defDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policyDefinition' && isDelete(i));
   await runTier('deletes: assignments and their roles', [...roleDeletes, ...assignmentDeletes], (i) =>

@@ -31,6 +31,7 @@ import type {
   RemediationState,
   LivePolicyAssignment,
   LivePolicyDefinition,
+  LivePolicyExemption,
   LivePricing,
   LiveRoleAssignment,
   ManagementGroupInfo,
@@ -39,7 +40,11 @@ import type {
 import { PublisherCode } from './codes.js';
 
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
-/** Exemptions api-version (REST specs: Microsoft.Authorization preview 2022-07-01-preview, the one with exemptions). */
+/**
+ * Exemptions api-version (REST specs: Microsoft.Authorization preview 2022-07-01-preview, the one with exemptions).
+ * @azure/arm-policy 6.0.0 has no policyExemptions operations (publisher-mechanics.md 1.1), so they go as raw requests
+ * through a client pipeline (same auth, retry and log).
+ */
 export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
 /** Microsoft.Authorization policy api-version (the one @azure/arm-policy 6.0.0 speaks), for its raw calls. */
 export const POLICY_API_VERSION = '2024-05-01';
@@ -103,6 +108,28 @@ export function staticTokenCredential(token: string): TokenCredential {
   return {
     getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }),
   };
+}
+
+/** Identity claims of a JWT access token (never the token itself): tenant, object id, a display name. */
+export interface TokenClaims {
+  tid?: string;
+  oid?: string;
+  /** upn / unique_name / appid: who it is, for messages. */
+  who?: string;
+}
+
+/** The identity claims `init` reports (unverified, like tokenClaims: informative only). */
+export function identityClaims(token: string): TokenClaims {
+  const p = tokenClaims(token) ?? {};
+  const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
+  const out: TokenClaims = {};
+  const tid = str('tid');
+  const oid = str('oid');
+  const who = str('upn') ?? str('unique_name') ?? str('appid') ?? str('azp');
+  if (tid) out.tid = tid;
+  if (oid) out.oid = oid;
+  if (who) out.who = who;
+  return out;
 }
 
 /** Tenant id claim (`tid`) of a JWT access token, if it is one; used to refuse a token for another tenant. */
@@ -796,6 +823,46 @@ export class AzureGateway {
     return { info: { ...groupInfo(tree.name ?? tenantId, tid, tree.properties?.children), requestedAs: alias, tenantRoot: true }, literalRoot: false };
   }
 
+  /**
+   * Gets a token for the endpoint and returns only its identity claims (the token never leaves this method), so
+   * `init` can say whether the credential works, which tenant and which principal it is.
+   */
+  async whoAmI(): Promise<TokenClaims> {
+    const token = await this.make.credential.getToken(`${this.endpoint}/.default`);
+    if (!token) throw new Error('the credential returned no access token');
+    return identityClaims(token.token);
+  }
+
+  /**
+   * Every management group the caller can see: name and display name (to resolve "Tenant Root Group"). Raw, like
+   * the group-tree read (Management Groups - List, 2021-04-01: `properties.displayName`), so no SDK loads for it.
+   */
+  async listManagementGroups(): Promise<{ name: string; displayName: string }[]> {
+    const rows = await this.rawList('/providers/Microsoft.Management/managementGroups', MANAGEMENT_GROUPS_API_VERSION);
+    return rows.map((g) => ({ name: String(g.name ?? ''), displayName: String((g.properties as JsonObject | undefined)?.displayName ?? '') }));
+  }
+
+  /**
+   * The caller's effective permissions at a scope from its role assignments there and above (`assignedTo()`
+   * includes those through groups: roleAssignments listForScope docs) and their role definitions. Deny
+   * assignments are not read, so a permission this reports may still be denied.
+   */
+  async permissionsOf(scope: string, principalId: string): Promise<{ roleName: string; actions: string[]; notActions: string[] }[]> {
+    const auth = await this.authorization();
+    const assignments = await collect(auth.roleAssignments.listForScope(noLeadingSlash(scope), { filter: `assignedTo('${principalId}')` }));
+    const ids = [...new Set(assignments.map((a) => a.roleDefinitionId ?? '').filter(Boolean))];
+    return Promise.all(
+      ids.map(async (id) => {
+        const d = await auth.roleDefinitions.getById(id);
+        return {
+          roleName: d.roleName ?? id,
+          actions: (d.permissions ?? []).flatMap((p) => p.actions ?? []),
+          notActions: (d.permissions ?? []).flatMap((p) => p.notActions ?? []),
+        };
+      }),
+    );
+  }
+
   async listDefinitions(mg: string): Promise<LivePolicyDefinition[]> {
     const list = await collect((await this.policy()).policyDefinitions.listByManagementGroup(mg, { filter: 'atExactScope()' }));
     return list
@@ -858,39 +925,8 @@ export class AzureGateway {
    * pages, as a raw GET: arm-policy 6.0.0's list takes its subscription from the client, built once for every scope.
    */
   async listSubscriptionAssignments(subscriptionId: string): Promise<LivePolicyAssignment[]> {
-    const out: LivePolicyAssignment[] = [];
-    let next: string | undefined = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments`;
-    let query: Record<string, string> = { $filter: 'atExactScope()' };
-    while (next) {
-      const body = await this.raw('GET', next, POLICY_API_VERSION, undefined, query);
-      for (const v of Array.isArray(body['value']) ? body['value'] : []) {
-        const a = subscriptionAssignment(v as JsonObject);
-        if (a) out.push(a);
-      }
-      next = typeof body['nextLink'] === 'string' && body['nextLink'] ? body['nextLink'] : undefined;
-      query = {};
-    }
-    return out;
-  }
-
-  /**
-   * Policy exemptions listed at a management group (all pages). @azure/arm-policy 6.0.0 has no policyExemptions
-   * operations, so this is a raw GET through a client pipeline (same auth, retry and log) at the exemptions
-   * api-version of the REST specs (2022-07-01-preview, listPolicyExemptionsForManagementGroup). Per the spec's
-   * $filter text the unfiltered list also holds exemptions of containing scopes; callers filter by scope.
-   */
-  async listExemptions(mg: string): Promise<Array<{ id: string; name: string; properties: JsonObject }>> {
-    const out: Array<{ id: string; name: string; properties: JsonObject }> = [];
-    let next: string | undefined = `/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policyExemptions`;
-    while (next) {
-      const body = await this.raw('GET', next, EXEMPTIONS_API_VERSION);
-      for (const v of Array.isArray(body['value']) ? body['value'] : []) {
-        const o = v as JsonObject;
-        out.push({ id: String(o['id'] ?? ''), name: String(o['name'] ?? ''), properties: (o['properties'] ?? {}) as JsonObject });
-      }
-      next = typeof body['nextLink'] === 'string' && body['nextLink'] ? body['nextLink'] : undefined;
-    }
-    return out;
+    const rows = await this.rawList(`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/policyAssignments`, POLICY_API_VERSION, { $filter: 'atExactScope()' });
+    return rows.map(subscriptionAssignment).filter((a): a is LivePolicyAssignment => a !== undefined);
   }
 
   /** A built-in definition by id (/providers/Microsoft.Authorization/policyDefinitions/<guid>), wire-shaped. */
@@ -899,7 +935,7 @@ export class AzureGateway {
     return { id: d.id ?? id, properties: pickProps(d, DEFINITION_KEYS) };
   }
 
-  private async raw(method: 'GET' | 'PUT' | 'POST', path: string, apiVersion: string, body?: JsonValue, query: Record<string, string> = {}): Promise<JsonObject> {
+  private async raw(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, apiVersion: string, body?: JsonValue, query: Record<string, string> = {}): Promise<JsonObject> {
     // Names as ARM documents them (`$expand`, not `%24expand`), values encoded.
     const search = Object.entries({ 'api-version': apiVersion, ...query })
       .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
@@ -919,7 +955,7 @@ export class AzureGateway {
     } catch {
       parsed = {};
     }
-    if (response.status !== 200 && response.status !== 201) {
+    if (response.status !== 200 && response.status !== 201 && !(method === 'DELETE' && response.status === 204)) {
       const err = (parsed as { error?: { code?: string; message?: string } }).error ?? {};
       throw new RestError(err.message ?? `HTTP ${response.status}`, {
         statusCode: response.status,
@@ -998,6 +1034,46 @@ export class AzureGateway {
       yield (Array.isArray(data) ? data : Object.values((data ?? {}) as object)) as JsonObject[];
       skipToken = page.skipToken;
     } while (skipToken);
+  }
+
+  /**
+   * Exemptions at, above and below a management group, in one paged list (listPolicyExemptionsForManagementGroup;
+   * publish reads it to plan, export to write the estate out). The spec's $filter text
+   * (policyExemptions.json, PolicyExemptionFilterParameter) says the unfiltered list "includes all policy exemptions
+   * associated with the scope, including those that apply directly or apply from containing scopes", and that
+   * atScope() is the unfiltered list "except those applied to sub scopes contained within the given scope": so the
+   * unfiltered list also holds the exemptions below (subscriptions, resource groups, resources). Not verified
+   * against the live service; the planner keeps only exemptions of its own assignments either way.
+   */
+  async listExemptions(mg: string): Promise<LivePolicyExemption[]> {
+    const rows = await this.rawList(`/providers/Microsoft.Management/managementGroups/${mg}/providers/Microsoft.Authorization/policyExemptions`, EXEMPTIONS_API_VERSION);
+    return rows.map((o) => {
+      const id = String(o.id ?? '');
+      const at = id.toLowerCase().lastIndexOf('/providers/microsoft.authorization/');
+      return { id, name: String(o.name ?? ''), scope: at > 0 ? id.slice(0, at) : '', properties: (o.properties ?? {}) as JsonObject };
+    });
+  }
+
+  /** Every row of a raw ARM list, following nextLink page by page (a nextLink carries its own query). */
+  private async rawList(path: string, apiVersion: string, query: Record<string, string> = {}): Promise<JsonObject[]> {
+    const out: JsonObject[] = [];
+    let next: string | undefined = path;
+    let first = query;
+    while (next) {
+      const body = await this.raw('GET', next, apiVersion, undefined, first);
+      for (const v of Array.isArray(body.value) ? body.value : []) out.push(v as JsonObject);
+      next = typeof body.nextLink === 'string' && body.nextLink ? body.nextLink : undefined;
+      first = {};
+    }
+    return out;
+  }
+
+  async putExemption(scope: string, name: string, properties: JsonObject): Promise<void> {
+    await this.raw('PUT', `/${noLeadingSlash(scope)}/providers/Microsoft.Authorization/policyExemptions/${name}`, EXEMPTIONS_API_VERSION, { properties });
+  }
+
+  async deleteExemption(scope: string, name: string): Promise<void> {
+    await this.raw('DELETE', `/${noLeadingSlash(scope)}/providers/Microsoft.Authorization/policyExemptions/${name}`, EXEMPTIONS_API_VERSION);
   }
 
   async putPricing(subscriptionId: string, name: string, properties: JsonObject): Promise<void> {

@@ -16,7 +16,9 @@ import {
 } from '../model.js';
 import type { AssignmentConfig, DefenderPlanConfig, DefenderPlanName, PublisherConfig } from './config.js';
 import { DEFENDER_PLAN_NAMES } from './config.js';
+import { planContradictions } from './defender-plans.js';
 import type { Content } from './content.js';
+import { assignmentOf, exemptionsFor, planExemptions, type ExemptionItem } from './plan-exemptions.js';
 import { assignmentName } from '../compiler/naming.js';
 import { roleDefinitionId } from '../dsl/effects.js';
 import { assignmentScope, remediationName, roleAssignmentName, versionedName, versionOf } from './naming.js';
@@ -51,6 +53,8 @@ export const BASE_NAME_KEY = 'ztpolicyBaseName';
  * roles each declares), so a no-op publish reads no built-ins. Keyed by a digest of the members' versions and the
  * parameters that decide their effects: a new built-in version (Microsoft adding a role) invalidates it (issue 11.3).
  */
+/** assignment metadata key: the number of exemptions this repo keeps on the assignment (absent = none). */
+export const EXEMPTIONS_KEY = 'ztpolicyExemptions';
 export const BUILTINS_KEY = 'ztpolicyBuiltins';
 
 export type Action = 'create' | 'update' | 'delete' | 'no-op';
@@ -117,7 +121,8 @@ export interface RemediationItem extends ItemBase {
   policyDefinitionReferenceId: string;
 }
 
-export type PlanItem = DefinitionItem | AssignmentItem | RoleAssignmentItem | PricingItem | RemediationItem;
+export type { ExemptionItem };
+export type PlanItem = DefinitionItem | AssignmentItem | RoleAssignmentItem | PricingItem | RemediationItem | ExemptionItem;
 export type ObjectKind = PlanItem['kind'];
 
 export interface PlanWarning {
@@ -131,8 +136,11 @@ export interface PlanWarning {
 
 export interface Plan {
   schemaVersion: 1;
-  /** `requestedAs`: the `root` alias the config used; `tenantRoot`: the target is the Tenant Root Group (issue 8.1). */
-  target: { tenantId: string; managementGroupId: string; owner: string; requestedAs?: string; tenantRoot?: boolean };
+  /**
+   * `environment`: the config environment planned for (absent for a single-environment config); `requestedAs`: the
+   * `root` alias the config used; `tenantRoot`: the target is the Tenant Root Group (issue 8.1).
+   */
+  target: { tenantId: string; managementGroupId: string; owner: string; environment?: string; requestedAs?: string; tenantRoot?: boolean };
   items: PlanItem[];
   warnings: PlanWarning[];
   /** Conditions that make applying unsafe (an object of another owner in the way): publish refuses while any exist. */
@@ -157,6 +165,8 @@ export interface PlanOptions {
    * does not own" means taking ownership must be an explicit decision, not a side effect of a name clash.
    */
   adopt?: boolean;
+  /** Clock for exemption expiry (default: now). */
+  now?: Date;
 }
 
 /** Blocker for an object with ztpolicy's name but no ownership marker (publish without --adopt refuses). */
@@ -363,7 +373,8 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
           severity: 'error',
           message: `parameter '${p}' is not declared by initiative '${a.initiative}' (Azure would answer UndefinedPolicyParameter)`,
           file: configFile,
-          jsonPath: `${at}.parameters.${p}`,
+          // A value the environment added is reported where it is written.
+          jsonPath: config.environmentParameterNames?.includes(p) ? `${config.environmentParametersPath}.${p}` : `${at}.parameters.${p}`,
           hint: `declared parameters: ${Object.keys(declared).join(', ') || '(none)'}`,
         });
       }
@@ -395,6 +406,38 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
       }
     });
   });
+  const known = config.environmentNames ?? [];
+  const assigned = config.assignments.map((a) => ({ initiative: a.initiative, name: assignmentNameFor(a) }));
+  for (const e of content.exemptions ?? []) {
+    const where = `generated/policyExemptions/${e.name}.json`;
+    for (const env of e.environments ?? []) {
+      if (!known.includes(env)) {
+        diagnostics.push({
+          code: PublisherCode.exemptionEnvironmentUnknown,
+          severity: 'error',
+          message: `exemption '${e.name}' names environment '${env}', which ${configFile} does not define`,
+          file: where,
+          jsonPath: '$.environments',
+          hint: known.length ? `use one of: ${known.join(', ')}` : 'add `environments` to the config, or drop the environments list from the exemption',
+        });
+      }
+    }
+    if (!exemptionsFor([e], config.environment).length) continue;
+    const targets = assignmentOf(e, assigned);
+    if (targets.length !== 1) {
+      diagnostics.push({
+        code: PublisherCode.exemptionAssignmentUnknown,
+        severity: 'error',
+        message:
+          targets.length === 0
+            ? `exemption '${e.name}' exempts the assignment of initiative '${e.initiative}'${e.assignment ? ` named '${e.assignment}'` : ''}, but ${configFile} does not assign it${config.environment ? ` in environment '${config.environment}'` : ''}`
+            : `exemption '${e.name}': initiative '${e.initiative}' is assigned ${targets.length} times; say which assignment (assignment: '<name>')`,
+        file: where,
+        jsonPath: targets.length === 0 ? '$.initiative' : '$.assignment',
+        hint: targets.length === 0 ? 'assign the initiative in the config, or delete the exemption' : `one of: ${targets.map((t) => t.name).join(', ')}`,
+      });
+    }
+  }
   if (diagnostics.length > 0) {
     throw new DiagnosticsError(`${configFile}: ${diagnostics.length} problem(s) with the assignments; nothing was sent to Azure`, diagnostics);
   }
@@ -762,6 +805,10 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
     }
     const needsIdentity = remediatingMembers.length > 0;
     const metadata: JsonObject = { [OWNER_KEY]: owner };
+    // How many exemptions this repo keeps on the assignment: a later plan lists exemptions only when some
+    // assignment says it has them (or the sources have some), so a repo without exemptions pays no extra read.
+    const exempted = exemptionsFor(content.exemptions ?? [], config.environment).filter((e) => assignmentOf(e, [{ initiative: a.initiative, name }]).length > 0).length;
+    if (exempted > 0) metadata[EXEMPTIONS_KEY] = exempted;
     if (builtinMeta) metadata[BUILTINS_KEY] = builtinMeta;
     const properties: JsonObject = {
       displayName: a.displayName ?? set.properties.displayName,
@@ -861,6 +908,22 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       reason: `owned by this repo and no longer in the config${la.subscriptionId ? ` (at subscription ${la.subscriptionId})` : ''}`,
     });
   }
+
+  // 2b. Exemptions on the assignments of this environment.
+  const ex = planExemptions({
+    exemptions: content.exemptions ?? [],
+    environment: config.environment,
+    owner,
+    ownerKey: OWNER_KEY,
+    assignments: assignmentItems,
+    deletedAssignmentIds: new Set(prunedAssignments.map((a) => `${mgScope(a.managementGroupId)}/providers/Microsoft.Authorization/policyAssignments/${a.name}`.toLowerCase())),
+    live,
+    adopt,
+    now: options.now ?? new Date(),
+  });
+  items.push(...ex.items);
+  warnings.push(...ex.warnings);
+  blockers.push(...ex.blockers);
 
   // 3. Role assignments: one per distinct role each identity needs, at the assignment scope; never more.
   const wanted = new Set<string>();
@@ -975,6 +1038,18 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   // 4. Defender plans on every subscription under the management group.
   const plans = Object.entries(config.defender.plans).filter(([, v]) => v !== undefined) as [DefenderPlanName, DefenderPlanConfig][];
   plans.sort(([a], [b]) => DEFENDER_PLAN_NAMES.indexOf(a) - DEFENDER_PLAN_NAMES.indexOf(b));
+  // One source of truth (defender-plans.ts): a configured plan that contradicts what the Defender initiative's
+  // members demand would be rewritten by their remediation and back by the next publish.
+  for (const [name, cfg] of plans) {
+    const contradictions = planContradictions(name, cfg);
+    if (contradictions.length > 0) {
+      warnings.push({
+        code: PublisherCode.defenderPlanContradictsPolicy,
+        message: `Defender plan ${name} in the config contradicts the Zero Trust setting the Defender initiative enforces (${contradictions.join('; ')}): its deployIfNotExists member will find the subscriptions non-compliant and remediation will undo this write`,
+        object: `defender.plans.${name}`,
+      });
+    }
+  }
   if (plans.length > 0) {
     const liveP = new Map(live.pricings.map((p) => [pricingKey(p.subscriptionId, p.name), p]));
     for (const sub of [...live.managementGroup.subscriptions].sort()) {
@@ -1011,7 +1086,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
 
   const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, 'no-op': 0 };
   for (const i of items) summary[i.action] += 1;
-  const target: Plan['target'] = { tenantId: config.tenantId, managementGroupId: mg, owner };
+  const target: Plan['target'] = { tenantId: config.tenantId, managementGroupId: mg, owner, ...(config.environment !== undefined ? { environment: config.environment } : {}) };
   if (live.managementGroup.requestedAs !== undefined) {
     target.requestedAs = live.managementGroup.requestedAs;
     target.tenantRoot = live.managementGroup.tenantRoot === true;

@@ -9,6 +9,7 @@ const SECTIONS: { kind: ObjectKind; title: string }[] = [
   { kind: 'policyDefinition', title: 'Policy definitions' },
   { kind: 'policySetDefinition', title: 'Policy set definitions (initiatives)' },
   { kind: 'policyAssignment', title: 'Policy assignments' },
+  { kind: 'policyExemption', title: 'Policy exemptions' },
   { kind: 'roleAssignment', title: 'Role assignments (managed identities)' },
   { kind: 'pricing', title: 'Defender for Cloud plans' },
   { kind: 'remediation', title: 'Remediation tasks' },
@@ -32,6 +33,8 @@ function label(item: PlanItem): string {
       const needed = item.members.length > 0 ? `, needed by member(s) ${item.members.join(', ')}` : '';
       return `role ${role} for the identity of assignment '${item.assignmentName}'${needed}${item.action === 'create' ? '' : ` (${item.name})`}`;
     }
+    case 'policyExemption':
+      return `${item.name} at ${item.scope}${item.expired ? ` (EXPIRED ${item.expired})` : ''}`;
     case 'remediation':
       return `${item.name} (assignment '${item.assignmentName}', member ${item.policyDefinitionReferenceId})`;
     default:
@@ -145,7 +148,8 @@ export interface RenderOptions {
 
 export function renderText(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [];
-  out.push(`Plan for management group ${targetName(plan.target)} (tenant ${plan.target.tenantId}), owner '${plan.target.owner}'`);
+  const env = plan.target.environment !== undefined ? `environment '${plan.target.environment}': ` : '';
+  out.push(`Plan for ${env}management group ${targetName(plan.target)} (tenant ${plan.target.tenantId}), owner '${plan.target.owner}'`);
   for (const { kind, title } of SECTIONS) {
     const items = plan.items.filter((i) => i.kind === kind);
     if (items.length === 0) continue;
@@ -198,7 +202,7 @@ function mdEscape(text: string): string {
 export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string {
   const out: string[] = [];
   const s = plan.summary;
-  out.push(`### ztpolicy plan for ${targetName(plan.target).replace(/'/g, '`')}`, '');
+  out.push(`### ztpolicy plan for ${plan.target.environment !== undefined ? `environment \`${plan.target.environment}\`, ` : ''}${targetName(plan.target).replace(/'/g, '`')}`, '');
   out.push(`Tenant \`${plan.target.tenantId}\`, owner \`${plan.target.owner}\`.`, '');
   out.push('| | create | update | delete | unchanged |', '|---|---:|---:|---:|---:|');
   for (const { kind, title } of SECTIONS) {

@@ -10,7 +10,8 @@ import { loadConfig } from './config.js';
 import { loadContent, type Content } from './content.js';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
-import { analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
+import { exemptionsFor } from './plan-exemptions.js';
+import { EXEMPTIONS_KEY, OWNER_KEY, analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
 import { DEFAULT_SCALE_LIMITS, readPricings, type ScaleLimits } from './pricings.js';
 import { readSubscriptionAssignments } from './subscription-assignments.js';
 import type { BuiltinInfo, LivePolicyAssignment, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
@@ -19,8 +20,10 @@ import { PublisherCode } from './codes.js';
 export interface SessionOptions extends GatewayOptions {
   /** Path of ztpolicy.config.json. */
   configFile: string;
-  /** `--mg`: must equal the config's managementGroupId. */
-  managementGroupId: string;
+  /** `--mg`: must equal the config's (environment's) managementGroupId; optional with `--env`. */
+  managementGroupId?: string;
+  /** `--env`: the config environment to publish to (required when the config defines environments). */
+  environment?: string;
   /** `--location`: overrides identityLocation. */
   location?: string;
   remediate?: boolean;
@@ -68,8 +71,13 @@ export function azureErrorFrom(what: string, error: unknown): never {
 export async function openSession(options: SessionOptions): Promise<Session> {
   const cwd = options.cwd ?? process.cwd();
   const configFile = resolve(cwd, options.configFile);
-  const config = loadConfig(configFile, cwd);
-  if (options.managementGroupId.toLowerCase() !== config.managementGroupId.toLowerCase()) {
+  const config = loadConfig(configFile, cwd, options.environment);
+  if (options.managementGroupId === undefined && options.environment === undefined) {
+    throw new BadInputError(PublisherCode.targetMissing, 'name the target: --mg <management group id> (or --env <name> for a config with environments)', {
+      hint: `run with --mg ${config.managementGroupId}`,
+    });
+  }
+  if (options.managementGroupId !== undefined && options.managementGroupId.toLowerCase() !== config.managementGroupId.toLowerCase()) {
     throw new BadInputError(
       PublisherCode.targetMismatch,
       `--mg ${options.managementGroupId} is not the management group this config targets (${config.managementGroupId}); refusing to run against another target`,
@@ -156,10 +164,21 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     return out;
   });
   // Settle every read before reporting a failure, so no request is left running behind an error.
-  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, subscriptionsP] as const);
+  // Exemptions at and below the target (one paged list); only after the tenant check.
+  // Exemptions at and below the target (one paged list), only when there can be some of ours: the sources have
+  // some for this environment, or an assignment of ours records that it has some (EXEMPTIONS_KEY).
+  const exemptionsP = Promise.all([assignmentsP, tenantChecked]).then(([assignments]) => {
+    const ours = assignments.some((a) => {
+      const m = a.properties.metadata;
+      return typeof m === 'object' && m !== null && !Array.isArray(m) && m[OWNER_KEY] === config.owner && typeof m[EXEMPTIONS_KEY] === 'number';
+    });
+    if (!ours && exemptionsFor(content.exemptions ?? [], config.environment).length === 0) return [];
+    return gateway.listExemptions(mg).catch((e: unknown) => azureErrorFrom(`listing policy exemptions at '${mg}'`, e));
+  });
+  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, subscriptionsP, exemptionsP] as const);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const [managementGroup, definitions, setDefinitions, mgAssignments, mgRoleAssignments, pricingRead, builtins, atSubscriptions] = settled.map(
+  const [managementGroup, definitions, setDefinitions, mgAssignments, mgRoleAssignments, pricingRead, builtins, atSubscriptions, exemptions] = settled.map(
     (r) => (r as PromiseFulfilledResult<unknown>).value,
   ) as [
     Awaited<typeof tenantChecked>,
@@ -170,11 +189,12 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     Awaited<typeof pricingsP>,
     Awaited<typeof builtinsP>,
     Awaited<typeof subscriptionsP>,
+    Awaited<typeof exemptionsP>,
   ];
   const assignments = [...mgAssignments, ...atSubscriptions.assignments];
   const roleAssignments = [...mgRoleAssignments, ...atSubscriptions.roleAssignments];
   const pricingSource: PricingSource = pricingRead.source;
-  return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins };
+  return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins, exemptions };
 }
 
 /** The management group read from Azure is the configured tenant's, and every assignment scope lies below it. */
@@ -267,6 +287,7 @@ export async function planSession(session: Session, runId?: string): Promise<Pla
       ...(session.options.remediate ? { remediate: true } : {}),
       ...(session.options.adopt ? { adopt: true } : {}),
       ...(runId !== undefined ? { runId } : {}),
+      now: new Date(),
     },
   });
   return { plan, live };

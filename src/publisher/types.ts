@@ -54,6 +54,14 @@ export interface LiveRoleAssignment {
   description?: string;
 }
 
+export interface LivePolicyExemption {
+  id: string;
+  name: string;
+  /** The scope it lives at, ARM form with the leading slash (everything before /providers/Microsoft.Authorization/). */
+  scope: string;
+  properties: JsonObject;
+}
+
 export interface PricingExtension {
   name: string;
   isEnabled: 'True' | 'False';
@@ -136,6 +144,8 @@ export interface LiveState {
   pricings: LivePricing[];
   /** How they were read (absent in hand-made states: the plan then says nothing about it). */
   pricingSource?: PricingSource;
+  /** Exemptions at and below the target management group (optional: absent = none read). */
+  exemptions?: LivePolicyExemption[];
   /** Built-in member definitions read for this plan, by lower-cased id. */
   builtins: Record<string, BuiltinInfo>;
 }

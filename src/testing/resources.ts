@@ -1164,3 +1164,71 @@ export function diagnosticSetting(
   if (options.metrics !== undefined) properties.metrics = [{ category: 'AllMetrics', enabled: options.metrics }];
   return { id: `${scopeId}/providers/Microsoft.Insights/diagnosticSettings/${name}`, name, type: 'Microsoft.Insights/diagnosticSettings', properties };
 }
+
+/**
+ * `Microsoft.Security/securityContacts/default` of a subscription (api 2023-12-01-preview shape): emails, enabled,
+ * Owner notifications, and the Alert / AttackPath notification sources.
+ */
+export function securityContact(
+  options: { subscriptionId?: string; emails?: string; isEnabled?: boolean; minimalSeverity?: string; minimalRiskLevel?: string; sources?: JsonLike[] } = {},
+): ArmResource {
+  const subscriptionId = options.subscriptionId ?? DEFAULT_SUBSCRIPTION_ID;
+  return {
+    id: `/subscriptions/${subscriptionId}/providers/Microsoft.Security/securityContacts/default`,
+    name: 'default',
+    type: 'Microsoft.Security/securityContacts',
+    properties: {
+      emails: options.emails ?? 'soc@contoso.com',
+      isEnabled: options.isEnabled ?? true,
+      notificationsByRole: { state: 'On', roles: ['Owner'] },
+      notificationsSources: options.sources ?? [
+        { sourceType: 'Alert', minimalSeverity: options.minimalSeverity ?? 'High' },
+        { sourceType: 'AttackPath', minimalRiskLevel: options.minimalRiskLevel ?? 'Critical' },
+      ],
+    },
+  };
+}
+
+/** `Microsoft.Security/settings/<name>` of a subscription (e.g. WDATP, the Defender for Endpoint integration). */
+export function securitySetting(name: string, enabled: boolean, options: { subscriptionId?: string } = {}): ArmResource {
+  const subscriptionId = options.subscriptionId ?? DEFAULT_SUBSCRIPTION_ID;
+  return {
+    id: `/subscriptions/${subscriptionId}/providers/Microsoft.Security/settings/${name}`,
+    name,
+    type: 'Microsoft.Security/settings',
+    kind: 'DataExportSettings',
+    properties: { enabled: enabled ? 'true' : 'false' },
+  };
+}
+
+/**
+ * `Microsoft.Security/automations/ExportToWorkspace` (Defender for Cloud continuous export) in a resource group:
+ * one source per event source (Assessments, Alerts, SecureScores, ...), all sent to a Log Analytics workspace.
+ */
+export function securityExportAutomation(
+  eventSources: readonly string[],
+  options: ResourceOptions & { isEnabled?: boolean; workspaceResourceId?: string } = {},
+): ArmResource {
+  const subscriptionId = options.subscriptionId ?? DEFAULT_SUBSCRIPTION_ID;
+  const resourceGroup = options.resourceGroup ?? 'rg-zt-mdc-export';
+  const name = options.name ?? 'ExportToWorkspace';
+  return {
+    id: resourceId(subscriptionId, resourceGroup, 'Microsoft.Security/automations', [name]),
+    name,
+    type: 'Microsoft.Security/automations',
+    location: options.location ?? DEFAULT_LOCATION,
+    properties: {
+      description: 'Export Microsoft Defender for Cloud data to Log Analytics workspace via policy',
+      isEnabled: options.isEnabled ?? true,
+      scopes: [{ description: `scope for subscription ${subscriptionId}`, scopePath: `/subscriptions/${subscriptionId}` }],
+      sources: eventSources.map((eventSource) => ({ eventSource, ruleSets: [] })),
+      actions: [
+        {
+          actionType: 'Workspace',
+          workspaceResourceId:
+            options.workspaceResourceId ?? `/subscriptions/${DEFAULT_SUBSCRIPTION_ID}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central`,
+        },
+      ],
+    },
+  };
+}

@@ -42,6 +42,16 @@ const list: CodeInfo[] = [
   { id: 'ZT1022', severity: 'error', title: 'catalog control marked not-policy is implemented', hint: 'Remove the not-policy status from the catalog data, or remove the member: the catalog must say one thing.' },
   { id: 'ZT1023', severity: 'warning', title: 'pending mark on an implemented catalog control', hint: 'Remove the pending status from the catalog data (src/catalog/zero-trust-controls.ts): the build derives the status from the members.' },
   { id: 'ZT1024', severity: 'error', title: 'more than one initiative declares a control catalog', hint: 'Only the umbrella initiative names the catalog (it writes summaries/coverage.md); remove `catalog` from the others.' },
+  // ZT11xx: exemptions (exemptions/<name>.ts)
+  { id: 'ZT1101', severity: 'error', title: 'exemption file does not default-export an exemption', hint: 'End the file with `export default defineExemption({...})` or an array of defineExemption(...) values.' },
+  { id: 'ZT1102', severity: 'error', title: 'exemption scope is not a valid ARM scope', hint: 'Use a management group, subscription, resource group or resource id, e.g. /subscriptions/<guid>/resourceGroups/<name>.' },
+  { id: 'ZT1103', severity: 'error', title: 'exempted member is not in the initiative', hint: 'Exempt a control or built-in that is a member of the initiative (Azure would reject the policyDefinitionReferenceId).' },
+  { id: 'ZT1104', severity: 'warning', title: 'exemption has expired', hint: 'Renew the exemption with a new expiry and ticket, or delete it once the resource complies.' },
+  { id: 'ZT1105', severity: 'error', title: 'exemption expiry is not a date', hint: "Write expiresOn as '2027-03-31' (end of that day, UTC) or an ISO 8601 UTC date-time." },
+  { id: 'ZT1106', severity: 'error', title: 'exemption category or ticket is missing or invalid', hint: "Set category 'Waiver' or 'Mitigated' and the ticket that approved the exemption." },
+  { id: 'ZT1107', severity: 'error', title: 'exemption names an initiative the project does not build', hint: 'Import the initiative object from initiatives/ (the one the config assigns).' },
+  { id: 'ZT1108', severity: 'error', title: 'duplicate exemption name', hint: 'Give each exemption a unique name; generated/policyExemptions/ holds one file per name.' },
+  { id: 'ZT1109', severity: 'error', title: 'too many exemptions at one scope', hint: 'Azure allows at most 1,000 exemptions per scope (Azure Policy limits); exempt at a higher scope or fix the resources.' },
   // ZT2xxx: schema
   { id: 'ZT2001', severity: 'error', title: 'policy rule does not match the official schema', hint: 'Fix the rule at the JSON path shown; the schema is Azure\'s 2020-10-01 policyDefinition.json (see src/validate/schemas/SOURCES.md).' },
   { id: 'ZT2002', severity: 'error', title: 'document is missing a required property', hint: 'Set the property in the control or initiative source.' },

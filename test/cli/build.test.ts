@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { readTree } from '../../src/io/generated.js';
@@ -124,6 +124,47 @@ describe('build of a good project', () => {
     const tree2 = readTree(join(dir, 'generated'));
     expect([...tree2.keys()]).toEqual([...tree1.keys()]);
     for (const [p, b] of tree1) expect(tree2.get(p)!.equals(b), p).toBe(true);
+  });
+
+  it('--quiet prints nothing when all is well; --verbose adds where the time went and each file written', async () => {
+    rmSync(join(dir, 'generated', 'summaries'), { recursive: true, force: true });
+    const verbose = await runInProcess(['build', '--project', dir, '--no-typecheck', '--verbose'], {});
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stderr).toMatch(/^timings: type check 0 ms, import sources \d+ ms, compile \d+ ms, validate \d+ ms, render \d+ ms, total \d+ ms$/m);
+    expect(verbose.stderr).toContain('  added:   generated/summaries/zt-synthetic.md');
+    expect(verbose.stderr).toContain('generated/ updated: 1 added, 0 changed, 0 removed');
+    for (const command of ['build', 'check']) {
+      const quiet = await runInProcess([command, '--project', dir, '--no-typecheck', '--quiet'], {});
+      expect(quiet.code, quiet.stderr).toBe(0);
+      expect(quiet.stderr).toBe('');
+      expect(quiet.stdout).toBe('');
+    }
+    const normal = await runInProcess(['check', '--project', dir, '--no-typecheck'], {});
+    expect(normal.stderr).toContain('generated/ is current');
+    expect(normal.stderr).not.toContain('timings:');
+  });
+
+  it('builds exemptions/ into generated/policyExemptions/ and warns about an expired one', async () => {
+    const dsl = relative(join(dir, 'exemptions'), join(repoRoot, 'src', 'dsl', 'index.js')).split(sep).join('/');
+    mkdirSync(join(dir, 'exemptions'), { recursive: true });
+    writeFileSync(
+      join(dir, 'exemptions', 'ex-old.ts'),
+      `import { defineExemption } from '${dsl}';\nimport synthetic from '../initiatives/synthetic.js';\nimport c0 from '../definitions/storage/zt-stg-01-synthetic-0.js';\n` +
+        `export default [defineExemption({ name: 'ex-old', description: 'Legacy app.', initiative: synthetic, members: [c0], scope: '/subscriptions/22222222-2222-4222-8222-222222222222', category: 'Waiver', expiresOn: '2020-01-31', ticket: 'CHG-1' })];\n`,
+    );
+    try {
+      const r = await runInProcess(['build', '--project', dir, '--no-typecheck'], {});
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/ZT1104.*exemption "ex-old" expired on 2020-01-31T23:59:59Z/);
+      const doc = JSON.parse(readFileSync(join(dir, 'generated', 'policyExemptions', 'ex-old.json'), 'utf8'));
+      expect(doc).toMatchObject({ name: 'ex-old', initiative: 'zt-synthetic', properties: { exemptionCategory: 'Waiver', policyDefinitionReferenceIds: ['zt-stg-01-synthetic-0'] } });
+      const checked = await runInProcess(['check', '--project', dir, '--no-typecheck'], {});
+      expect(checked.code).toBe(0);
+      expect(checked.stderr).toContain('ZT1104');
+    } finally {
+      rmSync(join(dir, 'exemptions'), { recursive: true, force: true });
+      await runInProcess(['build', '--project', dir, '--no-typecheck'], {});
+    }
   });
 
   it('removes files whose source is gone, and check reports stale, missing and orphan files', async () => {

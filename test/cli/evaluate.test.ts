@@ -95,6 +95,8 @@ beforeAll(async () => {
       privateDnsZoneIdFile: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net` },
       // zt-vm (ZT-VM-09): the estate's approved disk encryption set (make-export.ts: des-zt-prod).
       allowedEncryptionSets: { value: [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-security/providers/Microsoft.Compute/diskEncryptionSets/des-zt-prod`] },
+      securityContactEmails: { value: 'soc@contoso.com' },
+      mdcExportResourceGroupLocation: { value: 'westeurope' },
       // Assignment facts of the network units (zero-trust-controls.md §6) that have no default.
       logAnalyticsWorkspaceGuid: { value: '00000000-0000-0000-0000-00000000a1a1' },
       logAnalyticsWorkspaceRegion: { value: 'westeurope' },
@@ -146,7 +148,7 @@ describe('ztpolicy evaluate on a realistic export', () => {
   it('has the documented --json shape', () => {
     expect(report.schemaVersion).toBe(1);
     expect(Object.keys(report.summary).sort()).toEqual(
-      ['appended', 'auditIfNotExists', 'audited', 'denied', 'denyAction', 'deployIfNotExists', 'errors', 'evaluations', 'manual', 'members', 'modified', 'policies', 'problems', 'resources'].sort(),
+      ['appended', 'auditIfNotExists', 'audited', 'denied', 'denyAction', 'deployIfNotExists', 'errors', 'evaluations', 'exempted', 'manual', 'members', 'modified', 'policies', 'problems', 'resources'].sort(),
     );
     expect(report.summary.resources).toBeGreaterThanOrEqual(50);
     const initiative = report.policies.find((p) => p.name === 'zt-storage');
@@ -184,10 +186,13 @@ describe('ztpolicy evaluate on a realistic export', () => {
     expect(acted(report, 'zt-hub-vnet', 'zt-hub-01-firewall-premium', 'denied')).toEqual(['afw-legacy']);
   });
 
-  it('remediates the subscription whose Defender for Key Vault plan is Free and audits its activity log export', () => {
-    expect(acted(report, 'zt-defender', 'zt-mdc-04-defender-key-vault', 'deployIfNotExists')).toEqual([SUBSCRIPTION]);
-    // The only subscription diagnostic setting sends to the app team's workspace, not the central one.
-    expect(acted(report, 'zt-monitoring', 'zt-mon-01-activity-log-to-workspace', 'auditIfNotExists')).toEqual([SUBSCRIPTION]);
+  it('remediates the subscription whose Defender for Key Vault plan is Free and whose activity log goes elsewhere', () => {
+    // Built-in 1f725891 (ZT-MDC-04): KeyVaults is Free in defender-pricings.json.
+    expect(acted(report, 'zt-defender', '1f725891-01c0-420a-9059-4fa46cb770b7', 'deployIfNotExists')).toEqual([SUBSCRIPTION]);
+    // Built-in b7021b2b (ZT-MDC-05): Arm is Standard PerApiCall, as the control demands: nothing to do.
+    expect(acted(report, 'zt-defender', 'b7021b2b-08fd-4dc0-9de7-3c6ece09faf9', 'deployIfNotExists')).toEqual([]);
+    // Built-in 2465583e (ZT-MON-01): the only subscription diagnostic setting sends to the app team's workspace.
+    expect(acted(report, 'zt-defender', '2465583e-4e78-4c15-b6be-a36cbc7c8b0f', 'deployIfNotExists')).toEqual([SUBSCRIPTION]);
   });
 
   it('never denies a hardened resource', () => {
@@ -284,13 +289,13 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
   });
 
   it('evaluates every generated definition on a folder of single ARM documents (test/fixtures/resources)', async () => {
-    // ZT-MON-01 declares logAnalytics without a default: Azure refuses an assignment without it, so pass one.
+    // ZT-MDC-09 declares emailSecurityContact without a default: Azure refuses an assignment without it, so pass one.
     const defParams = join(tmp, 'definition-params.json');
     // ZT-HUB-11/12 need the hub facts (firewall IPs, spoke prefixes), which have no default either.
     writeFileSync(
       defParams,
       JSON.stringify({
-        logAnalytics: { value: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-management/providers/Microsoft.OperationalInsights/workspaces/law-central` },
+        emailSecurityContact: { value: 'soc@contoso.com' },
         firewallPrivateIps: { value: ['10.0.1.4'] },
         spokeAddressPrefixes: { value: ['10.1.0.0/16', '10.2.0.0/16'] },
       }),
@@ -316,21 +321,21 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
 
   it('reports a definition whose required parameter has no value as a per-policy problem (ZT5007), even with no candidate resource', async () => {
     // Azure refuses an assignment that leaves a parameter without defaultValue unset (semantics note §2); the
-    // fixtures hold no subscription, so no resource would ever have made the rule read logAnalytics.
-    const mon01 = join(generated, 'policyDefinitions/monitoring/zt-mon-01-activity-log-to-workspace.json');
+    // fixtures hold no subscription, so no resource would ever have made the rule read emailSecurityContact.
+    const mdc09 = join(generated, 'policyDefinitions/defender/zt-mdc-09-security-contacts.json');
     const run = await inProcess(['evaluate', '--policy', join(generated, 'policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/resources'), '--json']);
     const report = JSON.parse(run.stdout) as EvaluateReport;
     const hub = (name: string) => join(generated, `policyDefinitions/hub-vnet/${name}.json`);
     expect(report.problems.map((p) => [p.file, p.code, p.severity]).sort()).toEqual(
       [
-        [mon01, 'ZT5007', 'error'],
+        [mdc09, 'ZT5007', 'error'],
         [hub('zt-hub-11-gateway-routes-to-firewall'), 'ZT5007', 'error'],
         [hub('zt-hub-12-spoke-default-route-to-firewall'), 'ZT5007', 'error'],
       ].sort(),
     );
-    const mon = report.problems.find((p) => p.file === mon01);
-    expect(mon?.message).toMatch(/zt-mon-01-activity-log-to-workspace.*'logAnalytics'/);
-    expect(mon?.hint).toMatch(/defaultValue/);
+    const mdc = report.problems.find((p) => p.file === mdc09);
+    expect(mdc?.message).toMatch(/zt-mdc-09-security-contacts.*'emailSecurityContact'/);
+    expect(mdc?.hint).toMatch(/defaultValue/);
     // The other policies still run: the denies decide the exit code.
     expect(report.summary.denied).toBeGreaterThan(0);
     expect(run.code).toBe(1);

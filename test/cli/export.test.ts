@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorChildEnv, type ArmEmulator } from '../emulator/index.js';
+import { main } from '../../src/cli/main.js';
+import { emulatorChildEnv, staticTokenCredential, type ArmEmulator } from '../emulator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { inProcess } from '../helpers/in-process.js';
 import { emulator } from '../publisher/helpers.js';
@@ -77,6 +78,29 @@ describe('ztpolicy export', () => {
     expect(readFileSync(join(dir, 'initiatives/baseline.ts'), 'utf8')).toContain("member(denyHttp, { referenceId: 'https', parameters: { effect: 'Audit' } })");
     // ztpolicy's own marker is not copied into the source: publish writes it.
     expect(readFileSync(join(dir, 'definitions/storage/zt-stg-01-https.ts'), 'utf8')).not.toContain('ztpolicyOwner');
+  });
+
+  it('in-process: --quiet prints only the JSON result; --verbose logs each ARM request without the token', async () => {
+    const run = async (extra: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await main(['export', '--mg', 'root', '--endpoint', emu.url, '--out', mkdtempSync(join(dir, 'x-')), '--force', ...extra], {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        azure: { ca: emu.ca, credential: staticTokenCredential() },
+      });
+      return { code, out, err };
+    };
+    const quiet = await run(['--quiet', '--json']);
+    expect(quiet.code, quiet.err).toBe(0);
+    expect(quiet.err).toBe('');
+    expect(JSON.parse(quiet.out)).toMatchObject({ counts: { policyDefinitions: 2 } });
+    const verbose = await run(['--verbose']);
+    expect(verbose.code, verbose.err).toBe(0);
+    expect(verbose.out).toBe('');
+    expect(verbose.err).toMatch(/GET \/providers\/Microsoft\.Management\/managementGroups\/root\/providers\/Microsoft\.Authorization\/policyDefinitions.* 200/);
+    expect(verbose.err).toContain('wrote 5 object(s)');
+    expect(verbose.err).not.toContain('emulator-token');
   });
 
   it('refuses a folder that is not empty (exit 2) before reading Azure', async () => {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { inProcess } from '../helpers/in-process.js';
 
 const dirs: string[] = [];
@@ -193,5 +194,32 @@ describe('ztpolicy import', () => {
     expect(badUnit.code).toBe(2);
     expect(badUnit.stderr).toContain("unknown unit 'network'");
     expect(existsSync(join(dir, 'definitions'))).toBe(false);
+  });
+
+  it('shows progress on a large import as plain lines in a log (none with --quiet), like publish', async () => {
+    const dir = project();
+    for (let i = 0; i < 25; i++) write(dir, `in/d${i}.json`, { ...azDefinition, name: `deny-storage-http-${i}` });
+    const log = async (extra: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await main(['import', join(dir, 'in'), '--unit', 'storage', '--project', dir, '--dry-run', ...extra], {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        stderrIsTty: false,
+      });
+      return { code, out, err };
+    };
+    const r = await log([]);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.err.split('\n').filter((l) => l.startsWith('import: '));
+    // src/cli/progress.ts in a log: the start, one line per 10 % step reached, the end with its time.
+    expect(lines[0]).toBe('import: 0/25');
+    expect(lines).toContain('import: 3/25 (10%)');
+    expect(lines.at(-1)).toMatch(/^import: 25\/25 done in \d+\.\d s$/);
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    expect(r.err).toContain('would import 25 definition(s)');
+    const quiet = await log(['--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.err).toBe('');
   });
 });

@@ -26,9 +26,11 @@ describe('ztpolicy plan', () => {
     expect(r.stdout).toMatch(/\+ create zt-stg-02-minimum-tls/);
     expect(r.stdout).toMatch(/\+ create role 8e3af657-a8ff-443c-a75c-2fe8c4bcb635 for the identity of assignment 'zt-storage'/);
     // Pricing changes grouped by plan and change, with the number of subscriptions (3 under root in the emulator).
-    expect(r.stdout).toMatch(/~ update VirtualMachines on 3 subscriptions\n\s+\$\.pricingTier: "Free" -> "Standard"/);
+    // Servers as defender-plans.ts sets it: agentless scanning on, P2 (the fixture config restates tier and subPlan only).
+    expect(r.stdout).toMatch(/~ update VirtualMachines on 3 subscriptions\n\s+\$\.extensions\.AgentlessVmScanning\.isEnabled: null -> "True"\n(?:\s+\$\.extensions\..*\n)*\s+\$\.pricingTier: "Free" -> "Standard"\n\s+\$\.subPlan: null -> "P2"/);
     expect(r.stdout).toContain('  state read from Azure Resource Graph, 3 subscriptions; 3 with differences re-read directly\n');
-    expect(r.stdout).toMatch(/Plan: 11 to create, 15 to update, 0 to delete/);
+    // 21 updates: the seven Zero Trust Defender plans (defender-plans.ts) on each of the 3 subscriptions.
+    expect(r.stdout).toMatch(/Plan: 11 to create, 21 to update, 0 to delete/);
     expect(r.stderr).toMatch(/request\(s\) to ARM/);
     expect(emu.writes()).toHaveLength(0);
   });

@@ -34,7 +34,8 @@ describe('ztpolicy publish', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.applied).toBe(true);
-    expect(out.writes).toBe(26);
+    // 11 policy objects + 7 Zero Trust Defender plans x 3 subscriptions (src/publisher/defender-plans.ts).
+    expect(out.writes).toBe(32);
     expect(r.stderr).toMatch(/policy definitions: 3 done/);
     expect(r.stderr).toMatch(/PUT \/providers\/Microsoft\.Management\/managementGroups\/root\/providers\/Microsoft\.Authorization\/policyDefinitions\/zt-stg-02-minimum-tls\?api-version=2024-05-01 -> 201/);
     expect(r.stdout + r.stderr).not.toContain(TOKEN);

@@ -39,6 +39,31 @@ describe('every command rejects an unknown option before running', () => {
     }
   });
 
+  it.each(COMMANDS.map((c) => nameOf(c.command)))('%s --quiet --verbose: exit 2 before the implementation loads', async (name) => {
+    const spec = COMMANDS.find((c) => nameOf(c.command) === name)!;
+    const positionals = spec.command.includes('<') ? ['x.json'] : [];
+    // Required options get values, so the pair is the only problem.
+    const required: Record<string, string[]> = { evaluate: ['--policy', 'p', '--resources', 'r'], export: ['--mg', 'm'] };
+    const load = vi.spyOn(spec, 'load');
+    try {
+      const io = captureIo();
+      expect(await main([name, ...positionals, ...(required[name] ?? []), '--quiet', '--verbose'], io)).toBe(2);
+      expect(io.err).toContain('--quiet and --verbose cannot be used together');
+      expect(io.out).toBe('');
+      expect(load).not.toHaveBeenCalled();
+    } finally {
+      load.mockRestore();
+    }
+  });
+
+  it.each(COMMANDS.map((c) => nameOf(c.command)))('%s --help: --json, --quiet and --verbose, and examples of the command', async (name) => {
+    const io = captureIo();
+    expect(await main([name, '--help'], io)).toBe(0);
+    for (const flag of ['--json', '--quiet', '--verbose']) expect(io.out).toMatch(new RegExp(`^\\s+${flag}\\s`, 'm'));
+    const examples = io.out.split(/^Examples:$/m)[1] ?? '';
+    expect(examples).toMatch(new RegExp(`^\\s+ztpolicy ${name}\\b`, 'm'));
+  });
+
   it('suggests the declared option a typo is closest to, for every unknown flag at once', async () => {
     const io = captureIo();
     const code = await main(['publish', '--mg', 'root', '--dryrun', '--yess', '--bogus'], io);
@@ -110,6 +135,7 @@ const ALLOWED: Record<string, Heavy[]> = {
   // import reads the alias and built-in catalogs to type fields and members; export talks to Azure.
   import: ['catalog'],
   export: ['azureSdk'],
+  init: ['azureSdk'],
   plan: ['azureSdk'],
   publish: ['azureSdk'],
   status: ['azureSdk'],

@@ -34,7 +34,7 @@ describe('type-checking cost of the DSL', () => {
     const types = await typesFor([
       'definitions/storage/zt-stg-02-minimum-tls.ts',
       'definitions/spoke-vnet/zt-spk-02-subnet-nsg.ts',
-      'definitions/defender/zt-mdc-04-defender-key-vault.ts',
+      'definitions/defender/zt-mdc-09-security-contacts.ts',
       'initiatives/zero-trust.ts',
     ]);
     // 76,170 aliases: anything near that count means some declaration expanded the whole catalog.

@@ -28,6 +28,35 @@ export const BUILTIN_ROLES: Readonly<Record<string, string>> = {
   'cd570a14-e51a-42ad-bac8-bafd67325302': 'Azure Connected Machine Resource Administrator',
 };
 
+/**
+ * Permissions of the built-in roles whose actions tests depend on (init's "can the caller write policy and role
+ * assignments" check), as listed in Learn "Azure built-in roles" (Owner, Contributor's notActions abbreviated to
+ * the Microsoft.Authorization ones, Reader, User Access Administrator, Resource Policy Contributor, Role Based
+ * Access Control Administrator without its ABAC condition). Other roles answer with actions ['*'].
+ */
+const PERMISSIONS: Readonly<Record<string, { actions: string[]; notActions: string[] }>> = {
+  Owner: { actions: ['*'], notActions: [] },
+  Contributor: { actions: ['*'], notActions: ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action'] },
+  Reader: { actions: ['*/read'], notActions: [] },
+  'User Access Administrator': { actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'], notActions: [] },
+  'Resource Policy Contributor': {
+    actions: [
+      '*/read',
+      'Microsoft.Authorization/policyassignments/*',
+      'Microsoft.Authorization/policydefinitions/*',
+      'Microsoft.Authorization/policyexemptions/*',
+      'Microsoft.Authorization/policysetdefinitions/*',
+      'Microsoft.PolicyInsights/*',
+      'Microsoft.Support/*',
+    ],
+    notActions: [],
+  },
+  'Role Based Access Control Administrator': {
+    actions: ['Microsoft.Authorization/roleAssignments/write', 'Microsoft.Authorization/roleAssignments/delete', '*/read', 'Microsoft.Support/*'],
+    notActions: [],
+  },
+};
+
 export function builtinRoleDefinition(guid: string, scopeId: string): ArmResource | undefined {
   const roleName = BUILTIN_ROLES[guid.toLowerCase()];
   if (roleName === undefined) return undefined;
@@ -40,7 +69,7 @@ export function builtinRoleDefinition(guid: string, scopeId: string): ArmResourc
       type: 'BuiltInRole',
       description: `${roleName} (built-in role served by the ARM emulator)`,
       assignableScopes: ['/'],
-      permissions: [{ actions: roleName === 'Reader' ? ['*/read'] : ['*'], notActions: [], dataActions: [], notDataActions: [] }],
+      permissions: [{ ...(PERMISSIONS[roleName] ?? { actions: ['*'], notActions: [] }), dataActions: [], notDataActions: [] }],
       createdOn: '2015-02-02T21:55:09.8806423Z',
       updatedOn: '2024-01-01T00:00:00.0000000Z',
       createdBy: null,

@@ -63,7 +63,7 @@ describe('runPreview', () => {
     });
     expect(flippedSome).toBe(true);
     const unchanged = members(flipped).filter((m) => !m.effectOverride).length;
-    expect(flipped.problems.filter((p) => p.code === 'ZT7013')).toHaveLength(unchanged);
+    expect(flipped.problems.filter((p) => p.code === 'ZT7014')).toHaveLength(unchanged);
   });
 
   it('writes JSON in pieces exactly as JSON.stringify(report, null, 2)', async () => {

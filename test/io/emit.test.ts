@@ -34,9 +34,25 @@ const dine = def('zt-stg-01-a', { effect: 'deployIfNotExists', details: { type: 
 const initiative: EmittedInitiative = {
   file: 'policySetDefinitions/zt-storage.json',
   assignmentName: 'zt-storage',
+  notes: ['The publisher also writes these plans directly.'],
   builtins: new Map<string, BuiltinSummaryInfo>([
-    [BUILTIN.toLowerCase(), { id: BUILTIN, displayName: 'Secure transfer', deprecated: true, effects: ['audit', 'deny'], roleDefinitionIds: [], parameters: { effect: { hasDefault: true } } }],
-    [FIXED.toLowerCase(), { id: FIXED, displayName: 'Add identity', deprecated: false, effects: ['modify'], roleDefinitionIds: [], parameters: {} }],
+    [
+      BUILTIN.toLowerCase(),
+      {
+        id: BUILTIN,
+        displayName: 'Secure transfer',
+        deprecated: true,
+        effects: ['audit', 'deny'],
+        roleDefinitionIds: [],
+        version: '2.0.0',
+        definitionParameters: { effect: { defaultValue: 'Audit' }, minimumTls: { defaultValue: 'TLS1_2' } },
+        effectExpression: "[parameters('effect')]",
+      },
+    ],
+    [
+      FIXED.toLowerCase(),
+      { id: FIXED, displayName: 'Add identity', deprecated: false, effects: ['modify'], roleDefinitionIds: [], version: '4.1.0', definitionParameters: {}, effectExpression: 'modify' },
+    ],
   ]),
   document: {
     name: 'zt-storage',
@@ -74,6 +90,13 @@ describe('renderGenerated', () => {
     for (const d of manifest.definitions) expect(d.sha256).toBe(createHash('sha256').update(files.get(d.file)!).digest('hex'));
     expect(manifest.definitions[0]!.roleDefinitionIds).toEqual([CONTRIBUTOR]);
     expect(manifest.initiatives[0]).toMatchObject({ customMembers: ['zt-stg-01-a', 'zt-stg-02-b'], builtinMembers: [FIXED, BUILTIN] }); // sorted
+    // The roles and the tested version of built-in members are recorded too.
+    expect(manifest.initiatives[0]).toMatchObject({
+      builtinDetails: [
+        { id: FIXED, testedVersion: '4.1.0', roleDefinitionIds: [] },
+        { id: BUILTIN, testedVersion: '2.0.0', roleDefinitionIds: [] },
+      ],
+    });
   });
 
   it('writes canonical JSON (sorted keys, 2-space indent, one trailing LF)', () => {
@@ -87,11 +110,14 @@ describe('renderGenerated', () => {
     expect(md).toContain('# zt-storage: Zero Trust: storage');
     expect(md).toContain('Storage \\| controls'); // table-safe
     expect(md).toContain('- Version: 2.1.0');
-    expect(md).toMatch(/\| zt-stg-02-b \| zt-stg-02-b: Display zt-stg-02-b \| custom \(storage\) \| initiative parameter storageEffect \(default Audit\)/);
-    expect(md).toMatch(/\| zt-stg-01-a \| .* \| deployIfNotExists \|/);
-    expect(md).toMatch(/\| secure-transfer \| Secure transfer .* \| built-in 2\.\*\.\*, DEPRECATED \| default \(allowed: audit, deny\) \|/);
+    // Values in force: from the initiative parameter's default, a fixed effect, a built-in's own defaults.
+    expect(md).toMatch(/\| zt-stg-02-b \| zt-stg-02-b: Display zt-stg-02-b \| custom \(storage\) \| Audit \(initiative parameter storageEffect\) \|/);
+    expect(md).toMatch(/\| zt-stg-01-a \| .* \| deployIfNotExists \(fixed: the definition has no effect parameter\) \|/);
+    expect(md).toMatch(/\| secure-transfer \| Secure transfer .* \| built-in 2\.0\.0 tested, pinned 2\.\*\.\*, DEPRECATED \| Audit \(definition default\) \| {2}\| minimumTls = TLS1_2 \(definition default\) \|/);
     // A built-in without an effect parameter is shown as fixed, not as a default an assignment could change.
-    expect(md).toMatch(/\| add-identity \| Add identity .* \| built-in 4\.\*\.\* \| fixed modify \|/);
+    expect(md).toMatch(/\| add-identity \| Add identity .* \| built-in 4\.1\.0 tested, pinned 4\.\*\.\* \| modify \(fixed: the definition has no effect parameter\) \|/);
+    expect(md).toContain('the publisher fills in `{managementGroupId}` with the target management group');
+    expect(md).toContain('## Notes for reviewers\n\n- The publisher also writes these plans directly.\n');
     expect(md).toContain('| storageEffect | String | "Audit" | "Audit", "Deny" |');
     expect(md).toContain('- `assume-breach`: Assume breach (2 members)');
     expect(md).toContain('- Contributor (`b24988ac-6180-42a0-ab88-20f7382dd24c`), for zt-stg-01-a');

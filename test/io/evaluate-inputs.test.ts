@@ -11,6 +11,7 @@ import {
   loadParametersFile,
   loadPolicies,
   loadResources,
+  relatedLookupFrom,
   resolveInitiative,
 } from '../../src/io/evaluate-inputs.js';
 
@@ -133,6 +134,35 @@ describe('expandInlineChildren', () => {
       ['/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n/securityRules/r1', 'Microsoft.Network/networkSecurityGroups/securityRules', '$.data[0].properties.securityRules[0]'],
     ]);
     expect(out[3]?.resource.properties).toEqual({ addressPrefix: '10.0.0.0/24' });
+  });
+});
+
+describe('relatedLookupFrom', () => {
+  // Extension resources are listed by ARM under what they extend (GET {id}/providers/Microsoft.Insights/diagnosticSettings):
+  // a diagnostic setting or Defender assessment of one resource is never a neighbour's in the same resource group.
+  const rg = '/subscriptions/s1/resourceGroups/rg';
+  const nsg = (n: string) => `${rg}/providers/Microsoft.Network/networkSecurityGroups/${n}`;
+  const diag = (scope: string, name = 'to-law') => ({ id: `${scope}/providers/Microsoft.Insights/diagnosticSettings/${name}`, name, type: 'Microsoft.Insights/diagnosticSettings', properties: {} });
+  const docs = [
+    diag(nsg('a')),
+    diag('/subscriptions/s1', 'activity'),
+    { id: `${rg}/providers/Microsoft.Security/automations/ExportToWorkspace`, name: 'ExportToWorkspace', type: 'Microsoft.Security/automations', properties: {} },
+  ] as JsonObject[];
+  const lookup = relatedLookupFrom(docs);
+  const ask = (resourceId: string, type = 'Microsoft.Insights/diagnosticSettings') =>
+    lookup({ type, scope: 'resourceGroup', subscriptionId: 's1', resourceGroupName: 'rg', resourceId }).map((d) => d.id);
+
+  it('answers an extension type with the evaluated resource\'s own extensions only', () => {
+    expect(ask(nsg('a'))).toEqual([`${nsg('a')}/providers/Microsoft.Insights/diagnosticSettings/to-law`]);
+    expect(ask(nsg('b'))).toEqual([]);
+  });
+
+  it("answers a subscription with the subscription's own settings, not its resources'", () => {
+    expect(ask('/subscriptions/s1')).toEqual(['/subscriptions/s1/providers/Microsoft.Insights/diagnosticSettings/activity']);
+  });
+
+  it('still finds a resource of the resource group (continuous export automations)', () => {
+    expect(ask('/subscriptions/s1', 'Microsoft.Security/automations')).toEqual([`${rg}/providers/Microsoft.Security/automations/ExportToWorkspace`]);
   });
 });
 

@@ -105,8 +105,9 @@ describe('first publish', () => {
       expect(pricing(sub, 'CloudPosture').pricingTier).toBe('Standard');
     }
     expect(emu.state.pricings.get(DEFAULT_SUBSCRIPTIONS.sandbox)?.get('virtualmachines')).toBeUndefined();
-    // Writes: 3 definitions + 2 sets + 2 assignments + 4 role assignments + 5 plans x 3 subscriptions.
-    expect(result.writes).toBe(3 + 2 + 2 + 4 + 15);
+    // Writes: 3 definitions + 2 sets + 2 assignments + 4 role assignments + 7 plans x 3 subscriptions (the
+    // fixture config's five plans merged over the seven Zero Trust plans, src/publisher/defender-plans.ts).
+    expect(result.writes).toBe(3 + 2 + 2 + 4 + 21);
     expect(emu.writes()).toHaveLength(result.writes);
     // Scope paths never start with a double slash (the SDK's `/{scope}` template).
     expect(emu.requests.every((r) => r.doubleSlashes === 0)).toBe(true);

@@ -232,9 +232,21 @@ describe('planner', () => {
   it('lists each subscription and plan it will change', () => {
     const live = empty();
     live.managementGroup.subscriptions = ['s1', 's2'];
-    live.pricings.push({ subscriptionId: 's1', name: 'VirtualMachines', pricingTier: 'Standard', subPlan: 'P2' });
+    // Servers as the Zero Trust setting has it (defender-plans.ts): P2 with agentless scanning, not MDE-designated.
+    // The fixture config restates tier and subPlan only; the extensions come from the Zero Trust setting.
+    live.pricings.push({
+      subscriptionId: 's1',
+      name: 'VirtualMachines',
+      pricingTier: 'Standard',
+      subPlan: 'P2',
+      extensions: [
+        { name: 'AgentlessVmScanning', isEnabled: 'True' },
+        { name: 'MdeDesignatedSubscription', isEnabled: 'False' },
+      ],
+    });
     const pricing = plan(live, config).items.filter((i) => i.kind === 'pricing');
-    expect(pricing).toHaveLength(2 * 5);
+    // The fixture config's five plans laid over the seven Zero Trust plans (config.ts merges them).
+    expect(pricing).toHaveLength(2 * 7);
     expect(pricing.filter((i) => i.action === 'no-op').map((i) => i.kind === 'pricing' && `${i.subscriptionId}/${i.name}`)).toEqual(['s1/VirtualMachines']);
   });
 });

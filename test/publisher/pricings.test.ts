@@ -13,7 +13,10 @@ import { seededSubscriptionId, type ArmEmulator, type RecordedRequest } from '..
 import { emulator, session, workspace, type Workspace } from './helpers.js';
 
 const SUBS = 40; // seeded, plus the 3 default subscriptions under root
-const PLANS = 5; // Defender plans in the fixture config
+// Defender plans written per subscription: the seven Zero Trust plans (src/publisher/defender-plans.ts: CSPM,
+// Servers, Storage, Key Vault, Resource Manager, SQL, SQL on machines) are always written; the fixture config's five
+// only restate settings of some of them and add none.
+const PLANS = 7;
 const RG = '/providers/Microsoft.ResourceGraph/resources';
 
 let emu: ArmEmulator | undefined;
@@ -55,7 +58,7 @@ describe('Defender pricings at scale', () => {
     const s1 = await session(emu, ws, { scale: { subscriptions: 6, perSubscription: 2 }, progress });
     const { plan } = await planSession(s1, 'scale1');
     expect(plan.pricingSource).toMatchObject({ method: 'resourceGraph', resourceGraph: SUBS + 3, direct: 0, confirmed: SUBS + 3 });
-    expect(graphQueries(emu)).toHaveLength(1); // 215 rows fit in one page of 1,000
+    expect(graphQueries(emu)).toHaveLength(1); // 301 rows (43 x 7) fit in one page of 1,000
     const text = renderText(plan);
     expect(text).toContain(`~ update VirtualMachines on ${SUBS + 3} subscriptions\n`);
     expect(text).not.toContain(seededSubscriptionId(1)); // listed only under --verbose / --json

@@ -1,7 +1,8 @@
 /**
  * The plan a reviewer sees, made for real: the repo's own generated/ and ztpolicy.config.json published to the ARM
- * emulator through the real SDK clients, then a realistic pull request (Defender for Servers moved from P2 to P1
- * for cost, and control ZT-VM-13 retired from the sources), planned and rendered with the real renderer. The
+ * emulator through the real SDK clients, then a realistic pull request (Defender for Containers switched on for a
+ * new AKS workload, in the config's plans and the ZT-MDC-07 effect together, and control ZT-VM-13 retired from the
+ * sources), planned and rendered with the real renderer. The
  * README shows this output; set README_PLAN=1 to print it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,9 +34,11 @@ describe('the README plan', () => {
     await applySession(first, initial);
     expect((await planSession(await session(emu, ws))).plan.hasChanges).toBe(false);
 
-    // The pull request: Servers P2 -> P1, and ZT-VM-13 removed from the sources (as `npm run build` would emit it).
+    // The pull request: Containers on (the direct write and the policy member, so they agree), and ZT-VM-13
+    // removed from the sources (as `npm run build` would emit it).
     ws.editJson('ztpolicy.config.json', (c) => {
-      c.defender.plans.VirtualMachines.subPlan = 'P1';
+      c.defender = { plans: { Containers: { tier: 'Standard' } } };
+      c.assignments[0].parameters.ztMdc07Effect = 'DeployIfNotExists';
     });
     ws.editJson('generated/manifest.json', (m) => {
       m.definitions = m.definitions.filter((d: { name: string }) => d.name !== RETIRED);
@@ -63,10 +66,13 @@ describe('the README plan', () => {
     expect(text).not.toMatch(/\$\.policyDefinitions: \[/);
     const subs = [...new Set(plan.items.flatMap((i) => (i.kind === 'pricing' ? [i.subscriptionId] : [])))];
     expect(subs.length).toBeGreaterThan(0);
-    expect(text).toContain(`  ~ update VirtualMachines on ${subs.length} subscriptions\n      $.subPlan: "P2" -> "P1"\n`);
+    // The renderer groups a change shared by several subscriptions; --verbose lists each subscription.
+    expect(text).toContain(`  ~ update Containers on ${subs.length} subscriptions\n      $.pricingTier: "Free" -> "Standard"\n`);
     const verbose = renderText(plan, { verbose: true });
-    for (const sub of subs) expect(verbose).toContain(`  ~ update VirtualMachines on subscription ${sub}\n      $.subPlan: "P2" -> "P1"\n`);
-    expect(plan.summary).toMatchObject({ create: 0, update: 2 + subs.length, delete: 1 });
+    for (const sub of subs) expect(verbose).toContain(`  ~ update Containers on subscription ${sub}\n      $.pricingTier: "Free" -> "Standard"\n`);
+    expect(text).toMatch(/~ update zt-zero-trust\n(?: {6}.*\n)* {6}\$\.parameters\.ztMdc07Effect: .*"DeployIfNotExists"/);
+    expect(plan.warnings.filter((w) => w.code === 'ZT8108')).toEqual([]);
+    expect(plan.summary).toMatchObject({ create: 0, update: 2 + 1 + subs.length, delete: 1 });
     expect(text).toMatch(/\nPlan: 0 to create, \d+ to update, 1 to delete, \d+ unchanged\.\n$/);
   });
 });

@@ -8,6 +8,7 @@ describe('diagnostic code catalog', () => {
   it('pins the list of codes (a dropped or renumbered code must be a deliberate change)', () => {
     expect([...CODES.keys()]).toEqual([
       ...Array.from({ length: 24 }, (_, i) => `ZT10${String(i + 1).padStart(2, '0')}`),
+      ...Array.from({ length: 9 }, (_, i) => `ZT110${i + 1}`),
       'ZT2001', 'ZT2002', 'ZT2003',
       ...Array.from({ length: 23 }, (_, i) => `ZT30${String(i + 1).padStart(2, '0')}`),
       ...Array.from({ length: 10 }, (_, i) => `ZT40${String(i + 1).padStart(2, '0')}`),

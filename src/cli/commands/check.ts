@@ -10,6 +10,8 @@ export const check = defineCommand<CheckArgs>({
   builder: (y) =>
     projectOptions(y)
       .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON on stdout' })
-      .example('$0 check', 'verify the committed generated/ folder in CI'),
+      .example('$0 check', 'verify the committed generated/ folder in CI')
+      .example('$0 check --quiet --no-typecheck', 'in a pre-commit hook: silent unless generated/ is stale')
+      .epilog('Exit codes: 0 generated/ is current, 1 it is stale (each file is listed), 2 the sources do not build, 4 internal bug.'),
   load: () => import('../handlers/check.js'),
 });

@@ -1,16 +1,16 @@
 /** `ztpolicy evaluate`: declaration (implementation and the --json schema in ../handlers/evaluate.ts). */
 import { defineCommand } from '../command.js';
+import type { ReportArgs } from '../output.js';
 
-export interface EvaluateArgs {
+export interface EvaluateArgs extends ReportArgs {
   policy?: string[];
   resources?: string[];
   mg?: string;
   subscription?: string[];
   endpoint?: string;
-  verbose?: boolean;
   parameters?: string;
+  exemptions?: string[];
   compareEffect?: string;
-  json: boolean;
   markdown?: boolean;
   expandChildren: boolean;
   maxFindings?: number;
@@ -40,12 +40,17 @@ export const evaluate = defineCommand<EvaluateArgs>({
     .option('mg', { type: 'string', describe: 'Read the resources under this management group from Azure Resource Graph (instead of --resources)' })
     .option('subscription', { type: 'string', array: true, describe: 'Read the resources of these subscriptions from Azure Resource Graph (instead of --resources); repeatable' })
     .option('endpoint', { type: 'string', describe: 'ARM base URL for --mg/--subscription (sovereign clouds, local emulators); https only except loopback' })
-    .option('verbose', { type: 'boolean', default: false, describe: 'Log every ARM request (method, path, status; never tokens) on stderr' })
+
     .option('parameters', { type: 'string', describe: 'Assignment parameter values: { "name": { "value": ... } }' })
     .option('expand-children', {
       type: 'boolean',
       default: false,
       describe: 'Also evaluate subnets, NSG security rules and routes written inline in their parent as resources (as a compliance scan does)',
+    })
+    .option('exemptions', {
+      type: 'string',
+      array: true,
+      describe: 'Exemption JSON file or folder (default: the policyExemptions/ folder of each --policy folder); covered findings are reported as exempted',
     })
     .option('compare-effect', { type: 'string', describe: 'Evaluate every control whose effect parameter allows it with this effect (e.g. Deny): what would break if you flipped them' })
     .option('max-findings', { type: 'number', describe: `Resources listed per policy definition (default 1000; 0: all); counts are always complete` })

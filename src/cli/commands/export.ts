@@ -1,13 +1,12 @@
 /** `ztpolicy export`: declaration (implementation in ../handlers/export.ts, loaded only when the command runs). */
 import { defineCommand } from '../command.js';
+import type { ReportArgs } from '../output.js';
 
-export interface ExportArgs {
+export interface ExportArgs extends ReportArgs {
   mg: string;
   out: string | undefined;
   endpoint: string | undefined;
   force: boolean;
-  json: boolean;
-  verbose: boolean;
 }
 
 export const exportCommand = defineCommand<ExportArgs>({

@@ -1,7 +1,8 @@
 /** `ztpolicy import`: declaration (implementation in ../handlers/import.ts, loaded only when the command runs). */
 import { defineCommand } from '../command.js';
+import type { ReportArgs } from '../output.js';
 
-export interface ImportArgs {
+export interface ImportArgs extends ReportArgs {
   paths: string[];
   unit: string | undefined;
   principle: string;
@@ -10,7 +11,6 @@ export interface ImportArgs {
   'initiatives-out': string;
   force: boolean;
   'dry-run': boolean;
-  json: boolean;
 }
 
 /** Units and principles are checked by the handler, which names every valid value (src/model.ts). */

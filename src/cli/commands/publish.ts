@@ -23,6 +23,11 @@ export const publish = defineCommand<PublishArgs>({
       })
       .option('remediate-timeout', { type: 'number', default: 1800, describe: 'Seconds --remediate waits for compliance scans and remediation tasks' })
       .example('$0 publish --mg contoso --yes', 'publish from a pipeline')
-      .example('$0 publish --mg contoso --adopt', 'take over same-named objects without an ownership marker (after reviewing the plan)'),
+      .example('$0 publish --env test --yes', 'publish the same generated/ content to the test environment')
+      .example('$0 publish --mg contoso --adopt', 'take over same-named objects without an ownership marker (after reviewing the plan)')
+      .epilog(
+        'Exit codes: 0 published or nothing to change, 1 --dry-run with changes, 2 bad input, a blocker or deletions not ' +
+          'confirmed (nothing written), 3 Azure refused or failed (what was written is listed; a re-run converges), 4 internal bug.',
+      ),
   load: () => import('../handlers/publish.js'),
 });

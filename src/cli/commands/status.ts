@@ -1,14 +1,13 @@
 /** `ztpolicy status`: declaration (implementation in ../handlers/status.ts, loaded only when the command runs). */
 import { defineCommand } from '../command.js';
+import type { ReportArgs } from '../output.js';
 import { targetOptions } from './plan.js';
 
-export interface StatusArgs {
+export interface StatusArgs extends ReportArgs {
   mg: string;
   endpoint?: string;
   config: string;
-  json?: boolean;
   markdown?: boolean;
-  verbose?: boolean;
 }
 
 export const status = defineCommand<StatusArgs>({
@@ -20,6 +19,7 @@ export const status = defineCommand<StatusArgs>({
       .option('verbose', { type: 'boolean', default: false, describe: 'Log every ARM request (method, path, status; never tokens) on stderr' })
       .conflicts('json', 'markdown')
       .example('$0 status --mg root', 'compliance of every assignment this repo owns at the Tenant Root Group and below')
-      .example('$0 status --mg root --markdown > compliance.md', 'the same as a Markdown report'),
+      .example('$0 status --mg root --markdown > compliance.md', 'the same as a Markdown report')
+      .epilog('Exit codes: 0 the report was read (whatever it says), 2 bad input, 3 Azure refused or failed, 4 internal bug. Read-only in Azure.'),
   load: () => import('../handlers/status.js'),
 });

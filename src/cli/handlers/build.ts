@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import { DiagnosticsError, formatDiagnostic } from '../../errors.js';
 import { buildProject, type BuildResult } from '../../io/build.js';
 import { GENERATED_DIR, writeGeneratedAtomically, type TreeDiff } from '../../io/generated.js';
-import type { CliIo, CommandRun } from '../command.js';
+import type { CommandRun } from '../command.js';
 import type { BuildArgs } from '../commands/build.js';
+import { paintSeverity, reporter, type Reporter } from '../output.js';
 
 export function summaryLine(r: BuildResult): string {
   const t = r.timings;
@@ -34,28 +35,42 @@ export function jsonResult(r: BuildResult, extra: Record<string, unknown>): stri
   )}\n`;
 }
 
-/** Throws DiagnosticsError (exit 2) when the build has errors; prints warnings otherwise. */
-export function failOnErrors(r: BuildResult, io: CliIo, json: boolean, what: string): void {
+/** Where the build spent its time (--verbose). */
+export function timingLine(r: BuildResult): string {
+  const t = r.timings;
+  return `timings: type check ${Math.round(t.typecheckMs)} ms, import sources ${Math.round(t.importMs)} ms, compile ${Math.round(t.compileMs)} ms, validate ${Math.round(t.validateMs)} ms, render ${Math.round(t.renderMs)} ms, total ${Math.round(t.totalMs)} ms`;
+}
+
+/**
+ * Throws DiagnosticsError (exit 2) when the build has errors; prints warnings otherwise (also with --quiet: a
+ * warning such as an expired exemption must not disappear from a quiet pipeline log).
+ */
+export function failOnErrors(r: BuildResult, say: Reporter, stdout: (text: string) => void, json: boolean, what: string): void {
+  say.detail(timingLine(r));
   if (r.counts.errors === 0) {
-    for (const d of r.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    for (const d of r.diagnostics) say.warn(paintSeverity(formatDiagnostic(d), say.c));
     return;
   }
-  if (json) io.stdout(jsonResult(r, { written: false }));
+  if (json) stdout(jsonResult(r, { written: false }));
   const ordered = [...r.diagnostics].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   throw new DiagnosticsError(`${what} failed: ${summaryLine(r)}. ${GENERATED_DIR}/ was left unchanged.`, ordered);
 }
 
 export const run: CommandRun<BuildArgs> = async (args, io) => {
   const projectDir = resolve(args.project);
+  const say = reporter(io, args);
   const r = await buildProject({ projectDir, typecheck: args.typecheck });
-  failOnErrors(r, io, args.json, 'build');
+  failOnErrors(r, say, io.stdout, Boolean(args.json), 'build');
   const diff: TreeDiff = writeGeneratedAtomically(projectDir, r.files);
   const changed = diff.stale.length + diff.missing.length + diff.orphans.length;
-  io.stderr(
-    `built ${summaryLine(r)}\n` +
-      (changed === 0
-        ? `${GENERATED_DIR}/ already current (${r.files.size} files)\n`
-        : `${GENERATED_DIR}/ updated: ${diff.missing.length} added, ${diff.stale.length} changed, ${diff.orphans.length} removed (${r.files.size} files)\n`),
+  for (const f of diff.missing) say.detail(`  added:   ${GENERATED_DIR}/${f}`);
+  for (const f of diff.stale) say.detail(`  changed: ${GENERATED_DIR}/${f}`);
+  for (const f of diff.orphans) say.detail(`  removed: ${GENERATED_DIR}/${f}`);
+  say.info(`${say.c.green('built')} ${summaryLine(r)}`);
+  say.info(
+    changed === 0
+      ? `${GENERATED_DIR}/ already current (${r.files.size} files)`
+      : `${GENERATED_DIR}/ updated: ${diff.missing.length} added, ${diff.stale.length} changed, ${diff.orphans.length} removed (${r.files.size} files)`,
   );
   if (args.json) io.stdout(jsonResult(r, { written: true, added: diff.missing, changed: diff.stale, removed: diff.orphans }));
 };

@@ -9,17 +9,19 @@ import { buildProject } from '../../io/build.js';
 import { diffTree, GENERATED_DIR, isCurrent, readTree } from '../../io/generated.js';
 import type { CommandRun } from '../command.js';
 import type { CheckArgs } from '../commands/check.js';
+import { reporter } from '../output.js';
 import { failOnErrors, jsonResult, summaryLine } from './build.js';
 
 export const run: CommandRun<CheckArgs> = async (args, io, result) => {
   const projectDir = resolve(args.project);
+  const say = reporter(io, args);
   const r = await buildProject({ projectDir, typecheck: args.typecheck });
-  failOnErrors(r, io, args.json, 'check');
+  failOnErrors(r, say, io.stdout, Boolean(args.json), 'check');
   const diff = diffTree(readTree(join(projectDir, GENERATED_DIR)), r.files);
   const current = isCurrent(diff);
   if (args.json) io.stdout(jsonResult(r, { current, stale: diff.stale, missing: diff.missing, orphans: diff.orphans }));
   if (current) {
-    io.stderr(`checked ${summaryLine(r)}\n${GENERATED_DIR}/ is current (${r.files.size} files)\n`);
+    say.info(`${say.c.green('checked')} ${summaryLine(r)}\n${GENERATED_DIR}/ is current (${r.files.size} files)`);
     return;
   }
   const lines = [
@@ -27,9 +29,10 @@ export const run: CommandRun<CheckArgs> = async (args, io, result) => {
     ...diff.missing.map((f) => `  missing: ${GENERATED_DIR}/${f}`),
     ...diff.orphans.map((f) => `  orphan:  ${GENERATED_DIR}/${f}`),
   ];
-  io.stderr(
-    `${GENERATED_DIR}/ is not what a build would write (${diff.stale.length} stale, ${diff.missing.length} missing, ${diff.orphans.length} orphan):\n` +
-      `${lines.join('\n')}\n    fix: run \`npm run build\` (or \`npx ztpolicy build\`) and commit ${GENERATED_DIR}/\n`,
+  // The failure itself is the result of check: printed with --quiet too.
+  say.warn(
+    `${say.c.red(`${GENERATED_DIR}/ is not what a build would write`)} (${diff.stale.length} stale, ${diff.missing.length} missing, ${diff.orphans.length} orphan):\n` +
+      `${lines.join('\n')}\n${say.c.cyan('    fix:')} run \`npm run build\` (or \`npx ztpolicy build\`) and commit ${GENERATED_DIR}/`,
   );
   result.exitCode = ExitCode.checkFailed;
 };

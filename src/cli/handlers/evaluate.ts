@@ -17,13 +17,13 @@
  *                     "members": [ { "referenceId", "definitionName", "displayName", "origin",
  *                                    "effectOverride"?: { "from", "to" }, "counts": { "denied", ... },
  *                                    "findings": [ { "outcome", "effect", "resourceId", "resourceType",
- *                                                    "file", "jsonPath", "details"?, "error"? } ],
+ *                                                    "file", "jsonPath", "details"?, "error"?, "exemption"? } ],
  *                                    "findingsOmitted"?, "notEvaluated"? } ] } ],
  *     "problems": [ { "file", "jsonPath"?, "code", "severity", "message", "hint"? } ]
  *   }
  * A definition passed on its own appears as a policy of kind "definition" with one member whose referenceId is
  * null. `outcome` is one of denied | audited | modified | appended | deployIfNotExists | auditIfNotExists |
- * denyAction | manual; resources a policy does not act on are not listed. Arrays keep input order. At most
+ * denyAction | manual | exempted (an exemption covers it; `effect` is what it would have met); resources a policy does not act on are not listed. Arrays keep input order. At most
  * --max-findings findings are listed per member (default 1,000; 0 lists all): `counts` stay complete and
  * `findingsOmitted` says how many were not listed; `notEvaluated` holds the code of the problem that says why a member
  * was not evaluated. `effectOverride` marks a member evaluated with
@@ -47,6 +47,9 @@ import { renderMarkdown, renderText, writeJson, writeText } from '../../estate/r
 import type { GraphScope } from '../../estate/resource-graph.js';
 import type { AzureGateway } from '../../publisher/gateway.js';
 import type { CommandRun } from '../command.js';
+import { defaultExemptionPaths, exemptionSummaries, loadExemptionDocuments } from '../../io/exemption-files.js';
+import { reporter } from '../output.js';
+import type { PolicyExemptionDocument } from '../../model.js';
 import type { EvaluateArgs } from '../commands/evaluate.js';
 
 export type { EvaluateReport, Finding, MemberReport, Outcome, PolicyReport } from '../../estate/engine.js';
@@ -69,6 +72,10 @@ export interface EvaluateOptions {
   workers?: number;
   chunkSize?: number;
   streamAboveBytes?: number;
+  /** Exemption documents (generated/policyExemptions/); a finding they cover is reported as exempted. */
+  exemptions?: PolicyExemptionDocument[];
+  /** Clock for exemption expiry (default: now). */
+  now?: Date;
   /** Progress lines (stderr). */
   progress?: (line: string) => void;
 }
@@ -268,6 +275,8 @@ export async function runEvaluation(options: EvaluateOptions & { graph?: GraphTa
     // scan evaluates them, so the preview expands them from their parents.
     expandChildren: Boolean(options.expandChildren) || options.graph !== undefined,
     maxFindings: options.maxFindings ?? DEFAULT_MAX_FINDINGS,
+    ...(options.exemptions ? { exemptions: options.exemptions } : {}),
+    ...(options.now ? { now: options.now } : {}),
     workers: workers ?? 0,
     ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
     progress,
@@ -301,7 +310,10 @@ export const run: CommandRun<EvaluateArgs> = async (args, io, result) => {
   if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0 || args.workers > 64)) {
     throw new BadInputError(InputCode.usage, `--workers must be a whole number from 0 to 64, not ${String(args.workers)}`, { hint: USAGE });
   }
-  const progress = (line: string) => io.stderr(`${line}\n`);
+  const say = reporter(io, args);
+  const progress = say.info;
+  const exemptions = loadExemptionDocuments(args.exemptions ?? defaultExemptionPaths(args.policy));
+  for (const line of exemptionSummaries(exemptions, new Date())) say.detail(line);
   const report = await runEvaluation({
     policy: args.policy,
     ...(args.resources?.length ? { resources: args.resources } : {}),
@@ -311,7 +323,7 @@ export const run: CommandRun<EvaluateArgs> = async (args, io, result) => {
             scope: args.mg ? { managementGroups: [args.mg] } : { subscriptions: args.subscription! },
             label: args.mg ? `management group ${args.mg}` : `subscription ${args.subscription!.join(', ')}`,
             ...(args.endpoint !== undefined ? { endpoint: args.endpoint } : {}),
-            ...(args.verbose ? { log: progress } : {}),
+            ...(args.verbose ? { log: say.detail } : {}),
           },
         }
       : {}),
@@ -322,6 +334,7 @@ export const run: CommandRun<EvaluateArgs> = async (args, io, result) => {
     ...(args.chunkSize !== undefined ? { chunkSize: args.chunkSize } : {}),
     ...(args.streamAbove !== undefined ? { streamAboveBytes: args.streamAbove } : {}),
     expandChildren: args.expandChildren,
+    exemptions,
     progress,
   });
   if (args.json) writeJson(report, io.stdout);

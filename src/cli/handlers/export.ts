@@ -12,6 +12,7 @@ import { writeAllOrNothing } from '../../io/write-files.js';
 import { shownPath } from '../../io/paths.js';
 import type { CommandRun } from '../command.js';
 import type { ExportArgs } from '../commands/export.js';
+import { reporter } from '../output.js';
 
 /** Azure failures (REST errors, no credential) as exit 3 with the ARM code; never the token or headers. */
 function azureError(error: unknown): never {
@@ -29,6 +30,7 @@ function azureError(error: unknown): never {
 }
 
 export const run: CommandRun<ExportArgs> = async (args, io) => {
+  const say = reporter(io, args);
   if (typeof args.mg !== 'string' || args.mg.length === 0) throw new BadInputError(ImportCode.usage, 'name the management group: --mg <id>');
   const out = resolve(args.out ?? `export-${args.mg}`);
   if (existsSync(out) && readdirSync(out).length > 0 && !args.force) {
@@ -37,13 +39,15 @@ export const run: CommandRun<ExportArgs> = async (args, io) => {
   // Lazy: the SDK clients load only for commands that talk to Azure.
   const { AzureGateway } = await import('../../publisher/gateway.js');
   const gateway = await AzureGateway.create({
+    // An embedding program or an in-process test supplies the CA and credential (CliIo.azure), as for init and plan.
+    ...(io.azure as object),
     ...(args.endpoint !== undefined ? { endpoint: args.endpoint } : {}),
-    ...(args.verbose ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
+    ...(args.verbose ? { log: say.detail } : {}),
   });
-  io.stderr(`Reading management group '${args.mg}' at ${gateway.endpoint}...\n`);
+  say.info(`Reading management group '${args.mg}' at ${gateway.endpoint}...`);
   let result;
   try {
-    result = await exportManagementGroup(gateway, args.mg, (line) => io.stderr(`${line}\n`));
+    result = await exportManagementGroup(gateway, args.mg, say.info);
   } catch (e) {
     azureError(e);
   }
@@ -53,10 +57,11 @@ export const run: CommandRun<ExportArgs> = async (args, io) => {
     throw new BadInputError(ImportCode.writeFailed, `could not write ${shownPath(out)}: ${(e as Error).message}`, { hint: 'check that the folder is writable; nothing was kept' });
   }
   const owned = result.objects.filter((o) => o.owner !== undefined);
-  for (const o of owned) io.stderr(`owned by ztpolicy (${o.owner}): ${o.kind}/${o.name}\n`);
-  io.stderr(
-    `wrote ${result.objects.length} object(s) to ${shownPath(out)}/ (${owned.length} already owned by ztpolicy, listed in export.json)\n` +
-      `next: npx ztpolicy import ${shownPath(out)} --unit <unit>\n`,
+  for (const o of owned) say.info(`owned by ztpolicy (${o.owner}): ${o.kind}/${o.name}`);
+  for (const o of result.objects) say.detail(`  ${o.file}`);
+  say.info(
+    `${say.c.green('wrote')} ${result.objects.length} object(s) to ${shownPath(out)}/ (${owned.length} already owned by ztpolicy, listed in export.json)\n` +
+      `next: npx ztpolicy import ${shownPath(out)} --unit <unit>`,
   );
   if (args.json) io.stdout(result.files.get('export.json')!);
 };

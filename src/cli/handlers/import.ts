@@ -13,11 +13,11 @@ import { ImportCode } from '../../import/codes.js';
 import { planImport, type ImportPlan } from '../../import/index.js';
 import { writeAllOrNothing } from '../../io/write-files.js';
 import { PRINCIPLES, UNITS, type Principle, type Unit } from '../../model.js';
+import type { ProgressTask } from '../../publisher/types.js';
 import type { CommandRun } from '../command.js';
 import type { ImportArgs } from '../commands/import.js';
-
-/** Progress is printed as plain lines (CI logs) every this many policies, for imports larger than that. */
-const PROGRESS_EVERY = 100;
+import { paintSeverity, reporter } from '../output.js';
+import { cliProgress } from '../progress.js';
 
 function problemLine(p: InputProblem): string {
   return `${p.file}${p.jsonPath ? ` at ${p.jsonPath}` : ''}: ${p.severity} ${p.code}: ${p.message}${p.hint ? `\n    fix: ${p.hint}` : ''}`;
@@ -39,7 +39,12 @@ export const run: CommandRun<ImportArgs> = (args, io, result) => {
   const definitionsDir = resolve(projectDir, args.out);
   const initiativesDir = resolve(projectDir, args['initiatives-out']);
   const shown = (p: string): string => relative(projectDir, p).split(sep).join('/') || '.';
-  let lastProgress = 0;
+  const say = reporter(io, args);
+  // The ALZ library is ~600 policies: the same progress as publish (a live bar on a terminal, a line per 10 % in a
+  // CI log; none below 20 policies, none with --quiet).
+  const progress = cliProgress(io);
+  let task: ProgressTask | undefined;
+  let lastDone = 0;
   const plan: ImportPlan = planImport({
     inputs: args.paths,
     projectDir,
@@ -48,15 +53,16 @@ export const run: CommandRun<ImportArgs> = (args, io, result) => {
     unit: args.unit as Unit,
     principle: args.principle as Principle,
     onProgress: (done, total) => {
-      if (total > PROGRESS_EVERY && (done - lastProgress >= PROGRESS_EVERY || done === total)) {
-        lastProgress = done;
-        io.stderr(`import: ${done}/${total} policies converted\n`);
-      }
+      if (say.quiet) return;
+      task ??= progress('import', total);
+      task.tick(done - lastDone);
+      lastDone = done;
+      if (done === total) task.done();
     },
   });
   const errors = plan.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {
-    for (const p of errors) io.stderr(`${problemLine(p)}\n`);
+    for (const p of errors) say.warn(paintSeverity(problemLine(p), say.c));
     throw new BadInputError(ImportCode.badInput, `${errors.length} input problem(s); nothing was written`, { hint: 'fix the files named above and run the import again' });
   }
   if (plan.sources.length === 0) {
@@ -66,13 +72,14 @@ export const run: CommandRun<ImportArgs> = (args, io, result) => {
   }
   const existing = plan.files.filter((f) => existsSync(f.path));
   if (existing.length > 0 && !args.force && !args['dry-run']) {
-    for (const f of existing) io.stderr(`exists: ${shown(f.path)}\n`);
+    for (const f of existing) say.warn(`exists: ${shown(f.path)}`);
     throw new BadInputError(ImportCode.outputExists, `${existing.length} source file(s) already exist; nothing was written`, {
       hint: 'pass --force to overwrite them (review the diff), or import into another --out folder',
     });
   }
-  for (const n of plan.notImported) io.stderr(`not imported: ${n.kind} ${n.name} (${n.file} at ${n.jsonPath}): ${n.reason}\n`);
-  for (const f of plan.files) for (const d of f.dropped) io.stderr(`note: ${f.name}: ${d} is not kept\n`);
+  for (const n of plan.notImported) say.warn(`${say.c.yellow('not imported:')} ${n.kind} ${n.name} (${n.file} at ${n.jsonPath}): ${n.reason}`);
+  for (const f of plan.files) for (const d of f.dropped) say.info(`note: ${f.name}: ${d} is not kept`);
+  for (const f of plan.files) say.detail(`  ${args['dry-run'] ? 'would write' : 'write'} ${shown(f.path)} (${f.kind} ${f.name} from ${f.source.file})`);
   if (!args['dry-run']) {
     try {
       writeAllOrNothing(plan.files);
@@ -85,11 +92,11 @@ export const run: CommandRun<ImportArgs> = (args, io, result) => {
   }
   const defs = plan.files.filter((f) => f.kind === 'definition').length;
   const inits = plan.files.length - defs;
-  io.stderr(
-    `${args['dry-run'] ? 'would import' : 'imported'} ${defs} definition(s) into ${shown(join(definitionsDir, args.unit))}/ and ${inits} initiative(s) into ${shown(initiativesDir)}/` +
+  say.info(
+    `${say.c.green(args['dry-run'] ? 'would import' : 'imported')} ${defs} definition(s) into ${shown(join(definitionsDir, args.unit))}/ and ${inits} initiative(s) into ${shown(initiativesDir)}/` +
       `${plan.notImported.length > 0 ? `; ${plan.notImported.length} not imported (listed above)` : ''}` +
-      `${plan.ignored.length > 0 ? `; ${plan.ignored.length} JSON file(s) that are not policies ignored` : ''}\n` +
-      (args['dry-run'] ? '' : 'next: review the files (principle, remediation), then npx ztpolicy build\n'),
+      `${plan.ignored.length > 0 ? `; ${plan.ignored.length} JSON file(s) that are not policies ignored` : ''}` +
+      (args['dry-run'] ? '' : '\nnext: review the files (principle, remediation), then npx ztpolicy build'),
   );
   if (args.json) {
     io.stdout(

@@ -10,27 +10,32 @@ import { renderJson, renderMarkdown, renderText } from '../../publisher/render.j
 import { openSession, planSession, type SessionOptions } from '../../publisher/session.js';
 import type { CliIo, CommandRun } from '../command.js';
 import type { PlanArgs, PublisherArgs } from '../commands/plan.js';
+import { paintPlan, reporter } from '../output.js';
 import { cliProgress } from '../progress.js';
 
 export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<SessionOptions> = {}): SessionOptions {
   return {
     configFile: argv.config,
-    managementGroupId: argv.mg,
+    ...(argv.mg !== undefined ? { managementGroupId: argv.mg } : {}),
+    ...(argv.env !== undefined ? { environment: argv.env } : {}),
     ...(argv.endpoint !== undefined ? { endpoint: argv.endpoint } : {}),
     ...(argv.location !== undefined ? { location: argv.location } : {}),
     ...(argv.adopt ? { adopt: true } : {}),
     ...(argv.verbose ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
-    progress: cliProgress(io),
+    // --quiet: no progress either (a quiet run prints the result and problems only).
+    ...(argv.quiet ? {} : { progress: cliProgress(io) }),
+    ...(io.azure as Partial<SessionOptions> | undefined),
     ...extra,
   };
 }
 
 export const run: CommandRun<PlanArgs> = async (args, io, result) => {
   const session = await openSession(sessionOptions(args, io));
-  io.stderr(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...\n`);
+  const info = (line: string) => (args.quiet ? undefined : io.stderr(`${line}\n`));
+  info(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...`);
   const { plan } = await planSession(session);
   const render = { verbose: Boolean(args.verbose) };
-  io.stdout(args.json ? renderJson(plan) : args.markdown ? renderMarkdown(plan, render) : renderText(plan, render));
-  io.stderr(`${session.gateway.counter.requests} request(s) to ARM.\n`);
+  io.stdout(args.json ? renderJson(plan) : args.markdown ? renderMarkdown(plan, render) : paintPlan(renderText(plan, render), reporter(io, args).out));
+  info(`${session.gateway.counter.requests} request(s) to ARM.`);
   result.exitCode = plan.hasChanges || plan.blockers.length > 0 ? ExitCode.checkFailed : ExitCode.ok;
 };

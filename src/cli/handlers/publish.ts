@@ -14,6 +14,7 @@ import { renderText } from '../../publisher/render.js';
 import { applySession, openSession, planSession } from '../../publisher/session.js';
 import type { CommandRun } from '../command.js';
 import type { PublishArgs } from '../commands/publish.js';
+import { paintPlan, reporter } from '../output.js';
 import { sessionOptions } from './plan.js';
 
 async function confirmOnTty(question: string): Promise<boolean> {
@@ -32,15 +33,16 @@ function runId(now = new Date()): string {
 
 export const run: CommandRun<PublishArgs> = async (args, io, result) => {
   const session = await openSession(sessionOptions(args, io, args.remediate ? { remediate: true } : {}));
-  io.stderr(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...\n`);
+  const info = (line: string) => (args.quiet ? undefined : io.stderr(`${line}\n`));
+  info(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...`);
   const { plan, live } = await planSession(session, runId());
   const readRequests = session.gateway.counter.requests;
-  if (!args.json) io.stdout(renderText(plan, { verbose: Boolean(args.verbose) }));
+  if (!args.json) io.stdout(paintPlan(renderText(plan, { verbose: Boolean(args.verbose) }), reporter(io, args).out));
   // Blockers refuse even a plan with nothing else to change: an unowned object in the way is never "success".
   if (!args.dryRun && plan.blockers.length > 0) throw blockedError(plan);
   if (args.dryRun || !plan.hasChanges) {
     if (args.json) io.stdout(canonicalJson({ plan, applied: false, writes: 0, requests: readRequests }));
-    if (!plan.hasChanges && !args.dryRun) io.stderr(`Nothing to publish (${readRequests} request(s), 0 writes).\n`);
+    if (!plan.hasChanges && !args.dryRun) info(`Nothing to publish (${readRequests} request(s), 0 writes).`);
     result.exitCode = args.dryRun && (plan.hasChanges || plan.blockers.length > 0) ? ExitCode.checkFailed : ExitCode.ok;
     return;
   }
@@ -57,12 +59,12 @@ export const run: CommandRun<PublishArgs> = async (args, io, result) => {
   }
   const started = Date.now();
   const applied = await applySession(session, plan, {
-    progress: (l) => io.stderr(`${l}\n`),
+    progress: (l) => info(l),
     verbose: Boolean(args.verbose),
     ...(args.remediate ? { remediation: { subscriptions: live.managementGroup.subscriptions, pollIntervalMs: 10_000, timeoutMs: (args.remediateTimeout ?? 1800) * 1000 } } : {}),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  io.stderr(`Published: ${applied.writes} write(s) in ${seconds} s, ${session.gateway.counter.requests} request(s) in total.\n`);
+  info(`Published: ${applied.writes} write(s) in ${seconds} s, ${session.gateway.counter.requests} request(s) in total.`);
   if (args.json) io.stdout(canonicalJson({ plan, applied: true, writes: applied.writes, requests: session.gateway.counter.requests, remediations: applied.remediations }));
   result.exitCode = ExitCode.ok;
 };

@@ -7,12 +7,14 @@ import { openSession } from '../../publisher/session.js';
 import { readStatus, renderStatusJson, renderStatusMarkdown, renderStatusText } from '../../publisher/status.js';
 import type { CommandRun } from '../command.js';
 import type { StatusArgs } from '../commands/status.js';
+import { reporter } from '../output.js';
 import { sessionOptions } from './plan.js';
 
 export const run: CommandRun<StatusArgs> = async (args, io) => {
   const session = await openSession(sessionOptions({ ...args, adopt: false }, io));
-  io.stderr(`Reading compliance at management group '${session.config.managementGroupId}' from ${session.gateway.endpoint}...\n`);
+  const say = reporter(io, args);
+  say.info(`Reading compliance at management group '${session.config.managementGroupId}' from ${session.gateway.endpoint}...`);
   const report = await readStatus(session);
   io.stdout(args.json ? renderStatusJson(report) : args.markdown ? renderStatusMarkdown(report) : renderStatusText(report));
-  io.stderr(`${session.gateway.counter.requests} request(s) to ARM.\n`);
+  say.info(`${session.gateway.counter.requests} request(s) to ARM.`);
 };

@@ -540,10 +540,13 @@ async function listAtScope(ctx: RequestContext, scope: Scope, kind: PolicyKind):
       items = all.filter((r) => byScope(r) === scope.key);
     } else {
       // atScope() and the unfiltered list: assignments at this scope and the scopes containing it;
-      // at a subscription the unfiltered list also includes those below it.
+      // at a subscription the unfiltered list also includes those below it. Exemptions: the unfiltered list
+      // "includes all policy exemptions associated with the scope" and atScope() is it "except those applied to
+      // sub scopes" (policyExemptions.json 2022-07-01-preview, $filter), so it holds those below at every scope.
       items = all.filter((r) => {
         if (ancestors.includes(byScope(r))) return true;
-        if (filter.atScope || filter.policyDefinitionId !== undefined || scope.kind === 'managementGroup') return false;
+        const belowToo = kind === 'policyExemptions' || scope.kind !== 'managementGroup';
+        if (filter.atScope || filter.policyDefinitionId !== undefined || !belowToo) return false;
         return ctx.state.isAtOrBelow(scopeOfId(r.id), scope);
       });
       if (filter.policyDefinitionId !== undefined) {
