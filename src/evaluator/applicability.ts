@@ -133,6 +133,45 @@ export function modeApplies(mode: 'all' | 'indexed', type: string, doc: Record<s
     const l = caps.toLowerCase();
     return l.includes('supportstags') && l.includes('supportslocation');
   }
-  // Unknown type: a document that carries location or tags (or no type at all) is taken as taggable/located.
-  return !type || getProp(doc, 'location') !== undefined || getProp(doc, 'tags') !== undefined;
+  // No capability data: a document that carries location or tags (or no type at all) is taken as taggable/located.
+  if (!type || getProp(doc, 'location') !== undefined || getProp(doc, 'tags') !== undefined) return true;
+  return isTrackedType(lower, t);
+}
+
+/**
+ * Top-level types whose published ARM resource schema has no `location` (azure-resource-manager-schemas at
+ * a1454431, ../shared/azure/schemas: Microsoft.Authorization, .Management, .PolicyInsights, .Security): ARM
+ * does not document them as tracked resources, so mode Indexed skips them like child types.
+ */
+const TOP_LEVEL_WITHOUT_LOCATION: ReadonlySet<string> = new Set([
+  'microsoft.authorization/policydefinitions',
+  'microsoft.authorization/policysetdefinitions',
+  'microsoft.authorization/policyexemptions',
+  'microsoft.authorization/policyenrollments',
+  'microsoft.authorization/roleassignments',
+  'microsoft.authorization/roledefinitions',
+  'microsoft.authorization/variables',
+  'microsoft.management/managementgroups',
+  'microsoft.policyinsights/remediations',
+  'microsoft.policyinsights/attestations',
+  'microsoft.security/pricings',
+  'microsoft.security/securitycontacts',
+  // An extension resource (on any resource's scope): its documents have name, properties and no location or
+  // tags (the exported settings in github.com/Azure/bicep/issues/18820).
+  'microsoft.insights/diagnosticsettings',
+]);
+
+/**
+ * Whether a type without capability data is a tracked resource (taggable, with a location): a top-level type
+ * (Namespace/type) that the alias catalog knows (it has aliases) and that is not documented without a location.
+ * ARM's resource provider contract makes every tracked resource a top-level type carrying location and tags,
+ * while child (nested) types are proxy resources without them (Azure REST API guidelines, "ARM resource
+ * types": TrackedResource vs ProxyResource). So a test document of a tracked type that omits location is
+ * still evaluated in mode Indexed (Azure would have had the location: ARM requires it on create), while a
+ * child type without location or tags stays excluded.
+ */
+function isTrackedType(lower: string, t: TypeContext): boolean {
+  if (t.info === undefined || t.info.aliases.size === 0) return false;
+  if (lower.split('/').length !== 2) return false;
+  return !TOP_LEVEL_WITHOUT_LOCATION.has(lower);
 }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { JsonObject, JsonValue } from '../compiler/canonical-json.js';
-import type { RelatedQuery } from '../evaluator/types.js';
+import type { EvaluationContext, RelatedQuery } from '../evaluator/types.js';
 import { setOwn } from '../evaluator/values.js';
 import { definitionNameFromId, isBuiltinDefinitionId } from '../model.js';
 // Re-exported: callers of this module resolve member ids with the same helpers (they live with the id builders).
@@ -30,6 +30,10 @@ export const InputCode = {
   usage: 'ZT7012',
   /** An --exemptions file is not an exemption document (generated/policyExemptions/). */
   notAnExemption: 'ZT7013',
+  /** --compare-effect cannot change a member's effect (not a parameter, or not an allowed value). */
+  compareEffect: 'ZT7014',
+  /** A member cannot be previewed from Azure Resource Graph (its existence check needs a type it does not hold). */
+  resourceGraph: 'ZT7015',
 } as const;
 
 export interface InputProblem {
@@ -75,6 +79,11 @@ export interface ResourceEntry {
   resource: JsonObject;
   file: string;
   jsonPath: string;
+  /**
+   * The resource group and subscription as Azure Policy sees them (resourceGroup(), subscription()), when the
+   * source knows them (Resource Graph's resourcecontainers); otherwise the evaluator derives them from the id.
+   */
+  context?: EvaluationContext;
 }
 
 export interface LoadedResources {
@@ -83,7 +92,7 @@ export interface LoadedResources {
   files: string[];
 }
 
-function displayPath(path: string): string {
+export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') && !rel.startsWith(sep) ? rel.split(sep).join('/') : path.split(sep).join('/');
 }
@@ -382,7 +391,8 @@ export function resolveInitiative(
   return { members, problems };
 }
 
-const PARAM_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
+/** A whole-value `[parameters('name')]` reference (group 1: the name). */
+export const PARAM_REF = /^\[\s*parameters\(\s*'([^']+)'\s*\)\s*\]$/i;
 
 function resolveMemberValue(
   raw: JsonValue,
@@ -540,6 +550,11 @@ const INLINE_CHILDREN: ReadonlyArray<{ parent: string; array: string; child: str
   { parent: 'microsoft.network/routetables', array: 'routes', child: 'Microsoft.Network/routeTables/routes', segment: 'routes' },
 ];
 
+/** Lower-cased types whose documents carry `childType` (lower-cased) inline: where --expand-children finds it. */
+export function inlineParentsOf(childType: string): string[] {
+  return INLINE_CHILDREN.filter((c) => c.child.toLowerCase() === childType).map((c) => c.parent);
+}
+
 /**
  * Adds the child resources a parent carries inline (a VNet's subnets, an NSG's security rules, a route table's
  * routes) as resources of their own. A compliance scan evaluates those children as separate resources (e.g.
@@ -568,6 +583,74 @@ export function expandInlineChildren(entries: readonly ResourceEntry[]): Resourc
   return out;
 }
 
+/**
+ * The resources one parsed export holds (one document, an array, an `az graph query` result, an ARM list, a
+ * template's resources), each checked; bad elements become problems. Shared by the whole-file reader below and
+ * the streaming reader (resource-stream.ts), which falls back to it for a large file that is not a list.
+ */
+export function* resourceEntriesIn(value: unknown, file: string, problems: InputProblem[], options: LoadResourcesOptions = {}): Generator<ResourceEntry> {
+  const shown = displayPath(file);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const e = acceptResource(value[i], `$[${i}]`, shown, problems, options);
+      if (e) yield e;
+    }
+    return;
+  }
+  const list = isObject(value) ? resourceList(value) : undefined;
+  if (list) {
+    for (let i = 0; i < list.list.length; i++) {
+      const e = acceptResource(list.list[i], `$.${list.key}[${i}]`, shown, problems, options);
+      if (e) yield e;
+    }
+  } else if (isObject(value) && Array.isArray(value.columns) && Array.isArray(value.rows)) {
+    problems.push({
+      file: shown,
+      code: InputCode.notAResource,
+      severity: 'error',
+      message: 'a Resource Graph result in table format (columns/rows)',
+      hint: 'rerun az graph query with -o json (objectArray result format)',
+    });
+  } else {
+    const e = acceptResource(value, '$', shown, problems, options);
+    if (e) yield e;
+  }
+}
+
+/** One element of an export: the entry to evaluate, or undefined after reporting why it is not one. */
+export function acceptResource(value: unknown, jsonPath: string, shown: string, problems: InputProblem[], options: LoadResourcesOptions): ResourceEntry | undefined {
+  const bad = checkResource(value);
+  if (bad) {
+    problems.push({
+      file: shown,
+      ...(jsonPath === '$' ? {} : { jsonPath }),
+      code: InputCode.notAResource,
+      severity: 'error',
+      message: bad,
+      hint: 'pass ARM resource JSON: az resource show, az resource list -o json, or az graph query -o json output',
+    });
+    return undefined;
+  }
+  const resource = value as JsonObject;
+  const type = resource.type as string;
+  if (options.knownTypes && !options.knownTypes.has(type)) {
+    const suggestion = options.knownTypes.suggest(type);
+    problems.push({
+      file: shown,
+      ...(jsonPath === '$' ? {} : { jsonPath }),
+      code: InputCode.unknownResourceType,
+      severity: suggestion ? 'error' : 'warning',
+      message: suggestion
+        ? `unknown resource type "${type}"; the resource is skipped`
+        : `resource type "${type}" is not in the alias catalog; only type, name, location and tags conditions can match it`,
+      hint: suggestion ? `did you mean "${suggestion}"?` : 'check the spelling of "type" (Namespace/resourceType, as ARM returns it)',
+    });
+    if (suggestion) return undefined;
+  }
+  return { resource, file: shown, jsonPath };
+}
+
+/** Every resource of the given files and folders, read whole (see resource-stream.ts for exports of any size). */
 export function loadResources(paths: readonly string[], options: LoadResourcesOptions = {}): LoadedResources {
   const result: LoadedResources = { resources: [], problems: [], files: [] };
   for (const path of paths) {
@@ -575,52 +658,7 @@ export function loadResources(paths: readonly string[], options: LoadResourcesOp
       result.files.push(file);
       const read = readJsonFile(file, result.problems);
       if (!read.ok) continue;
-      const shown = displayPath(file);
-      const accept = (value: unknown, jsonPath: string): void => {
-        const bad = checkResource(value);
-        if (bad) {
-          result.problems.push({
-            file: shown,
-            ...(jsonPath === '$' ? {} : { jsonPath }),
-            code: InputCode.notAResource,
-            severity: 'error',
-            message: bad,
-            hint: 'pass ARM resource JSON: az resource show, az resource list -o json, or az graph query -o json output',
-          });
-          return;
-        }
-        const resource = value as JsonObject;
-        const type = resource.type as string;
-        if (options.knownTypes && !options.knownTypes.has(type)) {
-          const suggestion = options.knownTypes.suggest(type);
-          result.problems.push({
-            file: shown,
-            ...(jsonPath === '$' ? {} : { jsonPath }),
-            code: InputCode.unknownResourceType,
-            severity: suggestion ? 'error' : 'warning',
-            message: suggestion
-              ? `unknown resource type "${type}"; the resource is skipped`
-              : `resource type "${type}" is not in the alias catalog; only type, name, location and tags conditions can match it`,
-            hint: suggestion ? `did you mean "${suggestion}"?` : 'check the spelling of "type" (Namespace/resourceType, as ARM returns it)',
-          });
-          if (suggestion) return;
-        }
-        result.resources.push({ resource, file: shown, jsonPath });
-      };
-      const value = read.value;
-      if (Array.isArray(value)) value.forEach((el, i) => accept(el, `$[${i}]`));
-      else if (isObject(value) && resourceList(value)) {
-        const { key, list } = resourceList(value)!;
-        list.forEach((el, i) => accept(el, `$.${key}[${i}]`));
-      } else if (isObject(value) && Array.isArray(value.columns) && Array.isArray(value.rows)) {
-        result.problems.push({
-          file: shown,
-          code: InputCode.notAResource,
-          severity: 'error',
-          message: 'a Resource Graph result in table format (columns/rows)',
-          hint: 'rerun az graph query with -o json (objectArray result format)',
-        });
-      } else accept(value, '$');
+      for (const e of resourceEntriesIn(read.value, file, result.problems, options)) result.resources.push(e);
       options.onFile?.(file, result.resources.length, read.bytes);
     }
   }

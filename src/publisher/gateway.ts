@@ -488,6 +488,15 @@ function subscriptionOf(request: PipelineRequest): string {
   return /^\/subscriptions\/([^/]+)/i.exec(new URL(request.url).pathname)?.[1]?.toLowerCase() ?? '';
 }
 
+/** Resource Graph's quota headers: queries left in the window, and the window's reset as ms (from hh:mm:ss). */
+export function resourceGraphQuota(remaining: string | undefined, resetsAfter: string | undefined): { remaining?: number; resetsAfterMs?: number } {
+  const out: { remaining?: number; resetsAfterMs?: number } = {};
+  if (remaining !== undefined && /^\d+$/.test(remaining.trim())) out.remaining = Number(remaining.trim());
+  const m = resetsAfter === undefined ? null : /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(resetsAfter.trim());
+  if (m) out.resetsAfterMs = Math.round((Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000);
+  return out;
+}
+
 /** Per-attempt request log and counter; sees the URL and status only (never headers, so never the token). */
 function requestLogPolicy(counter: { requests: number }, log?: (line: string) => void): PipelinePolicy {
   return {
@@ -673,6 +682,8 @@ export class AzureGateway {
   private readonly clients = new Map<string, Promise<unknown>>();
   private readonly wire: (pipeline: Pipeline) => void;
   private readonly make: { credential: TokenCredential; options: object };
+  /** Resource Graph's quota as its last answer announced it (resourceGraphPages). */
+  private graphQuota: { remaining: number; resetAt: number } | undefined;
   /** Subscriptions (lower case) this run registered Microsoft.Security on, and the registration in flight. */
   private readonly registered = new Map<string, Promise<void>>();
 
@@ -980,24 +991,49 @@ export class AzureGateway {
    * call. `onPage` sees each page's rows as they arrive.
    */
   async queryResourceGraph(query: string, managementGroup: string, onPage?: (rows: JsonObject[]) => void): Promise<JsonObject[]> {
-    const client = await this.resourceGraph();
     const rows: JsonObject[] = [];
+    for await (const pageRows of this.resourceGraphPages(query, { managementGroups: [managementGroup] })) {
+      rows.push(...pageRows);
+      onPage?.(pageRows);
+    }
+    return rows;
+  }
+
+  /**
+   * A Resource Graph query's rows page by page (skip tokens), so a caller can process a large estate without
+   * holding it. Scope: management groups, or subscriptions. Resource Graph's own quota (a window of queries per
+   * user) is announced on every response in x-ms-user-quota-remaining and x-ms-user-quota-resets-after
+   * (hh:mm:ss) ("Guidance for throttled requests in Azure Resource Graph", governance/resource-graph/concepts/
+   * guidance-for-throttled-requests.md): when an answer says none is left, the next query or page waits for the
+   * reset instead of running into a 429 (which the retry policy would still honour through Retry-After).
+   */
+  async *resourceGraphPages(query: string, scope: { managementGroups?: string[]; subscriptions?: string[] }, options: { top?: number } = {}): AsyncGenerator<JsonObject[]> {
+    const client = await this.resourceGraph();
     let skipToken: string | undefined;
     do {
-      const page = await client.resources({
-        query,
-        managementGroups: [managementGroup],
-        options: { top: 1000, resultFormat: 'objectArray', ...(skipToken !== undefined ? { skipToken } : {}) },
-      });
+      // The quota is per user, across queries: the last answer of any query says whether this one must wait.
+      const wait = this.graphQuota && this.graphQuota.remaining === 0 ? this.graphQuota.resetAt - Date.now() : 0;
+      if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, DEFAULT_RETRY.maxRetryAfterMs)));
+      const page = await client.resources(
+        {
+          query,
+          ...(scope.managementGroups?.length ? { managementGroups: scope.managementGroups } : {}),
+          ...(scope.subscriptions?.length ? { subscriptions: scope.subscriptions } : {}),
+          options: { top: options.top ?? 1000, resultFormat: 'objectArray', ...(skipToken !== undefined ? { skipToken } : {}) },
+        },
+        {
+          onResponse: (raw) => {
+            const q = resourceGraphQuota(raw.headers.get('x-ms-user-quota-remaining'), raw.headers.get('x-ms-user-quota-resets-after'));
+            this.graphQuota = q.remaining !== undefined && q.resetsAfterMs !== undefined ? { remaining: q.remaining, resetAt: Date.now() + q.resetsAfterMs } : undefined;
+          },
+        },
+      );
       // 5.0.0-beta.4 maps `data` as a Dictionary: an objectArray page arrives as { "0": row, "1": row, ... }
       // (probe against the emulator); integer keys keep their order.
       const data = page.data as unknown;
-      const pageRows = (Array.isArray(data) ? data : Object.values((data ?? {}) as object)) as JsonObject[];
-      rows.push(...pageRows);
-      onPage?.(pageRows);
+      yield (Array.isArray(data) ? data : Object.values((data ?? {}) as object)) as JsonObject[];
       skipToken = page.skipToken;
     } while (skipToken);
-    return rows;
   }
 
   /**

@@ -44,7 +44,7 @@ export interface Session {
   options: SessionOptions;
 }
 
-function azureErrorFrom(what: string, error: unknown): never {
+export function azureErrorFrom(what: string, error: unknown): never {
   // @azure/identity's CredentialUnavailableError / AuthenticationError: no usable sign-in (not a bug: exit 3).
   if (error instanceof Error && /Credential|Authentication/.test(error.name)) {
     throw new AzureError(PublisherCode.noAccessToken, `${what} failed: no access token: ${error.message.split('\n')[0]}`, {

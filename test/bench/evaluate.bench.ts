@@ -11,19 +11,28 @@
  * Peak memory: the process's maximum resident set size after each phase (process.resourceUsage().maxRSS; it only
  * grows, so each figure is the peak up to that point).
  *
+ * Streamed export: an `az graph query`-shaped export of BENCH_EXPORT_MB (default 600; 0 skips it) is generated
+ * to a temp file, batch by batch (never as one string), then evaluated by `ztpolicy evaluate`'s own path in a
+ * child process per worker setting (evaluate-export-child.ts: its own peak RSS), and deleted. JSON.parse cannot
+ * read it whole above V8's string limit (~512 MB), so its rate on the in-memory set stands next to it.
+ * BENCH_EXPORT_WORKERS=1 (a comma list) picks the worker settings (default: 0, the CLI's default, 2).
+ *
  * Definitions come from generated/ when it is built, otherwise they are compiled from definitions/ (and the
  * built-ins are collected from initiatives/). BENCH_RESOURCES=20000 runs a smaller set.
  * Profile: node --cpu-prof --import tsx test/bench/run.ts evaluate
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getBuiltinDefinitionJson } from '../../src/catalog/builtins.js';
 import { compileControl, isControl } from '../../src/compiler/compile-control.js';
 import * as evaluator from '../../src/evaluator/index.js';
 import type { PolicyDefinitionInput } from '../../src/evaluator/types.js';
+import { defaultWorkers } from '../../src/cli/handlers/evaluate.js';
 import { repoRoot } from '../helpers/cli.js';
-import { syntheticResourcesJson } from './synthetic-resources.js';
+import { syntheticResources, syntheticResourcesJson } from './synthetic-resources.js';
 
 interface NamedDefinition {
   name: string;
@@ -148,10 +157,80 @@ export default async function bench(): Promise<void> {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}${tally.errors ? `; ${tally.errors} evaluation errors` : ''}`,
       // Both paths must decide the same thing: the default loop also counts pairs that are not applicable.
-      `same effects on both paths: ${JSON.stringify(loopTally.effects) === JSON.stringify(tally.effects) ? 'yes' : `NO (default loop: ${JSON.stringify(loopTally.effects)})`}`,
+      `same effects on both paths: ${sameTally(loopTally.effects, tally.effects) ? 'yes' : `NO (default loop: ${JSON.stringify(loopTally.effects)})`}`,
       '',
     ].join('\n'),
   );
+  streamedExport(text.length / 1e6 / (parseMs / 1000));
+}
+
+/** Same counts per effect, whichever order the effects were first seen in. */
+function sameTally(a: Record<string, number>, b: Record<string, number>): boolean {
+  const sorted = (x: Record<string, number>) => JSON.stringify(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : 1)));
+  return sorted(a) === sorted(b);
+}
+
+/** Writes an `az graph query`-shaped export of about `mb` MB, batch by batch; returns resources written. */
+function writeExport(file: string, mb: number): number {
+  const fd = openSync(file, 'w');
+  let written = 0;
+  let count = 0;
+  try {
+    writeSync(fd, '{"count":0,"data":[');
+    for (let batch = 0; written < mb * 1e6; batch++) {
+      // Distinct ids per batch: the same synthetic estate again, renamed.
+      const parts = syntheticResources(10_000, 20_260_501 + batch).map((r) => {
+        if (batch > 0) {
+          const suffix = `-b${batch}`;
+          r.name = `${String(r.name)}${suffix}`;
+          r.id = `${String(r.id)}${suffix}`;
+        }
+        return JSON.stringify(r);
+      });
+      const chunk = `${count > 0 ? ',' : ''}${parts.join(',')}`;
+      writeSync(fd, chunk);
+      written += chunk.length;
+      count += parts.length;
+    }
+    writeSync(fd, '],"skip_token":null}');
+  } finally {
+    closeSync(fd);
+  }
+  return count;
+}
+
+function streamedExport(parseMbPerS: number): void {
+  const mb = Number(process.env.BENCH_EXPORT_MB ?? 600);
+  if (!(mb > 0)) return;
+  const policyDir = join(repoRoot, 'generated');
+  if (!existsSync(join(policyDir, 'policySetDefinitions'))) {
+    process.stdout.write('streamed export: skipped (generated/ is not built: npm run build)\n');
+    return;
+  }
+  const file = join(tmpdir(), `ztpolicy-bench-export-${process.pid}.json`);
+  try {
+    let t = performance.now();
+    const count = writeExport(file, mb);
+    const size = statSync(file).size;
+    process.stdout.write(`streamed export: ${count} resources, ${(size / 1e6).toFixed(0)} MB in ${file} (written in ${ms(performance.now() - t)}, not timed); JSON.parse: ${size > 2 ** 29 ? 'cannot (over the ~512 MB string limit)' : 'not run'}, ${parseMbPerS.toFixed(0)} MB/s on the in-memory set\n`);
+    const params = join(repoRoot, 'test/fixtures/exports/estate-params.json');
+    const settings = process.env.BENCH_EXPORT_WORKERS?.split(',').map(Number) ?? [0, defaultWorkers(size), 2];
+    for (const workers of [...new Set(settings)]) {
+      t = performance.now();
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/bench/evaluate-export-child.ts'), file, policyDir, String(workers), params], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const line = r.stdout.trim().split('\n').pop() ?? '';
+      if (r.status !== 0 || !line.startsWith('{')) {
+        process.stdout.write(`  workers ${workers}: failed (exit ${r.status}): ${r.stderr.split('\n').slice(-5).join(' | ')}\n`);
+        continue;
+      }
+      const x = JSON.parse(line) as { ms: number; maxRssMb: number; resources: number; evaluations: number; denied: number; findingsListed: number; reportBytes: number };
+      process.stdout.write(
+        `  ztpolicy evaluate, workers ${workers}: ${ms(x.ms)} (${(size / 1e6 / (x.ms / 1000)).toFixed(1)} MB/s, ${((x.ms * 1000) / x.resources).toFixed(1)} us/resource; ${x.evaluations} evaluations, ${x.denied} denied, ${x.findingsListed} findings listed, ${(x.reportBytes / 1e6).toFixed(1)} MB report); peak RSS ${x.maxRssMb} MB (goal < 1536 MB for a 2 GB export)\n`,
+      );
+    }
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 function best<T>(runs: number, f: () => T): [number, T] {

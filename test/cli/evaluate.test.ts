@@ -351,7 +351,23 @@ describe('ztpolicy evaluate inputs and exit codes', () => {
     const params = await inProcess(['evaluate', '--policy', stg02(), '--resources', estate, '--parameters', join(tmp, 'missing-params.json')]);
     expect(params.code).toBe(2);
     expect(params.stderr).toMatch(/parameters file/);
+    // One source of resources, one output format, sensible numbers: refused before anything is read.
+    const sources = await inProcess(['evaluate', '--policy', stg02(), '--resources', estate, '--mg', 'root']);
+    expect([sources.code, sources.stderr]).toEqual([2, expect.stringMatching(/one source of resources; got --resources and --mg/)]);
+    const noSource = await inProcess(['evaluate', '--policy', stg02()]);
+    expect([noSource.code, noSource.stderr]).toEqual([2, expect.stringMatching(/needs --resources, --mg or --subscription/)]);
+    const formats = await inProcess(['evaluate', '--policy', stg02(), '--resources', estate, '--json', '--markdown']);
+    expect([formats.code, formats.stderr]).toEqual([2, expect.stringMatching(/one of --json and --markdown/)]);
+    const cap = await inProcess(['evaluate', '--policy', stg02(), '--resources', estate, '--max-findings', '-1']);
+    expect([cap.code, cap.stderr]).toEqual([2, expect.stringMatching(/--max-findings must be a whole number/)]);
   });
+
+  it('streams a file and evaluates on a worker thread with the same report as reading it whole (hidden --stream-above, --chunk-size)', async () => {
+    const whole = await inProcess(['evaluate', '--policy', stg02(), '--resources', estate, '--json', '--workers', '0']);
+    const streamed = await inProcess(['evaluate', '--policy', stg02(), '--resources', estate, '--json', '--workers', '1', '--stream-above', '0', '--chunk-size', '4']);
+    expect(streamed.code).toBe(whole.code);
+    expect(JSON.parse(streamed.stdout)).toEqual(JSON.parse(whole.stdout));
+  }, 60_000);
 });
 
 describe('normaliseExportedResource', () => {

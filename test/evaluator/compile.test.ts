@@ -353,6 +353,18 @@ describe('modes and applicability (Learn: definition basics, applicability)', ()
     expect(evaluatePolicy({ definition: indexed(cond), resource: { type: 'Microsoft.Network/routeTables/routes', name: 'r' }, options: { bundledAliases: false } }).applicable).toBe(false);
     expect(evaluatePolicy({ definition: indexed(cond), resource: { type: 'Microsoft.Resources/resourceGroups', name: 'rg', location: 'x' } }).applicable).toBe(false);
   });
+  it('Indexed without capability data: a top-level tracked type is evaluated without location; child types and location-less top-level types are not', () => {
+    const cond = { field: 'name', like: '*' };
+    // The bundled catalog (aliases only, no capability flags): a storage account is a tracked, top-level type.
+    expect(evaluatePolicy({ definition: indexed(cond), resource: { type: 'Microsoft.Storage/storageAccounts', name: 'st' } })).toMatchObject({ applicable: true, effect: 'audit' });
+    // A child (proxy) type without location or tags: excluded; with tags it is judged by the document.
+    expect(evaluatePolicy({ definition: indexed(cond), resource: { type: 'Microsoft.Storage/storageAccounts/blobServices', name: 'default' } }).applicable).toBe(false);
+    expect(evaluatePolicy({ definition: indexed(cond), resource: { type: 'Microsoft.Network/virtualNetworks/subnets', name: 's' } }).applicable).toBe(false);
+    // Top-level, but its ARM schema has no location (Microsoft.Security.json 2024-01-01): not tracked.
+    expect(evaluatePolicy({ definition: indexed(cond), resource: { type: 'Microsoft.Security/pricings', name: 'VirtualMachines' } }).applicable).toBe(false);
+    // A top-level type the catalog does not know stays judged by the document.
+    expect(evaluatePolicy({ definition: indexed(cond), resource: { type: 'Contoso.Unknown/widgets', name: 'w' } }).applicable).toBe(false);
+  });
   it('Microsoft.Resources/* other than subscriptions and resource groups is never evaluated', () => {
     const r = ev({ if: { field: 'name', like: '*' }, then: { effect: 'audit' } }, { type: 'Microsoft.Resources/deployments', name: 'd' });
     expect(r.applicable).toBe(false);

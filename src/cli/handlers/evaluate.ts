@@ -15,137 +15,85 @@
  *     "policies": [ { "name", "kind": "definition" | "initiative", "displayName", "file",
  *                     "counts": { "denied", ... },
  *                     "members": [ { "referenceId", "definitionName", "displayName", "origin",
+ *                                    "effectOverride"?: { "from", "to" }, "counts": { "denied", ... },
  *                                    "findings": [ { "outcome", "effect", "resourceId", "resourceType",
- *                                                    "file", "jsonPath", "details"?, "error"? } ] } ] } ],
+ *                                                    "file", "jsonPath", "details"?, "error"?, "exemption"? } ],
+ *                                    "findingsOmitted"?, "notEvaluated"? } ] } ],
  *     "problems": [ { "file", "jsonPath"?, "code", "severity", "message", "hint"? } ]
  *   }
  * A definition passed on its own appears as a policy of kind "definition" with one member whose referenceId is
  * null. `outcome` is one of denied | audited | modified | appended | deployIfNotExists | auditIfNotExists |
- * denyAction | manual; resources a policy does not act on are not listed. Arrays keep input order.
+ * denyAction | manual | exempted (an exemption covers it; `effect` is what it would have met); resources a policy does not act on are not listed. Arrays keep input order. At most
+ * --max-findings findings are listed per member (default 1,000; 0 lists all): `counts` stay complete and
+ * `findingsOmitted` says how many were not listed; `notEvaluated` holds the code of the problem that says why a member
+ * was not evaluated. `effectOverride` marks a member evaluated with
+ * --compare-effect's effect instead of its assigned one.
+ *
+ * Resources come from export files (--resources; any size: large files are stream-parsed, see
+ * io/resource-stream.ts) or from Azure Resource Graph (--mg / --subscription, see estate/resource-graph.ts),
+ * and are evaluated as they arrive (estate/engine.ts), on worker threads when the input is large.
  */
+import { availableParallelism } from 'node:os';
 import { getBuiltinDefinitionJson } from '../../catalog/builtins.js';
 import type { JsonObject, JsonValue } from '../../compiler/canonical-json.js';
-import { BadInputError, ExitCode, isZtError } from '../../errors.js';
+import { BadInputError, ExitCode } from '../../errors.js';
 import { closest, distance } from 'fastest-levenshtein';
 import { loadBundledAliases } from '../../catalog/aliases.js';
-import { compilePolicy, type CompiledPolicy } from '../../evaluator/index.js';
-import type { PolicyDefinitionInput, RelatedLookup } from '../../evaluator/types.js';
 import { setOwn } from '../../evaluator/values.js';
-import {
-  InputCode,
-  expandInlineChildren,
-  loadParametersFile,
-  loadPolicies,
-  loadResources,
-  relatedLookupFrom,
-  resolveInitiative,
-  type InputProblem,
-  type LoadedDefinition,
-  type LoadedPolicies,
-  type ResourceEntry,
-} from '../../io/evaluate-inputs.js';
+import { InputCode, PARAM_REF, loadParametersFile, loadPolicies, resolveInitiative, type InputProblem, type LoadedDefinition, type LoadedPolicies } from '../../io/evaluate-inputs.js';
+import { DEFAULT_STREAM_ABOVE_BYTES, fileSource, inputBytes } from '../../io/resource-stream.js';
+import { DEFAULT_MAX_FINDINGS, applicableTypes, policyDisplayName, ruleThen, runPreview, type EvaluateReport, type PreviewMember, type PreviewUnit, type ResourceSource } from '../../estate/engine.js';
+import { renderMarkdown, renderText, writeJson, writeText } from '../../estate/render.js';
+import type { GraphScope } from '../../estate/resource-graph.js';
+import type { AzureGateway } from '../../publisher/gateway.js';
 import type { CommandRun } from '../command.js';
-import { coveringExemption, exemptionNote, type ExemptionRef } from '../../evaluator/exemptions.js';
 import { defaultExemptionPaths, exemptionSummaries, loadExemptionDocuments } from '../../io/exemption-files.js';
 import { reporter } from '../output.js';
 import type { PolicyExemptionDocument } from '../../model.js';
 import type { EvaluateArgs } from '../commands/evaluate.js';
 
-export type Outcome = 'denied' | 'audited' | 'modified' | 'appended' | 'deployIfNotExists' | 'auditIfNotExists' | 'denyAction' | 'manual' | 'exempted';
-const OUTCOMES: readonly Outcome[] = ['denied', 'audited', 'modified', 'appended', 'deployIfNotExists', 'auditIfNotExists', 'denyAction', 'manual', 'exempted'];
-
-export interface Finding {
-  outcome: Outcome;
-  effect: string;
-  resourceId: string;
-  resourceType: string;
-  file: string;
-  jsonPath: string;
-  details?: JsonValue;
-  error?: { code: string; message: string };
-  /** outcome 'exempted': the exemption (exemptions/) that covers the resource; `effect` is what it would have met. */
-  exemption?: ExemptionRef;
-}
-
-export interface MemberReport {
-  referenceId: string | null;
-  definitionName: string;
-  displayName: string;
-  origin: LoadedDefinition['origin'];
-  findings: Finding[];
-}
-
-export interface PolicyReport {
-  name: string;
-  kind: 'definition' | 'initiative';
-  displayName: string;
-  file: string;
-  counts: Record<Outcome, number>;
-  members: MemberReport[];
-}
-
-export interface EvaluateReport {
-  schemaVersion: 1;
-  summary: Record<Outcome, number> & { policies: number; members: number; resources: number; evaluations: number; errors: number; problems: number };
-  policies: PolicyReport[];
-  problems: InputProblem[];
-}
+export type { EvaluateReport, Finding, MemberReport, Outcome, PolicyReport } from '../../estate/engine.js';
+export { normaliseExportedResource } from '../../estate/normalize.js';
+export { renderMarkdown, renderText };
 
 export interface EvaluateOptions {
   policy: string[];
-  resources: string[];
+  /** Export files or folders; or */
+  resources?: string[];
+  /** a ready source (Resource Graph). */
+  source?: ResourceSource;
   parameters?: string;
   /** Also evaluate inline children (subnets, security rules, routes) as resources of their own. */
   expandChildren?: boolean;
-  /** Progress lines (stderr). */
-  progress?: (line: string) => void;
+  /** Evaluate every member whose effect parameter allows it with this effect (e.g. Deny). */
+  compareEffect?: string;
+  maxFindings?: number;
+  /** Worker threads; undefined: decided by the size of the input. */
+  workers?: number;
+  chunkSize?: number;
+  streamAboveBytes?: number;
   /** Exemption documents (generated/policyExemptions/); a finding they cover is reported as exempted. */
   exemptions?: PolicyExemptionDocument[];
   /** Clock for exemption expiry (default: now). */
   now?: Date;
+  /** Progress lines (stderr). */
+  progress?: (line: string) => void;
 }
 
-const EFFECT_OUTCOME: Record<string, Outcome> = {
-  deny: 'denied',
-  audit: 'audited',
-  modify: 'modified',
-  append: 'appended',
-  deployifnotexists: 'deployIfNotExists',
-  auditifnotexists: 'auditIfNotExists',
-  denyaction: 'denyAction',
-  manual: 'manual',
-};
-
-function emptyCounts(): Record<Outcome, number> {
-  return Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+/** Where --mg / --subscription read from: the publisher's Azure gateway (credential, endpoint, retry, throttling). */
+export interface GraphTarget {
+  scope: GraphScope;
+  label: string;
+  endpoint?: string;
+  log?: (line: string) => void;
+  /** Tests: a ready gateway (emulator CA, test credential). */
+  gateway?: Pick<AzureGateway, 'resourceGraphPages'>;
+  /** Rows per page (default 1000, Resource Graph's maximum). */
+  top?: number;
 }
 
 function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * az CLI and Resource Graph print every envelope field, `null` (or "" in Resource Graph) when absent, where an
- * ARM GET omits the field. Azure Policy evaluates the ARM document, and `exists` tells null from missing, so the
- * absent fields are dropped before evaluation. The az-only columns (resourceGroup, createdTime, ...) are left:
- * no alias points at them.
- */
-const ENVELOPE = ['identity', 'kind', 'managedBy', 'plan', 'sku', 'extendedLocation', 'zones', 'tags', 'properties', 'location'];
-export function normaliseExportedResource(resource: JsonObject): JsonObject {
-  let out: JsonObject | undefined;
-  for (const key of ENVELOPE) {
-    const v = resource[key];
-    if (v === null || (v === '' && key !== 'location')) {
-      out ??= { ...resource };
-      delete out[key];
-    }
-  }
-  return out ?? resource;
-}
-
-function policyDisplayName(doc: JsonObject): string {
-  const p = doc.properties;
-  return isObject(p) && typeof p.displayName === 'string' ? p.displayName : String(doc.name);
 }
 
 function declaredParameterValues(doc: JsonObject, values: Record<string, JsonValue>): Record<string, JsonValue> {
@@ -176,81 +124,45 @@ function catalogTypes(): { has(type: string): boolean; suggest(type: string): st
   };
 }
 
-export function runEvaluation(options: EvaluateOptions): EvaluateReport {
-  const progress = options.progress ?? (() => {});
-  const problems: InputProblem[] = [];
-  let assignmentValues: Record<string, JsonValue> = {};
-  if (options.parameters) {
-    const loadedParams = loadParametersFile(options.parameters);
-    problems.push(...loadedParams.problems);
-    if (loadedParams.problems.length > 0) {
-      throw new BadInputError(InputCode.parametersFile, `cannot use the parameters file: ${loadedParams.problems[0]?.message}`, { file: options.parameters, hint: loadedParams.problems[0]?.hint });
-    }
-    assignmentValues = loadedParams.values;
-  }
-  const policies: LoadedPolicies = loadPolicies(options.policy);
-  problems.push(...policies.problems);
-  if (policies.definitions.length === 0 && policies.initiatives.length === 0) {
-    throw new BadInputError(InputCode.emptyInput, `no policy definition or initiative found in ${options.policy.join(', ')}`, {
-      hint: 'pass generated/ (after npm run build), a file under it, or any policy definition JSON',
-    });
-  }
-  let lastReport = 0;
-  const loaded = loadResources(options.resources, {
-    knownTypes: catalogTypes(),
-    onFile: (file, count, bytes) => {
-      if (bytes > 5_000_000 || count - lastReport >= 10_000) {
-        lastReport = count;
-        progress(`read ${file}: ${count} resources so far`);
-      }
-    },
-  });
-  problems.push(...loaded.problems);
-  if (loaded.resources.length === 0 && loaded.problems.length === 0) {
-    throw new BadInputError(InputCode.emptyInput, `no resource documents found in ${options.resources.join(', ')}`, {
-      hint: 'export them with az resource show --ids ..., az resource list -o json or az graph query -o json',
-    });
-  }
-  const normalised = loaded.resources.map((e) => ({ ...e, resource: normaliseExportedResource(e.resource) }));
-  const resources = options.expandChildren ? expandInlineChildren(normalised) : normalised;
-  // Plain `az resource list` output has no properties: say so once per file, not once per resource.
-  const withoutProperties = new Map<string, ResourceEntry[]>();
-  for (const e of resources) {
-    if (!isObject(e.resource.properties) && String(e.resource.type).toLowerCase() !== 'microsoft.resources/subscriptions') {
-      const list = withoutProperties.get(e.file) ?? [];
-      list.push(e);
-      withoutProperties.set(e.file, list);
-    }
-  }
-  for (const [file, list] of withoutProperties) {
-    const first = list[0]!;
+/**
+ * --compare-effect: the member's effect parameter (the one its `then.effect` reads) set to `effect` when the
+ * parameter's allowedValues admit it (spelled as allowed); otherwise the member keeps its assigned effect and
+ * a warning says why. Azure refuses an assignment whose value is outside allowedValues, so a preview must too.
+ */
+function withEffect(member: PreviewMember, effect: string, problems: InputProblem[]): PreviewMember {
+  const props = member.definition.document.properties;
+  const then = ruleThen(member.definition.document);
+  const written = isObject(then) ? Object.entries(then).find(([k]) => k.toLowerCase() === 'effect')?.[1] : undefined;
+  const name = typeof written === 'string' ? PARAM_REF.exec(written)?.[1] : undefined;
+  const label = `${member.definition.name}${member.referenceId ? ` (member ${member.referenceId})` : ''}`;
+  if (typeof written === 'string' && written.toLowerCase() === effect.toLowerCase()) return member;
+  const decl = name && isObject(props) && isObject(props.parameters) ? Object.entries(props.parameters).find(([k]) => k.toLowerCase() === name.toLowerCase()) : undefined;
+  const allowed = decl && isObject(decl[1]) && Array.isArray(decl[1].allowedValues) ? decl[1].allowedValues : undefined;
+  const spelled = allowed?.find((v): v is string => typeof v === 'string' && v.toLowerCase() === effect.toLowerCase());
+  if (!decl || spelled === undefined) {
     problems.push({
-      file,
-      jsonPath: first.jsonPath,
-      code: InputCode.noProperties,
+      file: member.definition.file,
+      code: InputCode.compareEffect,
       severity: 'warning',
-      message:
-        list.length === 1
-          ? `${String(first.resource.name ?? first.resource.id)} has no "properties"; conditions on them see missing values`
-          : `${list.length} resources (the first at ${first.jsonPath}) have no "properties"; conditions on them see missing values`,
-      hint: 'az resource list omits properties: export with az resource show --ids ... or az graph query',
+      message: `${label}: ${!decl ? `its effect is ${typeof written === 'string' ? `"${written}"` : 'not a parameter'}` : `its effect parameter '${decl[0]}' does not allow ${effect} (allowed: ${(allowed ?? []).map(String).join(', ') || 'any value'})`}; evaluated with its assigned effect`,
+      hint: `--compare-effect changes only effects whose parameter allows ${effect}`,
     });
+    return member;
   }
-  // Existence checks (auditIfNotExists/deployIfNotExists) are answered from the export itself.
-  const related = relatedLookupFrom(resources.map((e) => e.resource));
-  const lookup: RelatedLookup = (q) => related(q);
-  const indexed = resources.map((entry, index) => ({ entry, index }));
-  const byType = new Map<string, typeof indexed>();
-  for (const x of indexed) {
-    const t = String(x.entry.resource.type).toLowerCase();
-    let list = byType.get(t);
-    if (!list) byType.set(t, (list = []));
-    list.push(x);
-  }
+  const current = Object.entries(member.parameters).find(([k]) => k.toLowerCase() === decl[0].toLowerCase());
+  const from = current ? current[1] : isObject(decl[1]) && decl[1].defaultValue !== undefined ? (decl[1].defaultValue as JsonValue) : null;
+  const parameters: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(member.parameters)) if (k.toLowerCase() !== decl[0].toLowerCase()) setOwn(parameters, k, v);
+  setOwn(parameters, decl[0], spelled);
+  return { ...member, parameters, effectOverride: { from, to: spelled } };
+}
 
-  // What to evaluate: every initiative, plus each definition that no loaded initiative references (passing
-  // generated/ must not report a control twice, once alone and once as a member).
-  const units: Array<{ name: string; kind: 'definition' | 'initiative'; displayName: string; file: string; members: Array<{ referenceId: string | null; definition: LoadedDefinition; parameters: Record<string, JsonValue> }> }> = [];
+/**
+ * What to evaluate: every initiative, plus each definition that no loaded initiative references (passing
+ * generated/ must not report a control twice, once alone and once as a member).
+ */
+export function previewUnits(policies: LoadedPolicies, assignmentValues: Record<string, JsonValue>, problems: InputProblem[], compareEffect?: string): PreviewUnit[] {
+  const units: PreviewUnit[] = [];
   const memberNames = new Set<string>();
   for (const initiative of policies.initiatives) {
     const resolved = resolveInitiative(initiative, policies, declaredParameterValues(initiative.document, assignmentValues), {
@@ -273,190 +185,104 @@ export function runEvaluation(options: EvaluateOptions): EvaluateReport {
       kind: 'definition',
       displayName: policyDisplayName(d.document),
       file: d.file,
-      members: [{ referenceId: null, definition: d, parameters: declaredParameterValues(d.document, assignmentValues) }],
+      members: [{ referenceId: null, definition: d as LoadedDefinition, parameters: declaredParameterValues(d.document, assignmentValues) }],
     });
   }
-
-  const exemptions = options.exemptions ?? [];
-  const clock = options.now ?? new Date();
-  const summary: EvaluateReport['summary'] = { ...emptyCounts(), policies: units.length, members: 0, resources: resources.length, evaluations: 0, errors: 0, problems: 0 };
-  const reports: PolicyReport[] = [];
-  const started = Date.now();
-  let lastProgress = started;
-  for (const unit of units) {
-    const report: PolicyReport = { name: unit.name, kind: unit.kind, displayName: unit.displayName, file: unit.file, counts: emptyCounts(), members: [] };
-    for (const member of unit.members) {
-      summary.members++;
-      const mr: MemberReport = {
-        referenceId: member.referenceId,
-        definitionName: member.definition.name,
-        displayName: policyDisplayName(member.definition.document),
-        origin: member.definition.origin,
-        findings: [],
-      };
-      let compiled: CompiledPolicy;
-      try {
-        // Compile once per member (rule -> closures), evaluate against every candidate resource.
-        compiled = compilePolicy(member.definition.document as PolicyDefinitionInput, { trace: false });
-        // The member's parameter values as Azure checks an assignment (ZT5007 required parameter without value,
-        // ZT5008 outside allowedValues, ZT5009 wrong type): reported per policy even when no resource is a
-        // candidate; cached per parameters object, so the evaluations below do not repeat it.
-        compiled.checkParameters(member.parameters);
-      } catch (error) {
-        // A malformed definition (PolicyDefinitionError) is bad input: report it, go on. Anything else is a bug.
-        if (!isZtError(error)) throw error;
-        problems.push(policyProblem(member.definition.file, member, error));
-        report.members.push(mr);
-        continue;
-      }
-      // Only resources of the types the rule can match (literal type conditions every match requires).
-      const candidates = compiled.resourceTypes ? compiled.resourceTypes.flatMap((t) => byType.get(t.toLowerCase()) ?? []).sort((a, b) => a.index - b.index) : indexed;
-      let broken = false;
-      for (const { entry } of candidates) {
-        summary.evaluations++;
-        let result;
-        try {
-          result = compiled.evaluate(entry.resource, { parameters: member.parameters, related: lookup });
-        } catch (error) {
-          // A malformed rule or a parameter without value throws: report the policy once, skip it.
-          if (!isZtError(error)) throw error;
-          problems.push(policyProblem(member.definition.file, member, error));
-          broken = true;
-          break;
-        }
-        const effect = result.effect;
-        if (result.error) summary.errors++;
-        if (!effect) continue;
-        const acted = EFFECT_OUTCOME[effect];
-        if (!acted) continue; // mutate / addToNetworkGroup: resource-provider modes, nothing to preview here
-        // auditIfNotExists/deployIfNotExists act only when the existence check failed (NonCompliant).
-        if ((acted === 'deployIfNotExists' || acted === 'auditIfNotExists') && result.compliance !== 'NonCompliant') continue;
-        // An exemption of this initiative (and member) at or above the resource: Azure skips it.
-        const exempt = unit.kind === 'initiative' ? coveringExemption(exemptions, unit.name, member.referenceId, String(entry.resource.id ?? ''), clock) : undefined;
-        const outcome: Outcome = exempt ? 'exempted' : acted;
-        const finding: Finding = {
-          outcome,
-          effect,
-          resourceId: String(entry.resource.id ?? entry.resource.name),
-          resourceType: String(entry.resource.type),
-          file: entry.file,
-          jsonPath: entry.jsonPath,
-        };
-        if (result.details !== undefined && result.details !== null && outcome !== 'denied' && outcome !== 'audited') finding.details = compactDetails(result.details);
-        if (result.error) finding.error = result.error;
-        if (exempt) finding.exemption = exempt;
-        mr.findings.push(finding);
-        report.counts[outcome]++;
-        summary[outcome]++;
-        const now = Date.now();
-        if (now - lastProgress > 2000) {
-          lastProgress = now;
-          progress(`evaluated ${summary.evaluations} policy x resource pairs`);
-        }
-      }
-      if (broken) {
-        for (const f of mr.findings) {
-          report.counts[f.outcome]--;
-          summary[f.outcome]--;
-        }
-        mr.findings = [];
-      }
-      report.members.push(mr);
-    }
-    reports.push(report);
-  }
-  summary.problems = problems.length;
-  return { schemaVersion: 1, summary, policies: reports, problems };
+  if (compareEffect) for (const u of units) u.members = u.members.map((m) => withEffect(m, compareEffect, problems));
+  return units;
 }
 
 /**
- * The evaluator's existence-check details echo the evaluated resource (query.resource); the finding already
- * names it, and at 100,000 resources the echo would multiply the report size, so it is dropped.
+ * Worker threads by input size: a file read whole is evaluated on the main thread (below the streaming
+ * threshold the work is seconds, and starting workers that each compile every policy costs more than it saves
+ * on a shared 2-core runner: bench, workers 2 slower at 27 MB). A streamed export keeps the main thread busy
+ * parsing (stream-parse ~15-30 MB/s), so the evaluation moves to the other cores: one worker per core left.
  */
-function compactDetails(details: unknown): JsonValue {
-  const strip = (v: unknown, key: string | undefined): unknown => {
-    if (Array.isArray(v)) return v.map((x) => strip(x, undefined));
-    if (typeof v !== 'object' || v === null) return v;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      if (key === 'query' && k === 'resource') continue;
-      if (x !== undefined) setOwn(out, k, strip(x, k));
-    }
-    return out;
-  };
-  return strip(details, undefined) as JsonValue;
+export function defaultWorkers(bytes: number, streamAboveBytes = DEFAULT_STREAM_ABOVE_BYTES): number {
+  return bytes > streamAboveBytes ? Math.max(1, Math.min(3, availableParallelism() - 1)) : 0;
 }
 
-function policyProblem(file: string, member: { referenceId: string | null; definition: LoadedDefinition }, error: unknown): InputProblem {
-  const e = error as { code?: string; message?: string; hint?: string; jsonPath?: string };
-  return {
-    file,
-    ...(e.jsonPath ? { jsonPath: e.jsonPath } : {}),
-    code: typeof e.code === 'string' ? e.code : InputCode.policyFailed,
-    severity: 'error',
-    message: `policy ${member.definition.name}${member.referenceId ? ` (member ${member.referenceId})` : ''} cannot be evaluated: ${e.message ?? String(error)}; it is skipped`,
-    ...(e.hint ? { hint: e.hint } : {}),
+/**
+ * The resources under a management group or subscriptions, from Azure Resource Graph: only the types the
+ * policies can apply to. Azure failures (no credential, no access, throttled beyond the retries) are exit 3.
+ */
+async function graphSource(target: GraphTarget, units: PreviewUnit[], problems: InputProblem[], progress: (line: string) => void): Promise<ResourceSource> {
+  // Lazy: the Azure SDK loads only when the estate is read from Azure.
+  const { resourceGraphSource } = await import('../../estate/resource-graph.js');
+  const { azureErrorFrom } = await import('../../publisher/session.js');
+  let gateway = target.gateway;
+  if (!gateway) {
+    const { AzureGateway } = await import('../../publisher/gateway.js');
+    gateway = await AzureGateway.create({ ...(target.endpoint !== undefined ? { endpoint: target.endpoint } : {}), ...(target.log ? { log: target.log } : {}) });
+  }
+  const g = gateway;
+  const pages = async function* (query: string, scope: GraphScope) {
+    try {
+      yield* g.resourceGraphPages(query, scope, target.top !== undefined ? { top: target.top } : {});
+    } catch (error) {
+      azureErrorFrom('reading the estate from Azure Resource Graph', error);
+    }
   };
+  const types = applicableTypes(units);
+  progress(`Reading ${types ? `${types.size} resource type(s)` : 'every resource type'} under ${target.label} from Azure Resource Graph...`);
+  return resourceGraphSource({ pages, scope: target.scope, types, problems, progress, label: `resource graph (${target.label})` });
 }
 
-const LABEL: Record<Outcome, string> = {
-  denied: 'deny',
-  audited: 'audit',
-  modified: 'modify',
-  appended: 'append',
-  deployIfNotExists: 'remediate',
-  auditIfNotExists: 'audit (missing related)',
-  denyAction: 'denyAction',
-  manual: 'manual',
-  exempted: 'exempted',
-};
-
-/** Human rendering: per policy, the resources it acts on, then the problems and a summary. */
-export function renderText(report: EvaluateReport): string {
-  const lines: string[] = [];
-  for (const p of report.policies) {
-    const acted = p.members.reduce((n, m) => n + m.findings.length, 0);
-    lines.push(`${p.kind === 'initiative' ? 'initiative' : 'policy'} ${p.name}: ${p.displayName} (${p.file})`);
-    if (acted === 0) {
-      lines.push('  no resource affected');
-      continue;
+export async function runEvaluation(options: EvaluateOptions & { graph?: GraphTarget }): Promise<EvaluateReport> {
+  const problems: InputProblem[] = [];
+  let assignmentValues: Record<string, JsonValue> = {};
+  if (options.parameters) {
+    const loadedParams = loadParametersFile(options.parameters);
+    problems.push(...loadedParams.problems);
+    if (loadedParams.problems.length > 0) {
+      throw new BadInputError(InputCode.parametersFile, `cannot use the parameters file: ${loadedParams.problems[0]?.message}`, { file: options.parameters, hint: loadedParams.problems[0]?.hint });
     }
-    for (const m of p.members) {
-      if (m.findings.length === 0) continue;
-      const indent = p.kind === 'initiative' ? '    ' : '  ';
-      if (p.kind === 'initiative') lines.push(`  ${m.referenceId} (${m.origin === 'builtin' ? 'built-in ' : ''}${m.definitionName}): ${m.displayName}`);
-      for (const f of m.findings) {
-        const extra = f.error ? `  [evaluation error ${f.error.code}: ${f.error.message}]` : '';
-        const why = f.exemption ? exemptionNote(f.effect, f.exemption) : '';
-        lines.push(`${indent}${LABEL[f.outcome].padEnd(10)} ${f.resourceId}${extra}${why}`);
-      }
-    }
+    assignmentValues = loadedParams.values;
   }
-  if (report.problems.length > 0) {
-    lines.push('', `input problems (${report.problems.length}):`);
-    for (const pr of report.problems) {
-      lines.push(`  ${pr.file}${pr.jsonPath ? ` at ${pr.jsonPath}` : ''}: ${pr.severity} ${pr.code}: ${pr.message}`);
-      if (pr.hint) lines.push(`      fix: ${pr.hint}`);
-    }
+  const policies: LoadedPolicies = loadPolicies(options.policy);
+  problems.push(...policies.problems);
+  if (policies.definitions.length === 0 && policies.initiatives.length === 0) {
+    throw new BadInputError(InputCode.emptyInput, `no policy definition or initiative found in ${options.policy.join(', ')}`, {
+      hint: 'pass generated/ (after npm run build), a file under it, or any policy definition JSON',
+    });
   }
-  const s = report.summary;
-  const parts = [
-    `${s.denied} denied`,
-    `${s.audited} audited`,
-    `${s.modified} modified`,
-    ...(s.appended ? [`${s.appended} appended`] : []),
-    `${s.deployIfNotExists} to remediate (deployIfNotExists)`,
-    `${s.auditIfNotExists} auditIfNotExists`,
-    ...(s.denyAction ? [`${s.denyAction} denyAction`] : []),
-    ...(s.manual ? [`${s.manual} manual`] : []),
-    ...(s.exempted ? [`${s.exempted} exempted`] : []),
-  ];
-  lines.push(
-    '',
-    `summary: ${s.policies} ${s.policies === 1 ? 'policy' : 'policies'} (${s.members} ${s.members === 1 ? 'definition' : 'definitions'}) x ${s.resources} ${s.resources === 1 ? 'resource' : 'resources'}: ${parts.join(', ')}` +
-      `${s.errors ? `; ${s.errors} evaluation errors (Azure denies on error)` : ''}; ${s.problems} input ${s.problems === 1 ? 'problem' : 'problems'}`,
-  );
-  return `${lines.join('\n')}\n`;
+  const units = previewUnits(policies, assignmentValues, problems, options.compareEffect);
+  const progress = options.progress ?? (() => {});
+  let source = options.source;
+  let workers = options.workers;
+  if (!source && options.graph) source = await graphSource(options.graph, units, problems, progress);
+  if (!source) {
+    const paths = options.resources ?? [];
+    let lastReport = 0;
+    source = fileSource(paths, problems, {
+      knownTypes: catalogTypes(),
+      streamAboveBytes: options.streamAboveBytes ?? DEFAULT_STREAM_ABOVE_BYTES,
+      onFile: (file, count, bytes) => {
+        if (bytes > 5_000_000 || count - lastReport >= 10_000) {
+          lastReport = count;
+          progress(`read ${file}: ${count} resources so far`);
+        }
+      },
+      onStreamProgress: (file, entries, read, total) => progress(`reading ${file}: ${entries} resources, ${Math.round((100 * read) / Math.max(1, total))}%`),
+    });
+    workers ??= defaultWorkers(inputBytes(paths), options.streamAboveBytes ?? DEFAULT_STREAM_ABOVE_BYTES);
+  }
+  return runPreview({
+    units,
+    source,
+    problems,
+    // Resource Graph has no rows for children ARM returns inline (subnets, security rules, routes): a compliance
+    // scan evaluates them, so the preview expands them from their parents.
+    expandChildren: Boolean(options.expandChildren) || options.graph !== undefined,
+    maxFindings: options.maxFindings ?? DEFAULT_MAX_FINDINGS,
+    ...(options.exemptions ? { exemptions: options.exemptions } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    workers: workers ?? 0,
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+    progress,
+    // An estate without a resource the policies apply to is an answer; export files without resources are not.
+    ...(options.source || options.graph ? {} : { emptyHint: 'export them with az resource show --ids ..., az resource list -o json or az graph query -o json' }),
+  });
 }
 
 export function exitCodeFor(report: EvaluateReport): ExitCode {
@@ -465,24 +291,54 @@ export function exitCodeFor(report: EvaluateReport): ExitCode {
   return ExitCode.ok;
 }
 
-export const run: CommandRun<EvaluateArgs> = (args, io, result) => {
+const USAGE = 'ztpolicy evaluate --policy generated/ (--resources export.json | --mg ID | --subscription ID) [--parameters values.json] [--compare-effect Deny] [--json | --markdown]';
+
+export const run: CommandRun<EvaluateArgs> = async (args, io, result) => {
   // `--policy` given without a value parses as an empty list, which yargs' demandOption lets through.
-  if (!args.policy?.length || !args.resources?.length) {
-    throw new BadInputError(InputCode.usage, `evaluate needs ${!args.policy?.length ? '--policy' : '--resources'}`, {
-      hint: 'ztpolicy evaluate --policy generated/ --resources export.json [--parameters values.json] [--json]',
-    });
+  const targets = [args.resources?.length ? 'resources' : undefined, args.mg ? 'mg' : undefined, args.subscription?.length ? 'subscription' : undefined].filter(Boolean);
+  if (!args.policy?.length || targets.length !== 1) {
+    throw new BadInputError(
+      InputCode.usage,
+      !args.policy?.length ? 'evaluate needs --policy' : targets.length === 0 ? 'evaluate needs --resources, --mg or --subscription' : `evaluate reads one source of resources; got --${targets.join(' and --')}`,
+      { hint: USAGE },
+    );
+  }
+  if (args.json && args.markdown) throw new BadInputError(InputCode.usage, 'choose one of --json and --markdown', { hint: USAGE });
+  if (args.maxFindings !== undefined && (!Number.isInteger(args.maxFindings) || args.maxFindings < 0)) {
+    throw new BadInputError(InputCode.usage, `--max-findings must be a whole number >= 0 (0 lists all), not ${String(args.maxFindings)}`, { hint: USAGE });
+  }
+  if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0 || args.workers > 64)) {
+    throw new BadInputError(InputCode.usage, `--workers must be a whole number from 0 to 64, not ${String(args.workers)}`, { hint: USAGE });
   }
   const say = reporter(io, args);
+  const progress = say.info;
   const exemptions = loadExemptionDocuments(args.exemptions ?? defaultExemptionPaths(args.policy));
   for (const line of exemptionSummaries(exemptions, new Date())) say.detail(line);
-  const report = runEvaluation({
+  const report = await runEvaluation({
     policy: args.policy,
-    resources: args.resources,
+    ...(args.resources?.length ? { resources: args.resources } : {}),
+    ...(args.mg || args.subscription?.length
+      ? {
+          graph: {
+            scope: args.mg ? { managementGroups: [args.mg] } : { subscriptions: args.subscription! },
+            label: args.mg ? `management group ${args.mg}` : `subscription ${args.subscription!.join(', ')}`,
+            ...(args.endpoint !== undefined ? { endpoint: args.endpoint } : {}),
+            ...(args.verbose ? { log: say.detail } : {}),
+          },
+        }
+      : {}),
     ...(args.parameters ? { parameters: args.parameters } : {}),
+    ...(args.compareEffect ? { compareEffect: args.compareEffect } : {}),
+    ...(args.maxFindings !== undefined ? { maxFindings: args.maxFindings } : {}),
+    ...(args.workers !== undefined ? { workers: args.workers } : {}),
+    ...(args.chunkSize !== undefined ? { chunkSize: args.chunkSize } : {}),
+    ...(args.streamAbove !== undefined ? { streamAboveBytes: args.streamAbove } : {}),
     expandChildren: args.expandChildren,
     exemptions,
-    progress: say.info,
+    progress,
   });
-  io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+  if (args.json) writeJson(report, io.stdout);
+  else if (args.markdown) io.stdout(renderMarkdown(report));
+  else writeText(report, io.stdout);
   result.exitCode = exitCodeFor(report);
 };
