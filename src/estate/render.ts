@@ -81,13 +81,19 @@ export function writeJson(value: unknown, write: (text: string) => void): void {
   out.flush();
 }
 
+/** How text and Markdown name an auditIfNotExists finding (one wording for both). */
+const NO_COMPLIANT_RELATED = 'no compliant related resource';
+
 const LABEL: Record<Outcome, string> = {
   denied: 'deny',
   audited: 'audit',
   modified: 'modify',
   appended: 'append',
   deployIfNotExists: 'remediate',
-  auditIfNotExists: 'audit (missing related)',
+  // Azure marks the resource non-compliant when no related resource matches the existence condition: the related
+  // resource may be absent or present but failing it (e.g. an Unhealthy Defender assessment), so the label must not
+  // say "missing" (learn.microsoft.com/azure/governance/policy/concepts/effect-audit-if-not-exists).
+  auditIfNotExists: `audit (${NO_COMPLIANT_RELATED})`,
   denyAction: 'denyAction',
   manual: 'manual',
   exempted: 'exempted',
@@ -180,7 +186,7 @@ export function renderMarkdown(report: EvaluateReport, options: { firstIds?: num
   const others = OUTCOMES.filter((o) => !MD_COLUMNS.some(([c]) => c === o));
   lines.push(
     `${s.resources} resources x ${s.members} policy definitions (${s.policies} ${s.policies === 1 ? 'policy' : 'policies'}): ` +
-      `**${s.denied} would be denied**, ${s.audited} audited, ${s.modified} modified, ${s.deployIfNotExists} deployed (deployIfNotExists), ${s.auditIfNotExists} audited for a missing related resource` +
+      `**${s.denied} would be denied**, ${s.audited} audited, ${s.modified} modified, ${s.deployIfNotExists} deployed (deployIfNotExists), ${s.auditIfNotExists} audited (${NO_COMPLIANT_RELATED})` +
       `${others.some((o) => s[o] > 0) ? `, ${others.filter((o) => s[o] > 0).map((o) => `${s[o]} ${o}`).join(', ')}` : ''}.`,
   );
   const overridden = report.policies.flatMap((p) => p.members).filter((m) => m.effectOverride);

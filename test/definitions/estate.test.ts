@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluateReport, Outcome } from '../../src/cli/handlers/evaluate.js';
 import { main } from '../../src/cli/main.js';
+import { renderMarkdown, renderText } from '../../src/estate/render.js';
 import catalog from '../../src/catalog/zero-trust-controls.js';
 import { CONNECTIVITY, LANDING_ZONE, expectedJson, makeEstate, publishedPricings } from '../fixtures/exports/make-zero-trust-estate.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -79,6 +80,20 @@ describe('the Zero Trust umbrella on a realistic estate', () => {
     const enforced = catalog.controls.filter((c) => !['ZT-MDC-07', 'ZT-MDC-08'].includes(c.id)).map((c) => c.id);
     expect(enforced).toHaveLength(67);
     expect(enforced.filter((id) => !planted.has(id))).toEqual([]);
+  });
+
+  it('labels an auditIfNotExists finding whose related resource exists but fails the existence condition as such, not as missing', () => {
+    // The estate keeps every VM's Defender assessments and plants Unhealthy ones (make-zero-trust-estate.ts, unhealthy()).
+    const unhealthy = read<Array<{ id: string; type: string; properties?: { status?: { code?: string } } }>>('resources.json')
+      .filter((r) => r.type === 'Microsoft.Security/assessments' && r.properties?.status?.code === 'Unhealthy')
+      .map((r) => r.id.split('/providers/Microsoft.Security/')[0]!.toLowerCase());
+    const finding = report.policies.flatMap((p) => p.members.flatMap((m) => m.findings)).find((f) => f.outcome === 'auditIfNotExists' && unhealthy.includes(f.resourceId.toLowerCase()));
+    expect(finding).toBeDefined();
+    const text = renderText(report).split('\n');
+    const line = text.find((l) => l.trim().endsWith(finding!.resourceId) && l.includes('audit ('));
+    expect(line).toMatch(/^\s+audit \(no compliant related resource\) \/subscriptions\//);
+    expect(text.some((l) => /missing related/.test(l))).toBe(false);
+    expect(renderMarkdown(report)).toContain(`, ${report.summary.auditIfNotExists} audited (no compliant related resource).`);
   });
 
   it('leaves the connectivity subscription, Defender plans as published, without a Defender or monitoring finding', () => {
