@@ -16,6 +16,7 @@ import { BadInputError, isZtError } from '../errors.js';
 import { InputCode, PARAM_REF, expandInlineChildren, inlineParentsOf, type InputProblem, type LoadedDefinition, type ResourceEntry } from '../io/evaluate-inputs.js';
 import { OUTCOMES, type ChunkEntry, type ChunkResult, type ChunkSetup, type MemberSpec, type Outcome } from './chunk.js';
 import { normaliseExportedResource } from './normalize.js';
+import { CONTAINER_TYPES, ContainerContexts } from './containers.js';
 import type { ExemptionRef } from '../evaluator/exemptions.js';
 import type { PolicyExemptionDocument } from '../model.js';
 import { inlineRunner, workerRunner, type ChunkRunner } from './pool.js';
@@ -264,13 +265,21 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
     else if (t !== undefined) relatedTypes.add(t);
   }
   const related: JsonObject[] = [];
-  if (allTypes || relatedTypes.size > 0) {
+  // Resource groups and subscriptions in the input (az group list, Subscriptions - Get) are the resourceGroup()
+  // and subscription() of the resources they hold, read in the same pass (a source that already knows them,
+  // Resource Graph, has set each entry's context).
+  const containers = new ContainerContexts();
+  {
     const relatedPrepare = preparer(Boolean(options.expandChildren));
     // With --expand-children a related child (a subnet) may only exist inline in its parent (a VNet): read the parents too.
-    const wanted = new Set(relatedTypes);
+    const wanted = new Set([...relatedTypes, ...CONTAINER_TYPES]);
     if (options.expandChildren) for (const t of relatedTypes) for (const p of inlineParentsOf(t)) wanted.add(p);
     for await (const raw of options.source.ofTypes(allTypes ? undefined : wanted)) {
-      for (const e of relatedPrepare(raw)) if (allTypes || relatedTypes.has(String(e.resource.type).toLowerCase())) related.push(e.resource);
+      for (const e of relatedPrepare(raw)) {
+        const type = String(e.resource.type).toLowerCase();
+        if (!e.context && CONTAINER_TYPES.has(type)) containers.add(e.resource);
+        if (allTypes || relatedTypes.has(type)) related.push(e.resource);
+      }
     }
   }
 
@@ -394,7 +403,9 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
   };
   try {
     for await (const raw of options.source.entries()) {
-      for (const e of prepare(raw)) {
+      for (const prepared of prepare(raw)) {
+        const context = prepared.context ? undefined : containers.contextOf(String(prepared.resource.id ?? ''));
+        const e = context ? { ...prepared, context } : prepared;
         summary.resources++;
         if (!isObject(e.resource.properties) && String(e.resource.type).toLowerCase() !== 'microsoft.resources/subscriptions') {
           const w = withoutProperties.get(e.file);

@@ -29,8 +29,8 @@
  */
 import type { JsonObject } from '../compiler/canonical-json.js';
 import { loadBundledAliases } from '../catalog/aliases.js';
-import type { EvaluationContext, ResourceGroupContext, SubscriptionContext } from '../evaluator/types.js';
 import type { InputProblem, ResourceEntry } from '../io/evaluate-inputs.js';
+import { CONTAINER_TYPES, ContainerContexts, GROUP_TYPE, SUBSCRIPTION_TYPE } from './containers.js';
 import type { ResourceSource } from './engine.js';
 import { normaliseExportedResource } from './normalize.js';
 
@@ -53,9 +53,6 @@ function tableOf(type: string): 'resources' | 'securityresources' {
 
 /** Types Resource Graph has no table for: existence checks on them cannot be answered from it. */
 export const NOT_IN_RESOURCE_GRAPH: ReadonlySet<string> = new Set(['microsoft.insights/diagnosticsettings']);
-
-const SUBSCRIPTION_TYPE = 'microsoft.resources/subscriptions';
-const GROUP_TYPE = 'microsoft.resources/subscriptions/resourcegroups';
 
 function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -127,50 +124,29 @@ export interface ResourceGraphSourceOptions {
  * resources themselves when a policy applies to them), then streams `resources` of the wanted types.
  */
 export async function resourceGraphSource(options: ResourceGraphSourceOptions): Promise<ResourceSource & { subscriptions: number; resourceGroups: number }> {
-  const subscriptions = new Map<string, { row: JsonObject; context: SubscriptionContext }>();
-  const groups = new Map<string, { row: JsonObject; context: ResourceGroupContext }>();
+  const subscriptions: JsonObject[] = [];
+  const groups: JsonObject[] = [];
+  const contexts = new ContainerContexts();
   for await (const page of options.pages(graphQuery('resourcecontainers', new Set([SUBSCRIPTION_TYPE, GROUP_TYPE])), options.scope)) {
     for (const row of page) {
       const type = String(row.type ?? '').toLowerCase();
-      const id = String(row.id ?? '').toLowerCase();
-      if (type === SUBSCRIPTION_TYPE) {
-        const doc = subscriptionDocument(row);
-        subscriptions.set(id, {
-          row,
-          context: { subscriptionId: doc.subscriptionId as string, id: doc.id as string, displayName: doc.displayName as string, tenantId: doc.tenantId as string, tags: (isObject(row.tags) ? row.tags : {}) as Record<string, string> },
-        });
-      } else if (type === GROUP_TYPE) {
-        groups.set(id, {
-          row,
-          context: {
-            id: String(row.id),
-            name: String(row.name),
-            location: String(row.location ?? ''),
-            tags: (isObject(row.tags) ? row.tags : {}) as Record<string, string>,
-            ...(typeof row.managedBy === 'string' && row.managedBy !== '' ? { managedBy: row.managedBy } : {}),
-            properties: isObject(row.properties) ? row.properties : { provisioningState: 'Succeeded' },
-          },
-        });
-      }
+      let doc: JsonObject;
+      if (type === SUBSCRIPTION_TYPE) subscriptions.push((doc = subscriptionDocument(row)));
+      else if (type === GROUP_TYPE) groups.push((doc = groupDocument(row)));
+      else continue;
+      contexts.add(doc);
     }
   }
-  options.progress?.(`Resource Graph: ${subscriptions.size} subscription(s), ${groups.size} resource group(s) in scope`);
-  const contextOf = (id: string): EvaluationContext | undefined => {
-    const m = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(id);
-    if (!m) return undefined;
-    const sub = subscriptions.get(`/subscriptions/${m[1]!.toLowerCase()}`);
-    const rg = m[2] ? groups.get(`/subscriptions/${m[1]!.toLowerCase()}/resourcegroups/${m[2].toLowerCase()}`) : undefined;
-    if (!sub && !rg) return undefined;
-    return { ...(sub ? { subscription: sub.context } : {}), ...(rg ? { resourceGroup: rg.context } : {}) };
-  };
+  options.progress?.(`Resource Graph: ${contexts.subscriptionCount} subscription(s), ${contexts.groupCount} resource group(s) in scope`);
+  const contextOf = (id: string) => contexts.contextOf(id);
   const label = options.label;
   async function* read(types: ReadonlySet<string> | undefined): AsyncGenerator<ResourceEntry> {
     let n = 0;
     const wants = (t: string) => types === undefined || types.has(t);
     // Containers first, when a policy applies to subscriptions or resource groups.
-    if (wants(SUBSCRIPTION_TYPE)) for (const { row } of subscriptions.values()) yield { resource: subscriptionDocument(row), file: label, jsonPath: `resourcecontainers[${n++}]`, context: contextOf(String(row.id)) ?? {} };
-    if (wants(GROUP_TYPE)) for (const { row } of groups.values()) yield { resource: groupDocument(row), file: label, jsonPath: `resourcecontainers[${n++}]`, context: contextOf(String(row.id)) ?? {} };
-    const rest = types === undefined ? undefined : [...types].filter((t) => t !== SUBSCRIPTION_TYPE && t !== GROUP_TYPE);
+    if (wants(SUBSCRIPTION_TYPE)) for (const doc of subscriptions) yield { resource: doc, file: label, jsonPath: `resourcecontainers[${n++}]`, context: contextOf(String(doc.id)) ?? {} };
+    if (wants(GROUP_TYPE)) for (const doc of groups) yield { resource: doc, file: label, jsonPath: `resourcecontainers[${n++}]`, context: contextOf(String(doc.id)) ?? {} };
+    const rest = types === undefined ? undefined : [...types].filter((t) => !CONTAINER_TYPES.has(t));
     // Every type: the whole `resources` table (securityresources only holds what a security policy asks for).
     const tables: Array<['resources' | 'securityresources', Set<string> | undefined]> =
       rest === undefined
@@ -191,7 +167,7 @@ export async function resourceGraphSource(options: ResourceGraphSourceOptions): 
     entries: () => read(options.types),
     ofTypes: (types) => read(types),
     cannotAnswer: (type) => (NOT_IN_RESOURCE_GRAPH.has(type) ? `its existence check asks for ${type}, which Azure Resource Graph has no table for` : undefined),
-    subscriptions: subscriptions.size,
-    resourceGroups: groups.size,
+    subscriptions: contexts.subscriptionCount,
+    resourceGroups: contexts.groupCount,
   };
 }

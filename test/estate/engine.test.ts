@@ -4,6 +4,8 @@
  * reading whole files; the findings cap keeps counts complete; --compare-effect flips only effects whose
  * parameter allows it; the JSON writer writes exactly what JSON.stringify would.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/cli/handlers/evaluate.js';
@@ -86,5 +88,34 @@ describe('runPreview', () => {
     const total = Object.values(member.counts).reduce((a, b) => a + b, 0);
     expect(row).toContain(`(+${total - 1})`);
     expect(row).toContain(`\`${member.findings[0]!.resourceId.split('/').pop()}\``);
+  });
+
+  it('takes resource-group and subscription documents among the inputs as resourceGroup() and subscription() of the resources in them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zt-engine-ctx-'));
+    const sub = '7d3f2c1a-5b6e-4f80-9a1b-2c3d4e5f6a7b';
+    const group = (name: string, tags: Record<string, string>, type: string) => ({ id: `/subscriptions/${sub}/resourceGroups/${name}`, name, type, location: 'westeurope', tags, properties: { provisioningState: 'Succeeded' } });
+    const account = (rg: string, name: string) => ({ id: `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`, name, type: 'Microsoft.Storage/storageAccounts', location: 'westeurope', kind: 'StorageV2', properties: {} });
+    // Resources first, containers in a later file: the context must not depend on the order.
+    writeFileSync(join(dir, 'a-resources.json'), JSON.stringify([account('rg-tagged', 'sttagged'), account('rg-other', 'stother'), account('rg-unlisted', 'stunlisted')]));
+    // `az group list` spells the type Microsoft.Resources/resourceGroups, Resource Graph Microsoft.Resources/subscriptions/resourceGroups.
+    writeFileSync(join(dir, 'b-groups.json'), JSON.stringify([group('rg-tagged', { costCenter: 'cc-1' }, 'Microsoft.Resources/resourceGroups'), group('rg-other', { costCenter: 'cc-2' }, 'Microsoft.Resources/subscriptions/resourceGroups')]));
+    writeFileSync(join(dir, 'c-subscription.json'), JSON.stringify({ id: `/subscriptions/${sub}`, subscriptionId: sub, displayName: 'sub-landingzone-prod', tenantId: '00000000-0000-0000-0000-0000000000aa', type: 'Microsoft.Resources/subscriptions', state: 'Enabled', tags: {} }));
+    const policy = join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({
+      name: 'cc-1-in-landing-zone',
+      properties: {
+        mode: 'All',
+        policyRule: {
+          if: { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { value: "[resourceGroup().tags['costCenter']]", equals: 'cc-1' }, { value: '[subscription().displayName]', equals: 'sub-landingzone-prod' }] },
+          then: { effect: 'audit' },
+        },
+      },
+    }));
+    const inputs = ['a-resources.json', 'b-groups.json', 'c-subscription.json'].map((f) => join(dir, f));
+    const names = (r: EvaluateReport) => r.policies[0]!.members[0]!.findings.map((f) => f.resourceId.split('/').pop());
+    const whole = await runEvaluation({ policy: [policy], resources: inputs });
+    expect(names(whole)).toEqual(['sttagged']);
+    // Streamed and on workers too: the context travels with the chunk.
+    expect(names(await runEvaluation({ policy: [policy], resources: inputs, workers: 2, chunkSize: 1, streamAboveBytes: 0 }))).toEqual(['sttagged']);
   });
 });
