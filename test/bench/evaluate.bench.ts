@@ -1,8 +1,10 @@
 /**
  * Evaluation speed against the cost of reading the same data (issue 3, "Speed"; issue 10): a deterministic
  * synthetic estate of 100,000 resources is serialised to one JSON string; the benchmark times `JSON.parse` of it,
- * then two ways of evaluating every resource against every generated definition plus the built-ins the
- * initiatives reference, and prints each as a ratio to the parse. Goal: <= 2x for both.
+ * then two ways of evaluating every resource, and prints each as a ratio to the parse: first against issue 10's
+ * reference set (18 policies: the first 6 generated custom definitions and the first 12 referenced built-ins, by
+ * name; goal <= 2x for both), then against every generated definition plus every built-in the initiatives reference
+ * (the full content: work grows with the policy count, so its ratio is printed without a goal).
  *
  * - batch: compilePolicy once per definition (trace off) + createPolicyIndex (policies indexed by resource type);
  * - default loop: the plain loop a library user writes, `evaluatePolicy({ definition, resource, parameters })` for
@@ -123,11 +125,26 @@ export default async function bench(): Promise<void> {
   }
   const parsePeak = peakMb();
 
-  const { definitions, source } = await loadDefinitions();
-  const custom = definitions.filter((d) => d.origin !== 'builtin').length;
-  process.stdout.write(`policies: ${custom} custom from ${source} + ${definitions.length - custom} built-ins referenced by the initiatives\n`);
+  process.stdout.write(`JSON.parse:          ${ms(parseMs)} (${((parseMs * 1000) / count).toFixed(2)} us/resource); peak RSS ${parsePeak} MB\n`);
 
-  t = performance.now();
+  const { definitions: all, source } = await loadDefinitions();
+  // Issue 10 states the goal for 100,000 resources x 18 policies (6 custom + 12 built-ins): that reference set is
+  // measured first (the first by name of each kind, so it is the same set run after run); the full content, which
+  // has grown to several times as many policies, follows with its own ratio (work grows with the policy count).
+  const byName = (a: NamedDefinition, b: NamedDefinition) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const reference = [...all.filter((d) => d.origin !== 'builtin').sort(byName).slice(0, 6), ...all.filter((d) => d.origin === 'builtin').sort(byName).slice(0, 12)];
+  measure(`reference set (issue 10)`, reference, { resources, parseMs, count, source, goal: true });
+  measure(`full content`, all, { resources, parseMs, count, source, goal: false });
+  streamedExport(text.length / 1e6 / (parseMs / 1000));
+}
+
+/** Times the batch path and the default-options loop over `definitions` and prints both against the parse. */
+function measure(label: string, definitions: NamedDefinition[], ctx: { resources: unknown[]; parseMs: number; count: number; source: string; goal: boolean }): void {
+  const { resources, parseMs, count, source, goal } = ctx;
+  const t = performance.now();
+  const custom = definitions.filter((d) => d.origin !== 'builtin').length;
+  process.stdout.write(`-- ${label}: ${custom} custom from ${source} + ${definitions.length - custom} built-ins referenced by the initiatives\n`);
+
   const engine = buildEngine(definitions);
   const compileMs = performance.now() - t;
 
@@ -143,10 +160,9 @@ export default async function bench(): Promise<void> {
   const loopPeak = peakMb();
 
   const pairs = tally.pairs;
-  const verdict = (r: number) => `${r.toFixed(2)}x (goal <= 2x) ${r <= 2 ? 'OK' : 'OVER GOAL'}`;
+  const verdict = (r: number) => (goal ? `${r.toFixed(2)}x (goal <= 2x) ${r <= 2 ? 'OK' : 'OVER GOAL'}` : `${r.toFixed(2)}x (${definitions.length} policies; the goal is stated for the reference set)`);
   process.stdout.write(
     [
-      `JSON.parse:          ${ms(parseMs)} (${((parseMs * 1000) / count).toFixed(2)} us/resource); peak RSS ${parsePeak} MB`,
       `compile + index:     ${ms(compileMs)} (${definitions.length} definitions, once)`,
       `batch (index):       ${ms(evalMs)} (${((evalMs * 1000) / count).toFixed(2)} us/resource; ${pairs} applicable policy x resource evaluations, ${((evalMs * 1e6) / Math.max(1, pairs)).toFixed(0)} ns each); peak RSS ${batchPeak} MB`,
       `default loop:        ${ms(loopMs)} (evaluatePolicy with default options for each of ${count} x ${definitions.length} pairs, ${((loopMs * 1e6) / (count * definitions.length)).toFixed(0)} ns each); peak RSS ${loopPeak} MB`,
@@ -161,7 +177,6 @@ export default async function bench(): Promise<void> {
       '',
     ].join('\n'),
   );
-  streamedExport(text.length / 1e6 / (parseMs / 1000));
 }
 
 /** Same counts per effect, whichever order the effects were first seen in. */
