@@ -128,6 +128,7 @@ export async function main(argv: string[], given: CliIo = defaultIo): Promise<nu
       throw usageError(usageMessage(msg, argv, active), active);
     })
     .exitProcess(false);
+  skipHelpCaching(parser);
   for (const spec of COMMANDS) {
     parser.command({
       command: spec.command,
@@ -155,6 +156,22 @@ export async function main(argv: string[], given: CliIo = defaultIo): Promise<nu
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/**
+ * yargs renders the matched command's whole help text (cliui, string widths, an emoji regex: about 40 ms here)
+ * right after calling its handler, only so that a handler may print help later; ours never do (usage errors are
+ * thrown, and `--help` is answered before any handler runs). That render sat between the handler's first await and
+ * the first ARM request (issue 8.4), so it is switched off: help() then renders when it is actually asked for.
+ * yargs is pinned (package.json); test/cli/startup.test.ts fails if a yargs update moves this hook, and the help and
+ * usage-error tests show help still renders when asked for.
+ */
+export function skipHelpCaching(parser: Argv): boolean {
+  const internal = (parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance?.();
+  if (!usage || typeof usage.cacheHelpMessage !== 'function') return false;
+  usage.cacheHelpMessage = () => {};
+  return true;
 }
 
 export function reportError(error: unknown, io: CliIo): number {
