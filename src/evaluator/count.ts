@@ -8,7 +8,7 @@ import { TraceRecord } from './trace.js';
 import { isObject, typeName } from './values.js';
 import { compileCondition } from './conditions.js';
 import { baseFor, resolveSpec } from './operands.js';
-import { type CompileCtx, type Cond, type Expr, keyOf, shapeError } from './state.js';
+import { type CompileCtx, type Cond, type Expr, keyOf, shapeError, type State } from './state.js';
 import { compileValue } from './template-calls.js';
 
 export function compileCount(spec: unknown, c: CompileCtx, path: string, op: OperatorName, target: Expr, condPath: string): Cond {
@@ -40,18 +40,7 @@ export function compileCount(spec: unknown, c: CompileCtx, path: string, op: Ope
     return (s) => {
       const members = arr(s);
       if (!Array.isArray(members)) throw new EvaluationError(EvaluatorCode.typeMismatch, `count.value must be an array, got ${typeName(members)} (at ${path})`);
-      let n = 0;
-      if (!where) n = members.length;
-      else {
-        for (const m of members) {
-          s.scopes.push({ kind: 'value', key: indexName, fieldLower: '', member: m, doc: s.res.doc });
-          try {
-            if (where(s)) n++;
-          } finally {
-            s.scopes.pop();
-          }
-        }
-      }
+      const n = where ? countWhere(s, members, where, 'value', indexName, '') : members.length;
       const r = target(s);
       const out = opFn(n, r, s.run.opts);
       if (s.trace) s.trace.push(new TraceRecord(condPath, out, 'count of value =', n, spelled, r));
@@ -81,22 +70,24 @@ export function compileCount(spec: unknown, c: CompileCtx, path: string, op: Ope
         key = segmentsKey(res.segs, lastWildcardEnd(res.segs));
       }
     }
-    let n = 0;
-    if (!where) n = members.length;
-    else {
-      const fieldLower = staticLower ?? fold(text);
-      for (const m of members) {
-        s.scopes.push({ kind: 'field', key, fieldLower, member: m, doc: s.res.doc });
-        try {
-          if (where(s)) n++;
-        } finally {
-          s.scopes.pop();
-        }
-      }
-    }
+    const n = where ? countWhere(s, members, where, 'field', key, staticLower ?? fold(text)) : members.length;
     const r = target(s);
     const out = opFn(n, r, s.run.opts);
     if (s.trace) s.trace.push(new TraceRecord(condPath, out, fieldExpr ? `count of '${text}' =` : staticSubject, n, spelled, r));
     return out;
   };
+}
+
+/** How many members meet `where`, each evaluated inside its own count scope (what current() and the field reads see). */
+function countWhere(s: State, members: readonly unknown[], where: Cond, kind: 'field' | 'value', key: string, fieldLower: string): number {
+  let n = 0;
+  for (const member of members) {
+    s.scopes.push({ kind, key, fieldLower, member, doc: s.res.doc });
+    try {
+      if (where(s)) n++;
+    } finally {
+      s.scopes.pop();
+    }
+  }
+  return n;
 }
