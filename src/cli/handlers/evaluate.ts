@@ -46,6 +46,8 @@ import { DEFAULT_MAX_FINDINGS, applicableTypes, policyDisplayName, ruleThen, run
 import { renderMarkdown, renderText, writeJson, writeText } from '../../estate/render.js';
 import type { GraphScope } from '../../estate/resource-graph.js';
 import type { AzureGateway } from '../../publisher/gateway.js';
+import type { Progress, ProgressTask } from '../../publisher/types.js';
+import { cliProgress } from '../progress.js';
 import type { CommandRun } from '../command.js';
 import { defaultExemptionPaths, exemptionSummaries, loadExemptionDocuments } from '../../io/exemption-files.js';
 import { reporter } from '../output.js';
@@ -78,6 +80,11 @@ export interface EvaluateOptions {
   now?: Date;
   /** Progress lines (stderr). */
   progress?: (line: string) => void;
+  /**
+   * Progress of a streamed export in MB read (src/cli/progress.ts: a live bar on a terminal, a line per 10 % in a
+   * log); without it, streamed reads report through `progress` lines.
+   */
+  streamProgress?: Progress;
 }
 
 /** Where --mg / --subscription read from: the publisher's Azure gateway (credential, endpoint, retry, throttling). */
@@ -254,16 +261,30 @@ export async function runEvaluation(options: EvaluateOptions & { graph?: GraphTa
   if (!source) {
     const paths = options.resources ?? [];
     let lastReport = 0;
+    let bar: { task: ProgressTask; shown: number } | undefined;
+    const mb = (bytes: number) => Math.floor(bytes / 1_048_576);
     source = fileSource(paths, problems, {
       knownTypes: catalogTypes(),
       streamAboveBytes: options.streamAboveBytes ?? DEFAULT_STREAM_ABOVE_BYTES,
       onFile: (file, count, bytes) => {
+        // Files are read one after another: a streamed file's bar ends with it (the stream reports only every
+        // `progressEvery` entries, so the last stretch is ticked here).
+        if (bar) {
+          bar.task.tick(mb(bytes) - bar.shown);
+          bar.task.done();
+          bar = undefined;
+        }
         if (bytes > 5_000_000 || count - lastReport >= 10_000) {
           lastReport = count;
           progress(`read ${file}: ${count} resources so far`);
         }
       },
-      onStreamProgress: (file, entries, read, total) => progress(`reading ${file}: ${entries} resources, ${Math.round((100 * read) / Math.max(1, total))}%`),
+      onStreamProgress: (file, entries, read, total) => {
+        if (!options.streamProgress) return progress(`reading ${file}: ${entries} resources, ${Math.round((100 * read) / Math.max(1, total))}%`);
+        bar ??= { task: options.streamProgress(`reading ${file} (MB)`, mb(total)), shown: 0 };
+        bar.task.tick(mb(read) - bar.shown);
+        bar.shown = mb(read);
+      },
     });
     workers ??= defaultWorkers(inputBytes(paths), options.streamAboveBytes ?? DEFAULT_STREAM_ABOVE_BYTES);
   }
@@ -336,6 +357,7 @@ export const run: CommandRun<EvaluateArgs> = async (args, io, result) => {
     expandChildren: args.expandChildren,
     exemptions,
     progress,
+    ...(say.quiet ? {} : { streamProgress: cliProgress(io, { minTotal: 1 }) }),
   });
   if (args.json) writeJson(report, io.stdout);
   else if (args.markdown) io.stdout(renderMarkdown(report));
