@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/publisher/config.js';
 import { azureLikeHierarchy, DEFAULT_TENANT_ID, startArmEmulator, staticTokenCredential, type ArmEmulator } from '../emulator/index.js';
@@ -31,7 +31,10 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ztpolicy-init-'));
   emu.state.roleAssignments.clear();
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  vi.unstubAllEnvs();
+});
 
 async function grant(role: string, mg = 'root'): Promise<void> {
   const scope = `/providers/Microsoft.Management/managementGroups/${mg}`;
@@ -158,7 +161,18 @@ describe('ztpolicy init', () => {
     expect(emu.requests).toHaveLength(0);
   });
 
+  it('on a terminal with CI set, does not ask: names the flag it needs (exit 2, no request)', async () => {
+    // CI services set CI=true (and this project's CI does): a pipeline must never hang on a prompt.
+    vi.stubEnv('CI', 'true');
+    const r = await run(['--workspace', WORKSPACE], { isTTY: true, stdin: new PassThrough(), promptOutput: new PassThrough() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--mg is required when init cannot ask (no terminal, CI set or --no-interactive)');
+    expect(emu.requests).toHaveLength(0);
+  });
+
   it('asks on a terminal: the prompts are answered through the input stream', { timeout: 20000 }, async () => {
+    // The test must not depend on the environment it runs in: CI=true (set by CI services) turns prompts off.
+    vi.stubEnv('CI', '');
     await grant(OWNER_ROLE);
     const stdin = new PassThrough();
     const out = new PassThrough();
