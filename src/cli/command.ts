@@ -21,6 +21,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Whether stderr is a terminal (live progress, colour) or a log (plain lines). Default: process.stderr.isTTY. */
   stderrIsTty?: boolean;
+  /** The stream a live progress bar draws on when stderr is a terminal (default process.stderr; tests pass their own). */
+  stderrStream?: NodeJS.WritableStream;
   /** Where prompts read and write (default process.stdin / process.stderr); tests drive prompts through these. */
   stdin?: NodeJS.ReadableStream;
   promptOutput?: NodeJS.WritableStream;

@@ -12,7 +12,7 @@ import type { AzureGateway } from './gateway.js';
 import { assignmentScope, roleAssignmentName } from './naming.js';
 import { pool } from './pool.js';
 import { DEFAULT_SCALE_LIMITS, type ScaleLimits } from './pricings.js';
-import type { Progress } from './types.js';
+import type { Progress, ProgressTask } from './types.js';
 import {
   roleAssignmentDescription,
   type AssignmentItem,
@@ -49,8 +49,10 @@ export interface ApplyOptions {
   concurrency: number;
   /** Defender pricings: subscriptions in flight, and writes in flight per subscription (default DEFAULT_SCALE_LIMITS). */
   scale?: ScaleLimits;
-  /** Subscriptions done of total while the pricings are written. */
+  /** Subscriptions done of total while the pricings are written (only without writeProgress: one display at a time). */
   subscriptionProgress?: Progress;
+  /** Writes done of total across every tier, with the tiers being written as its stage (the CLI's live display). */
+  writeProgress?: Progress;
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
   /** One line per object written. */
@@ -139,17 +141,34 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
   const done: string[] = [];
   const progress = options.progress ?? (() => {});
   let writes = 0;
+  let writeTask: ProgressTask | undefined;
+  // The policy chain and the pricings run side by side: the stage names every tier in flight.
+  const inFlight = new Set<string>();
+  const entered = (tier: string) => {
+    inFlight.add(tier);
+    writeTask?.stage([...inFlight].join(', '));
+  };
+  const left = (tier: string) => {
+    inFlight.delete(tier);
+    writeTask?.stage([...inFlight].join(', '));
+  };
+  const wrote = (item: PlanItem) => {
+    writes += 1;
+    applied.push(item);
+    writeTask?.tick();
+    if (options.verbose) progress(`  ${describe(item)}: done`);
+  };
 
   const runTier = async <T extends PlanItem>(tier: string, items: T[], fn: (item: T) => Promise<void>): Promise<void> => {
     if (items.length === 0) return;
     const started = Date.now();
     progress(`${tier}: ${items.length} write(s)...`);
+    entered(tier);
     const failures = await pool(items, options.concurrency, async (item) => {
       await fn(item);
-      writes += 1;
-      applied.push(item);
-      if (options.verbose) progress(`  ${describe(item)}: done`);
+      wrote(item);
     });
+    left(tier);
     if (failures.length > 0) throw tierError(tier, failures, items.length, done);
     done.push(tier);
     progress(`${tier}: ${items.length} done (${Date.now() - started} ms)`);
@@ -163,161 +182,172 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
   const pricings = plan.items.filter((i): i is PricingItem => i.kind === 'pricing' && changed(i));
   const remediations = plan.items.filter((i): i is RemediationItem => i.kind === 'remediation');
   const exemptions = plan.items.filter((i): i is ExemptionItem => i.kind === 'policyExemption' && changed(i));
-
-  // Principal ids of assignment identities, by assignment id; new identities are filled in from the PUT responses.
-  const principals = new Map<string, string>();
-  for (const a of plan.items) {
-    if (a.kind === 'policyAssignment' && a.principalId) principals.set(`${a.managementGroupId}/${a.name}`.toLowerCase(), a.principalId);
-  }
-  const owner = plan.target.owner;
-
-  const policyChain = async () => {
-    await runTier('policy definitions', defs, (d) => gateway.putDefinition(d.managementGroupId, d.name, d.properties!, { created: d.action === 'create' }));
-    await runTier('policy set definitions', sets, (s) => gateway.putSetDefinition(s.managementGroupId, s.name, s.properties!, { created: s.action === 'create' }));
-    await runTier('policy assignments', assignments, async (a) => {
-      const principal = await gateway.putAssignment(a.managementGroupId, a.name, a.body!);
-      const key = `${a.managementGroupId}/${a.name}`.toLowerCase();
-      if (principal) principals.set(key, principal);
-      else principals.delete(key);
-    });
-    // Exemptions need their assignment (ARM: PolicyAssignmentNotFound otherwise); roles do not need them.
-    await runTier('policy exemptions', exemptions, (e) => gateway.putExemption(e.scope, e.name, e.properties!));
-    await runTier('role assignments', roles, async (r) => {
-      const mg = /managementGroups\/([^/]+)$/i.exec(r.scope)?.[1] ?? '';
-      const principal = principals.get(`${mg}/${r.assignmentName}`.toLowerCase()) ?? r.principalId;
-      if (!principal) throw new Error(`policy assignment '${r.assignmentName}' has no managed identity to grant ${r.roleDefinitionId} to`);
-      const name = roleAssignmentName(r.scope, principal, r.roleDefinitionId.split('/').pop()!);
-      r.name = name;
-      r.principalId = principal;
-      r.id = `${r.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
-      await gateway.putRoleAssignment(r.scope, name, {
-        roleDefinitionId: r.roleDefinitionId,
-        principalId: principal,
-        description: roleAssignmentDescription(owner, r.assignmentName),
-      });
-    });
-    if (remediations.length > 0) await remediate(remediations);
-  };
-  // --remediate (issue 8.6): a task with ExistingNonCompliant acts on compliance results, and a new assignment has none
-  // until Azure has scanned (remediate-resources docs: create it "after evaluation has determined resource compliance").
-  // So: scan every subscription below and wait (progress, time limit), then create the tasks and follow each to its end.
-  const reports: RemediationReport[] = [];
-  const remediate = async (tasks: RemediationItem[]) => {
-    // Without settings (a library caller that did not say), nothing is scanned and tasks are polled every second.
-    const settings = options.remediation ?? { subscriptions: [], pollIntervalMs: 1000, timeoutMs: 30 * 60_000 };
-    const deadline = Date.now() + settings.timeoutMs;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), settings.timeoutMs);
-    try {
-      let scanned = 0;
-      const subs = settings.subscriptions;
-      progress(`compliance evaluation: scanning ${subs.length} subscription(s) (time limit ${Math.round(settings.timeoutMs / 1000)} s)...`);
-      const scanFailures = await pool(subs, options.concurrency, async (sub) => {
-        await gateway.evaluateSubscription(sub, { pollIntervalMs: settings.pollIntervalMs, abortSignal: abort.signal });
-        scanned += 1;
-        progress(`compliance evaluation: ${scanned} of ${subs.length} subscription(s) done`);
-      });
-      if (scanFailures.length > 0) {
-        const timedOut = abort.signal.aborted;
-        throw new AzureError(
-          PublisherCode.remediationFailed,
-          `compliance evaluation ${timedOut ? `did not finish within ${Math.round(settings.timeoutMs / 1000)} s` : 'failed'} for ${scanFailures.length} of ${subs.length} subscription(s); remediation tasks were not created (everything else is published)`,
-          { hint: 'run publish --remediate again later (a scan of a large scope can take a while), or raise --remediate-timeout' },
-        );
-      }
-      await runTier('remediation tasks', tasks, (r) =>
-        gateway.createRemediation(
-          r.managementGroupId,
-          r.name,
-          `/providers/Microsoft.Management/managementGroups/${r.managementGroupId}/providers/Microsoft.Authorization/policyAssignments/${r.assignmentName}`,
-          r.policyDefinitionReferenceId,
-        ),
-      );
-      // Follow each task to a terminal state (or the time limit) and report what it deployed.
-      const pending = new Map(tasks.map((t) => [t.name, t]));
-      const last = new Map<string, RemediationReport>();
-      while (pending.size > 0) {
-        for (const t of [...pending.values()]) {
-          const s = await gateway.getRemediation(t.managementGroupId, t.name);
-          const report = { name: t.name, assignment: t.assignmentName, member: t.policyDefinitionReferenceId, state: s.state, deployments: { total: s.total, succeeded: s.succeeded, failed: s.failed } };
-          last.set(t.name, report);
-          if (TERMINAL_REMEDIATION.has(s.state.toLowerCase())) {
-            pending.delete(t.name);
-            progress(`  remediation ${t.assignmentName}/${t.policyDefinitionReferenceId}: ${s.state}, ${s.total} deployment(s): ${s.succeeded} succeeded, ${s.failed} failed`);
-          }
-        }
-        if (pending.size === 0 || Date.now() >= deadline) break;
-        progress(`remediation tasks: ${tasks.length - pending.size} of ${tasks.length} finished`);
-        await new Promise((r) => setTimeout(r, settings.pollIntervalMs));
-      }
-      for (const t of tasks) reports.push(last.get(t.name)!);
-      for (const t of pending.values()) progress(`  remediation ${t.assignmentName}/${t.policyDefinitionReferenceId}: still ${last.get(t.name)?.state} at the time limit (it keeps running in Azure)`);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-
-  // Pricings depend on nothing the policy chain writes: they run beside it, under their own cap (they go to the
-  // per-subscription write buckets, the policy writes to the tenant bucket: publisher-mechanics.md 3.3).
-  // Grouped by subscription (ARM's write bucket is per subscription): a bounded number of subscriptions at once, a
-  // few writes in flight within each, so a subscription that is throttled (its Retry-After is honoured by the
-  // gateway for that subscription only) holds one slot while the others go on.
-  const pricingChain = async () => {
-    if (pricings.length === 0) return;
-    const scale = options.scale ?? DEFAULT_SCALE_LIMITS;
-    const bySub = new Map<string, PricingItem[]>();
-    for (const p of pricings) bySub.set(p.subscriptionId, [...(bySub.get(p.subscriptionId) ?? []), p]);
-    const task = options.subscriptionProgress?.('Writing Defender plans (subscriptions)', bySub.size);
-    const failures: Failure[] = [];
-    const started = Date.now();
-    progress(`Defender pricings: ${pricings.length} write(s) on ${bySub.size} subscription(s)...`);
-    try {
-      await pool([...bySub.values()], scale.subscriptions, async (items) => {
-        const failed = await pool(items, scale.perSubscription, async (p) => {
-          await gateway.putPricing(p.subscriptionId, p.name, p.properties!);
-          writes += 1;
-          applied.push(p);
-          if (options.verbose) progress(`  ${describe(p)}: done`);
-        });
-        failures.push(...failed);
-        task?.tick();
-      });
-    } finally {
-      task?.done();
-    }
-    if (failures.length > 0) throw tierError('Defender pricings', failures, pricings.length, done);
-    done.push('Defender pricings');
-    progress(`Defender pricings: ${pricings.length} done on ${bySub.size} subscription(s) (${Date.now() - started} ms)`);
-  };
-
-  const results = await Promise.allSettled([policyChain(), pricingChain()]);
-  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed.length === 1) throw failed[0]!.reason;
-  if (failed.length > 1) {
-    const errors = failed.map((f) => f.reason as Error);
-    const first = errors[0]!;
-    if (first instanceof AzureError) {
-      throw new AzureError(PublisherCode.writesFailed, errors.map((e) => e.message).join('\n'), {
-        ...(first.armCode !== undefined ? { armCode: first.armCode } : {}),
-        ...(first.hint !== undefined ? { hint: first.hint } : {}),
-      });
-    }
-    throw first;
-  }
-
-  // Deletes in reverse dependency order, after every write succeeded (re-pointed references no longer block them).
+  // Deletes run in reverse dependency order, after every write succeeded (re-pointed references no longer block them).
   const isDelete = (i: PlanItem) => i.action === 'delete';
   const roleDeletes = plan.items.filter((i): i is RoleAssignmentItem => i.kind === 'roleAssignment' && isDelete(i));
   const assignmentDeletes = plan.items.filter((i): i is AssignmentItem => i.kind === 'policyAssignment' && isDelete(i));
   const exemptionDeletes = plan.items.filter((i): i is ExemptionItem => i.kind === 'policyExemption' && isDelete(i));
-  // Exemptions first: one left behind would block nothing, but its assignment's delete takes it anyway.
-  await runTier('deletes: policy exemptions', exemptionDeletes, (e) => gateway.deleteExemption(e.scope, e.name));
   const setDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policySetDefinition' && isDelete(i));
   const defDeletes = plan.items.filter((i): i is DefinitionItem => i.kind === 'policyDefinition' && isDelete(i));
-  await runTier('deletes: assignments and their roles', [...roleDeletes, ...assignmentDeletes], (i) =>
-    i.kind === 'roleAssignment' ? gateway.deleteRoleAssignment(i.scope, i.name) : gateway.deleteAssignment(assignmentScope(i), i.name),
-  );
-  await runTier('deletes: policy set definitions', setDeletes, (s) => gateway.deleteSetDefinition(s.managementGroupId, s.name));
-  await runTier('deletes: policy definitions', defDeletes, (d) => gateway.deleteDefinition(d.managementGroupId, d.name));
-  return { writes, applied, remediations: reports };
+  // Done of total for a live display: every write and delete below (remediation tasks report in their own lines).
+  const total = [defs, sets, assignments, roles, pricings, exemptions, roleDeletes, assignmentDeletes, exemptionDeletes, setDeletes, defDeletes].reduce((n, l) => n + l.length, 0);
+  writeTask = options.writeProgress?.('Publishing (writes)', total);
+  try {
+    return await applyAll();
+  } finally {
+    writeTask?.done();
+  }
+
+  async function applyAll(): Promise<ApplyResult> {
+
+    // Principal ids of assignment identities, by assignment id; new identities are filled in from the PUT responses.
+    const principals = new Map<string, string>();
+    for (const a of plan.items) {
+      if (a.kind === 'policyAssignment' && a.principalId) principals.set(`${a.managementGroupId}/${a.name}`.toLowerCase(), a.principalId);
+    }
+    const owner = plan.target.owner;
+
+    const policyChain = async () => {
+      await runTier('policy definitions', defs, (d) => gateway.putDefinition(d.managementGroupId, d.name, d.properties!, { created: d.action === 'create' }));
+      await runTier('policy set definitions', sets, (s) => gateway.putSetDefinition(s.managementGroupId, s.name, s.properties!, { created: s.action === 'create' }));
+      await runTier('policy assignments', assignments, async (a) => {
+        const principal = await gateway.putAssignment(a.managementGroupId, a.name, a.body!);
+        const key = `${a.managementGroupId}/${a.name}`.toLowerCase();
+        if (principal) principals.set(key, principal);
+        else principals.delete(key);
+      });
+      // Exemptions need their assignment (ARM: PolicyAssignmentNotFound otherwise); roles do not need them.
+      await runTier('policy exemptions', exemptions, (e) => gateway.putExemption(e.scope, e.name, e.properties!));
+      await runTier('role assignments', roles, async (r) => {
+        const mg = /managementGroups\/([^/]+)$/i.exec(r.scope)?.[1] ?? '';
+        const principal = principals.get(`${mg}/${r.assignmentName}`.toLowerCase()) ?? r.principalId;
+        if (!principal) throw new Error(`policy assignment '${r.assignmentName}' has no managed identity to grant ${r.roleDefinitionId} to`);
+        const name = roleAssignmentName(r.scope, principal, r.roleDefinitionId.split('/').pop()!);
+        r.name = name;
+        r.principalId = principal;
+        r.id = `${r.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+        await gateway.putRoleAssignment(r.scope, name, {
+          roleDefinitionId: r.roleDefinitionId,
+          principalId: principal,
+          description: roleAssignmentDescription(owner, r.assignmentName),
+        });
+      });
+      if (remediations.length > 0) await remediate(remediations);
+    };
+    // --remediate (issue 8.6): a task with ExistingNonCompliant acts on compliance results, and a new assignment has none
+    // until Azure has scanned (remediate-resources docs: create it "after evaluation has determined resource compliance").
+    // So: scan every subscription below and wait (progress, time limit), then create the tasks and follow each to its end.
+    const reports: RemediationReport[] = [];
+    const remediate = async (tasks: RemediationItem[]) => {
+      // Without settings (a library caller that did not say), nothing is scanned and tasks are polled every second.
+      const settings = options.remediation ?? { subscriptions: [], pollIntervalMs: 1000, timeoutMs: 30 * 60_000 };
+      const deadline = Date.now() + settings.timeoutMs;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), settings.timeoutMs);
+      try {
+        let scanned = 0;
+        const subs = settings.subscriptions;
+        progress(`compliance evaluation: scanning ${subs.length} subscription(s) (time limit ${Math.round(settings.timeoutMs / 1000)} s)...`);
+        const scanFailures = await pool(subs, options.concurrency, async (sub) => {
+          await gateway.evaluateSubscription(sub, { pollIntervalMs: settings.pollIntervalMs, abortSignal: abort.signal });
+          scanned += 1;
+          progress(`compliance evaluation: ${scanned} of ${subs.length} subscription(s) done`);
+        });
+        if (scanFailures.length > 0) {
+          const timedOut = abort.signal.aborted;
+          throw new AzureError(
+            PublisherCode.remediationFailed,
+            `compliance evaluation ${timedOut ? `did not finish within ${Math.round(settings.timeoutMs / 1000)} s` : 'failed'} for ${scanFailures.length} of ${subs.length} subscription(s); remediation tasks were not created (everything else is published)`,
+            { hint: 'run publish --remediate again later (a scan of a large scope can take a while), or raise --remediate-timeout' },
+          );
+        }
+        await runTier('remediation tasks', tasks, (r) =>
+          gateway.createRemediation(
+            r.managementGroupId,
+            r.name,
+            `/providers/Microsoft.Management/managementGroups/${r.managementGroupId}/providers/Microsoft.Authorization/policyAssignments/${r.assignmentName}`,
+            r.policyDefinitionReferenceId,
+          ),
+        );
+        // Follow each task to a terminal state (or the time limit) and report what it deployed.
+        const pending = new Map(tasks.map((t) => [t.name, t]));
+        const last = new Map<string, RemediationReport>();
+        while (pending.size > 0) {
+          for (const t of [...pending.values()]) {
+            const s = await gateway.getRemediation(t.managementGroupId, t.name);
+            const report = { name: t.name, assignment: t.assignmentName, member: t.policyDefinitionReferenceId, state: s.state, deployments: { total: s.total, succeeded: s.succeeded, failed: s.failed } };
+            last.set(t.name, report);
+            if (TERMINAL_REMEDIATION.has(s.state.toLowerCase())) {
+              pending.delete(t.name);
+              progress(`  remediation ${t.assignmentName}/${t.policyDefinitionReferenceId}: ${s.state}, ${s.total} deployment(s): ${s.succeeded} succeeded, ${s.failed} failed`);
+            }
+          }
+          if (pending.size === 0 || Date.now() >= deadline) break;
+          progress(`remediation tasks: ${tasks.length - pending.size} of ${tasks.length} finished`);
+          await new Promise((r) => setTimeout(r, settings.pollIntervalMs));
+        }
+        for (const t of tasks) reports.push(last.get(t.name)!);
+        for (const t of pending.values()) progress(`  remediation ${t.assignmentName}/${t.policyDefinitionReferenceId}: still ${last.get(t.name)?.state} at the time limit (it keeps running in Azure)`);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+
+    // Pricings depend on nothing the policy chain writes: they run beside it, under their own cap (they go to the
+    // per-subscription write buckets, the policy writes to the tenant bucket: publisher-mechanics.md 3.3).
+    // Grouped by subscription (ARM's write bucket is per subscription): a bounded number of subscriptions at once, a
+    // few writes in flight within each, so a subscription that is throttled (its Retry-After is honoured by the
+    // gateway for that subscription only) holds one slot while the others go on.
+    const pricingChain = async () => {
+      if (pricings.length === 0) return;
+      const scale = options.scale ?? DEFAULT_SCALE_LIMITS;
+      const bySub = new Map<string, PricingItem[]>();
+      for (const p of pricings) bySub.set(p.subscriptionId, [...(bySub.get(p.subscriptionId) ?? []), p]);
+      const task = writeTask ? undefined : options.subscriptionProgress?.('Writing Defender plans (subscriptions)', bySub.size);
+      const failures: Failure[] = [];
+      const started = Date.now();
+      progress(`Defender pricings: ${pricings.length} write(s) on ${bySub.size} subscription(s)...`);
+      entered('Defender pricings');
+      try {
+        await pool([...bySub.values()], scale.subscriptions, async (items) => {
+          const failed = await pool(items, scale.perSubscription, async (p) => {
+            await gateway.putPricing(p.subscriptionId, p.name, p.properties!);
+            wrote(p);
+          });
+          failures.push(...failed);
+          task?.tick();
+        });
+      } finally {
+        task?.done();
+        left('Defender pricings');
+      }
+      if (failures.length > 0) throw tierError('Defender pricings', failures, pricings.length, done);
+      done.push('Defender pricings');
+      progress(`Defender pricings: ${pricings.length} done on ${bySub.size} subscription(s) (${Date.now() - started} ms)`);
+    };
+
+    const results = await Promise.allSettled([policyChain(), pricingChain()]);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length === 1) throw failed[0]!.reason;
+    if (failed.length > 1) {
+      const errors = failed.map((f) => f.reason as Error);
+      const first = errors[0]!;
+      if (first instanceof AzureError) {
+        throw new AzureError(PublisherCode.writesFailed, errors.map((e) => e.message).join('\n'), {
+          ...(first.armCode !== undefined ? { armCode: first.armCode } : {}),
+          ...(first.hint !== undefined ? { hint: first.hint } : {}),
+        });
+      }
+      throw first;
+    }
+
+    // Deletes. Exemptions first: one left behind would block nothing, but its assignment's delete takes it anyway.
+    await runTier('deletes: policy exemptions', exemptionDeletes, (e) => gateway.deleteExemption(e.scope, e.name));
+    await runTier('deletes: assignments and their roles', [...roleDeletes, ...assignmentDeletes], (i) =>
+      i.kind === 'roleAssignment' ? gateway.deleteRoleAssignment(i.scope, i.name) : gateway.deleteAssignment(assignmentScope(i), i.name),
+    );
+    await runTier('deletes: policy set definitions', setDeletes, (s) => gateway.deleteSetDefinition(s.managementGroupId, s.name));
+    await runTier('deletes: policy definitions', defDeletes, (d) => gateway.deleteDefinition(d.managementGroupId, d.name));
+    return { writes, applied, remediations: reports };
+  }
 }

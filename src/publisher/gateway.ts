@@ -38,6 +38,7 @@ import type {
   PricingExtension,
 } from './types.js';
 import { PublisherCode } from './codes.js';
+import { RetryWaits } from './retry-waits.js';
 
 export const DEFAULT_ENDPOINT = 'https://management.azure.com';
 /**
@@ -86,6 +87,8 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Environment to read ZTPOLICY_ACCESS_TOKEN from (tests). */
   env?: NodeJS.ProcessEnv;
+  /** Where the gateway counts the requests waiting before a retry (the CLI's progress display shows them). */
+  waits?: RetryWaits;
 }
 
 /** Validates an endpoint: https anywhere, http only on loopback (emulators). Returns the normalized origin URL. */
@@ -404,6 +407,7 @@ export function ztRetryPolicy(
   settings: RetrySettings,
   log?: (line: string) => void,
   isDelay: (entry: NotYetVisible, request: PipelineRequest) => boolean = () => false,
+  waits: RetryWaits = new RetryWaits(),
 ): PipelinePolicy {
   return {
     name: 'ztpolicyRetryPolicy',
@@ -436,7 +440,7 @@ export function ztRetryPolicy(
         log?.(
           `  retry ${request.method} ${new URL(request.url).pathname} after ${response ? response.status : (error?.code ?? 'error')} (${kind}) in ${Math.round(wait)} ms`,
         );
-        await new Promise((r) => setTimeout(r, wait));
+        await waits.wait(kind, wait);
       }
     },
   };
@@ -466,14 +470,14 @@ function referencedIds(request: PipelineRequest): string[] {
  * subscription in the URL, else the tenant) and holds back further attempts to that scope only until it has passed,
  * so requests queued for a throttled subscription do not run into the same 429 while the rest go on.
  */
-export function scopeGatePolicy(maxWaitMs = DEFAULT_RETRY.maxRetryAfterMs): PipelinePolicy {
+export function scopeGatePolicy(maxWaitMs = DEFAULT_RETRY.maxRetryAfterMs, waits: RetryWaits = new RetryWaits()): PipelinePolicy {
   const pausedUntil = new Map<string, number>();
   return {
     name: 'ztpolicyScopeGate',
     async sendRequest(request, next) {
       const scope = /\/subscriptions\/([^/?]+)/i.exec(new URL(request.url).pathname)?.[1]?.toLowerCase() ?? '';
       const until = pausedUntil.get(scope) ?? 0;
-      if (until > Date.now()) await new Promise((r) => setTimeout(r, until - Date.now()));
+      if (until > Date.now()) await waits.wait('throttled', until - Date.now());
       const response = await next(request);
       if (response.status === 429 || response.status === 503) {
         const wait = retryAfterMs(response);
@@ -684,12 +688,15 @@ export class AzureGateway {
   private readonly make: { credential: TokenCredential; options: object };
   /** Resource Graph's quota as its last answer announced it (resourceGraphPages). */
   private graphQuota: { remaining: number; resetAt: number } | undefined;
+  /** Requests waiting before a retry now, by why (throttling, transient failure, consistency), for progress displays. */
+  readonly waits: RetryWaits;
   /** Subscriptions (lower case) this run registered Microsoft.Security on, and the registration in flight. */
   private readonly registered = new Map<string, Promise<void>>();
 
   private constructor(endpoint: URL, credential: TokenCredential, options: GatewayOptions) {
     this.endpoint = endpoint.origin + endpoint.pathname.replace(/\/+$/, '');
     const retry: RetrySettings = { ...DEFAULT_RETRY, ...options.retry };
+    const waits = (this.waits = options.waits ?? new RetryWaits());
     this.make = {
       credential,
       options: {
@@ -703,7 +710,7 @@ export class AzureGateway {
     };
     const loopbackHttp = endpoint.protocol === 'http:';
     // One gate for every client: a Retry-After from one subscription pauses that subscription's requests only.
-    const gate = scopeGatePolicy();
+    const gate = scopeGatePolicy(DEFAULT_RETRY.maxRetryAfterMs, waits);
     this.wire = (p) => {
       p.removePolicy({ name: 'defaultRetryPolicy' });
       p.addPolicy(
@@ -711,6 +718,7 @@ export class AzureGateway {
           entry.when === 'fresh'
             ? referencedIds(request).some((id) => this.created.has(id))
             : this.registered.has(subscriptionOf(request)),
+          waits,
         ),
         { phase: 'Retry' },
       );
@@ -1013,7 +1021,7 @@ export class AzureGateway {
     do {
       // The quota is per user, across queries: the last answer of any query says whether this one must wait.
       const wait = this.graphQuota && this.graphQuota.remaining === 0 ? this.graphQuota.resetAt - Date.now() : 0;
-      if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, DEFAULT_RETRY.maxRetryAfterMs)));
+      if (wait > 0) await this.waits.wait('throttled', Math.min(wait, DEFAULT_RETRY.maxRetryAfterMs));
       const page = await client.resources(
         {
           query,

@@ -301,7 +301,8 @@ export async function applySession(
   return applyPlan(plan, session.gateway, {
     concurrency: session.config.concurrency,
     scale: session.options.scale ?? DEFAULT_SCALE_LIMITS,
-    ...(session.options.progress ? { subscriptionProgress: session.options.progress } : {}),
+    // One display for the whole apply: writes done of total, the tiers in flight (pricings tick it too).
+    ...(session.options.progress ? { writeProgress: session.options.progress } : {}),
     ...options,
   });
 }

@@ -127,6 +127,8 @@ export interface PricingSource {
 /** Progress of a long step (subscriptions done of total); the CLI renders it (src/cli/progress.ts). */
 export interface ProgressTask {
   tick(n?: number): void;
+  /** What the step works on now (e.g. the tiers being written); a live display shows it beside the count. */
+  stage(text: string): void;
   done(): void;
 }
 export type Progress = (label: string, total: number) => ProgressTask;

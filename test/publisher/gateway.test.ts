@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError } from '../../src/errors.js';
+import { RetryWaits } from '../../src/publisher/retry-waits.js';
 import { AzureGateway, checkEndpoint, prefetchedToken, retryAfterMs, staticTokenCredential, tokenTenant } from '../../src/publisher/gateway.js';
 import type { ArmEmulator } from '../emulator/index.js';
 import { emulator, FAST_RETRY } from './helpers.js';
@@ -232,5 +233,27 @@ describe('consistency retries are for objects this run just created (issue 11.11
     await g.putDefinition('root', 'fresh-def', audit, { created: true });
     await g.putSetDefinition('root', 'fresh-set', setOf(defId('fresh-def')), { created: true });
     expect(puts('/policySetDefinitions/fresh-set')).toBe(3);
+  });
+});
+
+describe('gateway: requests waiting before a retry are counted by why (progress displays show them)', () => {
+  let emu: ArmEmulator;
+  beforeAll(async () => {
+    emu = await emulator();
+  });
+  afterAll(() => emu.close());
+
+  it('a 429 waits as throttled, a 500 as transient; each count falls back to 0 when its retry has gone', async () => {
+    const waits = new RetryWaits();
+    const seen: string[] = [];
+    waits.subscribe(() => seen.push(`throttled=${waits.waiting('throttled')} transient=${waits.waiting('transient')}`));
+    const gateway = await AzureGateway.create({ endpoint: emu.url, ca: emu.ca, credential: staticTokenCredential('t'), retry: FAST_RETRY, waits });
+    expect(gateway.waits).toBe(waits);
+    emu.faults.add({ match: { method: 'GET' }, kind: '429', retryAfterMs: 30, times: 1 });
+    emu.faults.add({ match: { method: 'GET' }, kind: '500', times: 1 });
+    await gateway.listManagementGroups();
+    emu.faults.clear();
+    expect(emu.requests.slice(-3).map((q) => q.status)).toEqual([429, 500, 200]);
+    expect(seen).toEqual(['throttled=1 transient=0', 'throttled=0 transient=0', 'throttled=0 transient=1', 'throttled=0 transient=0']);
   });
 });

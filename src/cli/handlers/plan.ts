@@ -11,9 +11,17 @@ import { openSession, planSession, type SessionOptions } from '../../publisher/s
 import type { CliIo, CommandRun } from '../command.js';
 import type { PlanArgs, PublisherArgs } from '../commands/plan.js';
 import { paintPlan, reporter } from '../output.js';
-import { cliProgress } from '../progress.js';
+import { RetryWaits } from '../../publisher/retry-waits.js';
+import { cliProgress, type CliProgress } from '../progress.js';
 
-export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<SessionOptions> = {}): SessionOptions {
+/** The progress display of a publisher command: none with --quiet; it shows what the gateway's `waits` counts. */
+export function publisherProgress(argv: PublisherArgs, io: CliIo): { waits: RetryWaits; progress?: CliProgress } {
+  const waits = new RetryWaits();
+  return argv.quiet ? { waits } : { waits, progress: cliProgress(io, { waits }) };
+}
+
+export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<SessionOptions> = {}, display = publisherProgress(argv, io)): SessionOptions {
+  const line = display.progress?.line ?? ((text: string) => io.stderr(`${text}\n`));
   return {
     configFile: argv.config,
     ...(argv.mg !== undefined ? { managementGroupId: argv.mg } : {}),
@@ -21,9 +29,10 @@ export function sessionOptions(argv: PublisherArgs, io: CliIo, extra: Partial<Se
     ...(argv.endpoint !== undefined ? { endpoint: argv.endpoint } : {}),
     ...(argv.location !== undefined ? { location: argv.location } : {}),
     ...(argv.adopt ? { adopt: true } : {}),
-    ...(argv.verbose ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
+    // Above a live bar while one runs (a plain write would land in the middle of its line).
+    ...(argv.verbose ? { log: line } : {}),
     // --quiet: no progress either (a quiet run prints the result and problems only).
-    ...(argv.quiet ? {} : { progress: cliProgress(io) }),
+    ...display,
     ...(io.azure as Partial<SessionOptions> | undefined),
     ...extra,
   };

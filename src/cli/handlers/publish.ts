@@ -15,7 +15,7 @@ import { applySession, openSession, planSession } from '../../publisher/session.
 import type { CommandRun } from '../command.js';
 import type { PublishArgs } from '../commands/publish.js';
 import { paintPlan, reporter } from '../output.js';
-import { sessionOptions } from './plan.js';
+import { publisherProgress, sessionOptions } from './plan.js';
 
 async function confirmOnTty(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -32,8 +32,10 @@ function runId(now = new Date()): string {
 }
 
 export const run: CommandRun<PublishArgs> = async (args, io, result) => {
-  const session = await openSession(sessionOptions(args, io, args.remediate ? { remediate: true } : {}));
-  const info = (line: string) => (args.quiet ? undefined : io.stderr(`${line}\n`));
+  const display = publisherProgress(args, io);
+  const session = await openSession(sessionOptions(args, io, args.remediate ? { remediate: true } : {}, display));
+  // Lines go above a live bar while one runs (display.progress.line), else straight to stderr.
+  const info = (line: string) => display.progress?.line(line);
   info(`Reading management group '${session.config.managementGroupId}' at ${session.gateway.endpoint}...`);
   const { plan, live } = await planSession(session, runId());
   const readRequests = session.gateway.counter.requests;
