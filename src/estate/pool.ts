@@ -34,6 +34,8 @@ export function workerRunner(setup: ChunkSetup, count: number): ChunkRunner {
   let seq = 0;
   const waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void; worker: number }>();
   const busy: number[] = [];
+  let dead: Error | undefined;
+  let closing = false;
   const workers = Array.from({ length: count }, (_, w) => {
     const worker = startWorker(setup);
     busy.push(0);
@@ -45,12 +47,19 @@ export function workerRunner(setup: ChunkSetup, count: number): ChunkRunner {
       if (m.result) job.resolve(m.result);
       else job.reject(new Error(`evaluation worker failed: ${m.crash ?? 'no result'}`));
     });
-    worker.on('error', (error) => {
+    // A worker that dies (its script fails to load, or it crashes) fails its jobs and every later one: a job
+    // posted to a dead worker would never be answered and the run would end with nothing said.
+    const fail = (error: Error) => {
+      dead ??= error;
       for (const [s, job] of waiting) {
         if (job.worker !== w) continue;
         waiting.delete(s);
         job.reject(error);
       }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!closing) fail(new Error(`evaluation worker ${w + 1} exited with code ${code} before the evaluation ended`));
     });
     return worker;
   });
@@ -58,6 +67,7 @@ export function workerRunner(setup: ChunkSetup, count: number): ChunkRunner {
     // Two chunks per worker: one running, one queued, so a worker never waits for the main thread.
     capacity: count * 2,
     run(entries) {
+      if (dead) return Promise.reject(dead);
       let w = 0;
       for (let i = 1; i < busy.length; i++) if (busy[i]! < busy[w]!) w = i;
       busy[w]!++;
@@ -68,6 +78,7 @@ export function workerRunner(setup: ChunkSetup, count: number): ChunkRunner {
       });
     },
     close: async () => {
+      closing = true;
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };

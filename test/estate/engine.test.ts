@@ -12,6 +12,8 @@ import { runEvaluation } from '../../src/cli/handlers/evaluate.js';
 import type { EvaluateReport } from '../../src/estate/engine.js';
 import { renderMarkdown, writeJson } from '../../src/estate/render.js';
 import { repoRoot } from '../helpers/cli.js';
+import { workerRunner } from '../../src/estate/pool.js';
+import type { ChunkSetup } from '../../src/estate/chunk.js';
 
 const generated = join(repoRoot, 'generated');
 const estate = join(repoRoot, 'test/fixtures/exports/estate');
@@ -118,4 +120,18 @@ describe('runPreview', () => {
     // Streamed and on workers too: the context travels with the chunk.
     expect(names(await runEvaluation({ policy: [policy], resources: inputs, workers: 2, chunkSize: 1, streamAboveBytes: 0 }))).toEqual(['sttagged']);
   });
+});
+
+describe('workerRunner', () => {
+  it('a worker that dies while starting fails the evaluation with its error instead of leaving it unanswered', async () => {
+    // members: null makes the worker throw as it starts (ChunkEvaluator maps over the members).
+    const runner = workerRunner({ members: null } as unknown as ChunkSetup, 1);
+    try {
+      await expect(runner.run([])).rejects.toThrow(/members|null/);
+      // Later chunks fail at once too (before: they were posted to the dead worker and never answered).
+      await expect(runner.run([])).rejects.toThrow();
+    } finally {
+      await runner.close();
+    }
+  }, 30_000);
 });
