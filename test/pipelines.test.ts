@@ -31,9 +31,12 @@ function scripts(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** ztpolicy invocations: `node dist/cli/bin.js <command> <args...>` up to the end of the shell command. */
+/** The CLI as package.json's `bin` names it (what `npm run build` produces): workflows must run that file. */
+const BIN = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: { ztpolicy: string } }).bin.ztpolicy;
+
+/** ztpolicy invocations: `node <bin> <command> <args...>` up to the end of the shell command. */
 function invocations(script: string): { command: string; flags: string[] }[] {
-  return [...script.matchAll(/node dist\/cli\/bin\.js ([a-z-]+)([^\n;|&>]*)/g)].map((m) => ({
+  return [...script.matchAll(new RegExp(`node ${BIN.replace(/[.]/g, '\\.')} ([a-z-]+)([^\\n;|&>]*)`, 'g'))].map((m) => ({
     command: m[1]!,
     flags: [...m[2]!.matchAll(/(?:^|\s)(--[a-z][a-z-]*)/g)].map((f) => f[1]!),
   }));
@@ -59,6 +62,8 @@ describe.each([GITHUB, ADO])('%s', (file) => {
 
   it('calls only ztpolicy commands and flags the CLI has', async () => {
     const calls = scripts(doc).flatMap(invocations);
+    // No script runs some other built file (a path that `npm run build` no longer produces).
+    for (const s of scripts(doc)) for (const m of s.matchAll(/node (dist\/\S+)/g)) expect(m[1]).toBe(BIN);
     expect(calls.map((c) => c.command).sort()).toEqual(expect.arrayContaining(['check', 'plan', 'publish']));
     for (const { command, flags } of calls) {
       const h = await help(command);
@@ -83,7 +88,7 @@ describe.each([GITHUB, ADO])('%s', (file) => {
   it('publishes with --yes (deletions) only on the approval path', () => {
     const publishes = scripts(doc).flatMap(invocations).filter((c) => c.command === 'publish');
     expect(publishes.length).toBeGreaterThan(0);
-    for (const line of scripts(doc).filter((s) => s.includes('bin.js publish'))) {
+    for (const line of scripts(doc).filter((s) => s.includes(`${BIN} publish`))) {
       if (line.includes('--yes')) expect(line).toMatch(/hasDeletes == 'true' && '--yes'|--yes\s*$/m);
     }
   });

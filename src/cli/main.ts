@@ -12,6 +12,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import pc from 'picocolors';
 import yargs, { type Argv } from 'yargs';
 import { BadInputError, DiagnosticsError, ExitCode, formatDiagnostic, isZtError } from '../errors.js';
+import { packagePath } from '../io/paths.js';
 import { CliCode } from './codes.js';
 import type { CliIo, CommandResult, CommandSpec } from './command.js';
 import { paintSeverity, reportOptionsProblem, streamColours, withReportOptions, type Colours, type ReportArgs } from './output.js';
@@ -28,9 +29,9 @@ const defaultIo: CliIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-/** Same relative place in src/ and dist/. */
+/** From the package root, wherever this file runs from (src/, dist/ or the bundle in dist/bundle/). */
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** A near miss among `candidates` (for "did you mean"), if one is close enough to be a typo. */

@@ -1,26 +1,17 @@
 /** `ztpolicy plan` as a user runs it: the real CLI in a child process, trusting the emulator via NODE_EXTRA_CA_CERTS. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorChildEnv, type ArmEmulator } from '../emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorChildEnv } from '../emulator/index.js';
 import { runCli } from '../helpers/cli.js';
-import { emulator, workspace, type Workspace } from '../publisher/helpers.js';
+import { emulatorWorkspace } from '../publisher/helpers.js';
 
-let emu: ArmEmulator;
-let ws: Workspace;
-beforeAll(async () => {
-  emu = await emulator();
-  ws = workspace();
-});
-afterAll(async () => {
-  await emu.close();
-  ws.remove();
-});
+const env = emulatorWorkspace();
 
 // runCli's cwd stays the repo root (node resolves `--import tsx` from it): the config is passed by path.
-const plan = (...args: string[]) => runCli(['plan', '--mg', 'root', '--endpoint', emu.url, '--config', ws.configFile, ...args], { env: emulatorChildEnv(emu) });
+const plan = (...args: string[]) => runCli(['plan', '--mg', 'root', '--endpoint', env.emu.url, '--config', env.ws.configFile, ...args], { env: emulatorChildEnv(env.emu) });
 
 describe('ztpolicy plan', () => {
   it('prints the plan and exits 1 when there are changes, without writing anything', async () => {
-    emu.resetRequests();
+    env.emu.resetRequests();
     const r = await plan();
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\+ create zt-stg-02-minimum-tls/);
@@ -32,7 +23,7 @@ describe('ztpolicy plan', () => {
     // 21 updates: the seven Zero Trust Defender plans (defender-plans.ts) on each of the 3 subscriptions.
     expect(r.stdout).toMatch(/Plan: 11 to create, 21 to update, 0 to delete/);
     expect(r.stderr).toMatch(/request\(s\) to ARM/);
-    expect(emu.writes()).toHaveLength(0);
+    expect(env.emu.writes()).toHaveLength(0);
   });
 
   it('prints a Markdown plan for a pull-request comment', async () => {
@@ -43,27 +34,27 @@ describe('ztpolicy plan', () => {
   });
 
   it('rejects a bad config with file, JSON path and fix (exit 2) before any request', async () => {
-    ws.editJson('ztpolicy.config.json', (c) => {
+    env.ws.editJson('ztpolicy.config.json', (c) => {
       c.defender.plans.VirtualMachines.subPlan = 'P3';
     });
-    emu.resetRequests();
+    env.emu.resetRequests();
     const r = await plan();
-    ws.editJson('ztpolicy.config.json', (c) => {
+    env.ws.editJson('ztpolicy.config.json', (c) => {
       c.defender.plans.VirtualMachines.subPlan = 'P2';
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ztpolicy\.config\.json: error ZT8001: .* \(at \$\.defender\.plans\.VirtualMachines\.subPlan\)/);
     expect(r.stderr).toMatch(/fix: use one of: "P1", "P2"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(emu.requests).toHaveLength(0);
+    expect(env.emu.requests).toHaveLength(0);
   });
 
   it('shows a same-named object without an ownership marker as a blocker with how to proceed (exit 1, no write)', async () => {
-    const generated = ws.readJson('generated/policyDefinitions/vm/zt-vm-03-managed-disks.json');
+    const generated = env.ws.readJson('generated/policyDefinitions/vm/zt-vm-03-managed-disks.json');
     const path = '/providers/Microsoft.Management/managementGroups/root/providers/Microsoft.Authorization/policyDefinitions/zt-vm-03-managed-disks?api-version=2024-05-01';
-    await emu.call('PUT', path, { properties: { ...generated.properties, metadata: {} } });
+    await env.emu.call('PUT', path, { properties: { ...generated.properties, metadata: {} } });
     try {
-      emu.resetRequests();
+      env.emu.resetRequests();
       const r = await plan();
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
@@ -77,14 +68,14 @@ describe('ztpolicy plan', () => {
       const adopt = await plan('--adopt');
       expect(adopt.stdout).toMatch(/~ update zt-vm-03-managed-disks {2}\[adopted: it had no ownership marker\](?:\n {6}.*)*\n {6}\$\.metadata\.ztpolicyOwner: \(absent\) -> "contoso\/platform-policies"/);
       expect(adopt.stdout).not.toMatch(/Blocked/);
-      expect(emu.writes()).toHaveLength(0);
+      expect(env.emu.writes()).toHaveLength(0);
     } finally {
-      await emu.call('DELETE', path);
+      await env.emu.call('DELETE', path);
     }
   });
 
   it('refuses a plain-http endpoint that is not loopback (exit 2)', async () => {
-    const r = await runCli(['plan', '--mg', 'root', '--endpoint', 'http://management.example.com', '--config', ws.configFile], { env: emulatorChildEnv(emu) });
+    const r = await runCli(['plan', '--mg', 'root', '--endpoint', 'http://management.example.com', '--config', env.ws.configFile], { env: emulatorChildEnv(env.emu) });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/https only/);
   });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startArmEmulator, staticTokenCredential, type ArmEmulator, type EmulatorOptions } from '../emulator/index.js';
+import { afterAll, beforeAll } from 'vitest';
 import { openSession, type Session, type SessionOptions } from '../../src/publisher/session.js';
 
 export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -70,4 +71,21 @@ export function session(emu: ArmEmulator, ws: Workspace, extra: Partial<SessionO
     env: {},
     ...extra,
   });
+}
+
+/**
+ * An emulator and a fresh workspace for the enclosing describe block (or file): started before its first test and
+ * removed after its last. Read `env.emu` / `env.ws` inside tests, not at collection time.
+ */
+export function emulatorWorkspace(options: EmulatorOptions = {}): { emu: ArmEmulator; ws: Workspace } {
+  const env = {} as { emu: ArmEmulator; ws: Workspace };
+  beforeAll(async () => {
+    env.emu = await emulator(options);
+    env.ws = workspace();
+  });
+  afterAll(async () => {
+    await env.emu.close();
+    env.ws.remove();
+  });
+  return env;
 }
