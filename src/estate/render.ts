@@ -118,13 +118,51 @@ function summaryLine(report: EvaluateReport): string {
   );
 }
 
-/** Human rendering, written line by line: per policy, the resources it acts on, then the problems and a summary. */
-export function writeText(report: EvaluateReport, write: (text: string) => void): void {
+/** The colours the text output uses (picocolors' createColors() has them; identity functions when colour is off). */
+export interface TextColours {
+  red(text: string): string;
+  yellow(text: string): string;
+  cyan(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+const NO_COLOUR: TextColours = { red: String, yellow: String, cyan: String, dim: String, bold: String };
+
+/**
+ * What an outcome's label looks like on a terminal: what blocks a write in red, what only reports in yellow, what
+ * changes or deploys in cyan, an exemption dimmed. Only the label is coloured: the words are the same without colour.
+ */
+function paintOutcome(outcome: Outcome, label: string, c: TextColours): string {
+  switch (outcome) {
+    case 'denied':
+    case 'denyAction':
+      return c.red(label);
+    case 'audited':
+    case 'auditIfNotExists':
+    case 'manual':
+      return c.yellow(label);
+    case 'modified':
+    case 'appended':
+    case 'deployIfNotExists':
+      return c.cyan(label);
+    case 'exempted':
+      return c.dim(label);
+  }
+}
+
+/**
+ * Human rendering, written line by line: per policy, the resources it acts on, then the problems and a summary.
+ * `colours` paints the outcome labels, policy headings and problem severities (the CLI passes colour only on a
+ * terminal, never with NO_COLOR).
+ */
+export function writeText(report: EvaluateReport, write: (text: string) => void, colours: TextColours = NO_COLOUR): void {
+  const c = colours;
   const out = buffered(write);
   const line = (text: string) => out.put(`${text}\n`);
   for (const p of report.policies) {
     const acted = p.members.reduce((n, m) => n + m.findings.length + (m.findingsOmitted ?? 0), 0);
-    line(`${p.kind === 'initiative' ? 'initiative' : 'policy'} ${p.name}: ${p.displayName} (${p.file})`);
+    line(c.bold(`${p.kind === 'initiative' ? 'initiative' : 'policy'} ${p.name}: ${p.displayName} (${p.file})`));
     if (acted === 0) {
       line('  no resource affected');
       continue;
@@ -138,7 +176,7 @@ export function writeText(report: EvaluateReport, write: (text: string) => void)
       for (const f of m.findings) {
         const extra = f.error ? `  [evaluation error ${f.error.code}: ${f.error.message}]` : '';
         const why = f.exemption ? exemptionNote(f.effect, f.exemption) : '';
-        line(`${indent}${LABEL[f.outcome].padEnd(10)} ${f.resourceId}${extra}${why}`);
+        line(`${indent}${paintOutcome(f.outcome, LABEL[f.outcome].padEnd(10), c)} ${f.resourceId}${extra}${why}`);
       }
       if (m.findingsOmitted) line(`${indent}... and ${m.findingsOmitted} more (--max-findings 0 lists all)`);
     }
@@ -147,8 +185,9 @@ export function writeText(report: EvaluateReport, write: (text: string) => void)
     line('');
     line(`input problems (${report.problems.length}):`);
     for (const pr of report.problems) {
-      line(`  ${pr.file}${pr.jsonPath ? ` at ${pr.jsonPath}` : ''}: ${pr.severity} ${pr.code}: ${pr.message}`);
-      if (pr.hint) line(`      fix: ${pr.hint}`);
+      const severity = pr.severity === 'error' ? c.red(pr.severity) : c.yellow(pr.severity);
+      line(`  ${pr.file}${pr.jsonPath ? ` at ${pr.jsonPath}` : ''}: ${severity} ${pr.code}: ${pr.message}`);
+      if (pr.hint) line(`      ${c.cyan('fix:')} ${pr.hint}`);
     }
   }
   line('');

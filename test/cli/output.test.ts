@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { repoRoot } from '../helpers/cli.js';
 import { colourWanted, paintPlan } from '../../src/cli/output.js';
 import pc from 'picocolors';
 
@@ -160,4 +161,27 @@ describe('paintPlan', () => {
   it('returns the text untouched without colour', () => {
     expect(paintPlan(plan, pc.createColors(false))).toBe(plan);
   });
+});
+
+describe('evaluate text in colour', () => {
+  const args = ['evaluate', '--policy', join(repoRoot, 'generated/policyDefinitions'), '--resources', join(repoRoot, 'test/fixtures/exports/zero-trust-estate/resources.json')];
+  const strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+  it('colours each outcome label on a terminal (deny red, audit yellow, modify cyan) and keeps every word', async () => {
+    const plain = await run(args, { stdoutIsTty: false, env: {} });
+    const coloured = await run(args, { stdoutIsTty: true, env: {} });
+    expect(coloured.code).toBe(plain.code);
+    expect(strip(coloured.out)).toBe(plain.out);
+    expect(plain.out).not.toMatch(ESC);
+    const labelled = (c: string, label: string) => coloured.out.split('\n').some((l) => l.startsWith(`  ${c}${label.padEnd(10)}\u001b[39m /subscriptions/`));
+    expect(labelled('\u001b[31m', 'deny')).toBe(true);
+    expect(labelled('\u001b[33m', 'audit')).toBe(true);
+    expect(labelled('\u001b[36m', 'modify')).toBe(true);
+  }, 30_000);
+
+  it('prints no escape code with NO_COLOR, on a terminal too', async () => {
+    const r = await run(args, { stdoutIsTty: true, env: { NO_COLOR: '1' } });
+    expect(r.out).toMatch(/^ {2}deny {7}\/subscriptions\//m);
+    expect(r.out).not.toMatch(ESC);
+  }, 30_000);
 });

@@ -361,6 +361,6 @@ export const run: CommandRun<EvaluateArgs> = async (args, io, result) => {
   });
   if (args.json) writeJson(report, io.stdout);
   else if (args.markdown) io.stdout(renderMarkdown(report));
-  else writeText(report, io.stdout);
+  else writeText(report, io.stdout, say.out);
   result.exitCode = exitCodeFor(report);
 };
