@@ -47,6 +47,8 @@ export const DEFAULT_ENDPOINT = 'https://management.azure.com';
  * through a client pipeline (same auth, retry and log).
  */
 export const EXEMPTIONS_API_VERSION = '2022-07-01-preview';
+/** Subscriptions one Resource Graph request may name (Learn: "Troubleshoot errors using Azure Resource Graph"). */
+export const RESOURCE_GRAPH_MAX_SUBSCRIPTIONS = 1000;
 /** Microsoft.Authorization policy api-version (the one @azure/arm-policy 6.0.0 speaks), for its raw calls. */
 export const POLICY_API_VERSION = '2024-05-01';
 /** Pricings api-version with `enforce` and `extensions` (arm-security 5.0.0 speaks 2022-03-01 and drops both). */
@@ -1016,6 +1018,16 @@ export class AzureGateway {
    * reset instead of running into a 429 (which the retry policy would still honour through Retry-After).
    */
   async *resourceGraphPages(query: string, scope: { managementGroups?: string[]; subscriptions?: string[] }, options: { top?: number } = {}): AsyncGenerator<JsonObject[]> {
+    // One request names at most 1,000 subscriptions ("Troubleshoot errors using Azure Resource Graph", scenario "Too
+    // many subscriptions": batch the query over subsets within the limit). Each batch pages on its own; the batches
+    // are disjoint, so their rows are too.
+    const subs = scope.subscriptions ?? [];
+    if (!scope.managementGroups?.length && subs.length > RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
+      for (let i = 0; i < subs.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
+        yield* this.resourceGraphPages(query, { subscriptions: subs.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) }, options);
+      }
+      return;
+    }
     const client = await this.resourceGraph();
     let skipToken: string | undefined;
     do {

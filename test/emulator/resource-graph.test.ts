@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClients, type EmulatorClients } from './clients.js';
 import { DEFAULT_SUBSCRIPTIONS, parseKql, runKql, seededSubscriptionId, startArmEmulator, type ArmEmulator } from './index.js';
 import { rejection } from './test-helpers.js';
+import { AzureGateway } from '../../src/publisher/gateway.js';
+import { staticTokenCredential } from './sdk.js';
 
 /**
  * @azure/arm-resourcegraph 5.0.0-beta.4 maps `data` as a Dictionary, so an objectArray page arrives as
@@ -110,4 +112,33 @@ describe('Resource Graph endpoint', () => {
       await lagging.close();
     }
   });
+});
+
+describe('Resource Graph: at most 1,000 subscriptions per request (Learn, "Too many subscriptions")', () => {
+  let emu: ArmEmulator;
+  beforeAll(async () => {
+    emu = await startArmEmulator({ subscriptions: { count: 1050 } });
+  });
+  afterAll(async () => emu.close());
+  const seeded = (n: number) => Array.from({ length: n }, (_, i) => seededSubscriptionId(i + 1));
+
+  it('the emulator refuses a request naming 1,001 subscriptions with 400', async () => {
+    const c = emulatorClients(emu);
+    const err = await rejection(c.resourceGraph.resources({ query: PRICINGS, subscriptions: seeded(1001), options: { resultFormat: 'objectArray' } }));
+    expect([err.statusCode, err.code]).toEqual([400, 'BadRequest']);
+  });
+
+  it('the gateway batches 1,050 subscriptions into requests of at most 1,000 and returns every row once', async () => {
+    const gateway = await AzureGateway.create({ endpoint: emu.url, ca: emu.ca, credential: staticTokenCredential('t') });
+    emu.resetRequests();
+    const rows: Record<string, unknown>[] = [];
+    for await (const page of gateway.resourceGraphPages(PRICINGS, { subscriptions: seeded(1050) })) rows.push(...page);
+    const posts = emu.requests.filter((q) => q.method === 'POST');
+    expect(posts.every((q) => q.status === 200)).toBe(true);
+    expect(posts.length).toBeGreaterThanOrEqual(2);
+    // Two plans per seeded subscription, each subscription's rows exactly once.
+    expect(rows).toHaveLength(2 * 1050);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(2 * 1050);
+    expect(new Set(rows.map((r) => String(r.subscriptionId).toLowerCase()))).toEqual(new Set(seeded(1050).map((s) => s.toLowerCase())));
+  }, 60_000);
 });

@@ -253,6 +253,12 @@ function scopeSubscriptions(ctx: RequestContext, body: Record<string, unknown>, 
       subs.push(...ctx.state.subscriptionsUnder(String(mg)));
     }
   } else if (Array.isArray(body.subscriptions) && body.subscriptions.length > 0) {
+    // Learn ("Troubleshoot errors using Azure Resource Graph", "Too many subscriptions"): the REST API accepts at most
+    // 1,000 subscriptions per request. The status and code of its refusal are not documented: 400 BadRequest is
+    // inferred.
+    if (body.subscriptions.length > 1000) {
+      throw badRequest('BadRequest', `A query can name at most 1000 subscriptions; this one names ${body.subscriptions.length}. Batch the query over subsets of the subscriptions.`);
+    }
     subs = body.subscriptions.map((id) => ctx.state.getSubscription(String(id))).filter((s): s is SubscriptionNode => s !== undefined);
   } else {
     subs = [...ctx.state.subscriptions.values()];
