@@ -617,8 +617,47 @@ export function* resourceEntriesIn(value: unknown, file: string, problems: Input
   }
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A subscription document that names no type, as the subscription's context (subscription() of the resources in
+ * it), in the shape Resource Graph's resourcecontainers gives: Subscriptions - Get ({ id: "/subscriptions/<guid>",
+ * subscriptionId, displayName, tenantId, state, tags }) and `az account show` / `az account list` ({ id: "<guid>",
+ * name, tenantId, state, isDefault, cloudName or environmentName, user }, no tags). Only the context's fields are
+ * kept: the signed-in user that az prints goes no further. Undefined for anything else.
+ */
+export function typelessSubscription(value: JsonObject): JsonObject | undefined {
+  if ('type' in value || typeof value.tenantId !== 'string') return undefined;
+  let subscriptionId: string;
+  let displayName: unknown;
+  const fromGet = typeof value.id === 'string' ? /^\/subscriptions\/([^/]+)$/i.exec(value.id) : null;
+  if (fromGet && typeof value.subscriptionId === 'string' && value.subscriptionId.toLowerCase() === fromGet[1]!.toLowerCase()) {
+    subscriptionId = value.subscriptionId;
+    displayName = value.displayName;
+  } else if (typeof value.id === 'string' && GUID.test(value.id) && typeof value.isDefault === 'boolean' && (typeof value.cloudName === 'string' || typeof value.environmentName === 'string')) {
+    subscriptionId = value.id;
+    displayName = value.name;
+  } else {
+    return undefined;
+  }
+  return {
+    id: `/subscriptions/${subscriptionId}`,
+    name: subscriptionId,
+    type: 'Microsoft.Resources/subscriptions',
+    subscriptionId,
+    displayName: typeof displayName === 'string' ? displayName : '',
+    tenantId: value.tenantId,
+    // The Subscriptions - Get shape, as src/estate/resource-graph.ts builds it from a resourcecontainers row.
+    ...(typeof value.state === 'string' ? { state: value.state } : {}),
+    ...(isObject(value.subscriptionPolicies) ? { subscriptionPolicies: value.subscriptionPolicies } : {}),
+    tags: isObject(value.tags) ? value.tags : {},
+  };
+}
+
 /** One element of an export: the entry to evaluate, or undefined after reporting why it is not one. */
 export function acceptResource(value: unknown, jsonPath: string, shown: string, problems: InputProblem[], options: LoadResourcesOptions): ResourceEntry | undefined {
+  const subscription = isObject(value) ? typelessSubscription(value) : undefined;
+  if (subscription) return { resource: subscription, file: shown, jsonPath };
   const bad = checkResource(value);
   if (bad) {
     problems.push({

@@ -4,7 +4,7 @@
  * reading whole files; the findings cap keeps counts complete; --compare-effect flips only effects whose
  * parameter allows it; the JSON writer writes exactly what JSON.stringify would.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,22 @@ describe('runPreview', () => {
     expect(names(whole)).toEqual(['sttagged']);
     // Streamed and on workers too: the context travels with the chunk.
     expect(names(await runEvaluation({ policy: [policy], resources: inputs, workers: 2, chunkSize: 1, streamAboveBytes: 0 }))).toEqual(['sttagged']);
+
+    // The subscription as Subscriptions - Get returns it (no "type"), and as `az account list` prints it (a bare
+    // GUID id, its display name in "name", the signed-in user): each is subscription() too, and no input problem.
+    const { type: _type, ...get } = JSON.parse(readFileSync(join(dir, 'c-subscription.json'), 'utf8')) as Record<string, unknown>;
+    const azAccountList = [
+      { cloudName: 'AzureCloud', homeTenantId: '00000000-0000-0000-0000-0000000000aa', id: sub, isDefault: true, managedByTenants: [], name: 'sub-landingzone-prod', state: 'Enabled', tenantId: '00000000-0000-0000-0000-0000000000aa', user: { name: 'someone@contoso.example', type: 'user' } },
+    ];
+    for (const doc of [get, azAccountList]) {
+      writeFileSync(join(dir, 'c-subscription.json'), JSON.stringify(doc));
+      for (const streamAboveBytes of [undefined, 0]) {
+        const r = await runEvaluation({ policy: [policy], resources: inputs, ...(streamAboveBytes === 0 ? { streamAboveBytes } : {}) });
+        expect(r.problems).toEqual([]);
+        expect(names(r)).toEqual(['sttagged']);
+        expect(JSON.stringify(r)).not.toContain('someone@contoso.example');
+      }
+    }
   });
 });
 
