@@ -99,6 +99,8 @@ export const PublisherCode = {
   exemptionExpired: 'ZT8110',
   /** Blocker: an exemption's scope is not under the management group its assignment is at. */
   exemptionScopeOutside: 'ZT8111',
+  /** An exemption published to several environments is too long once its environment's name is appended. */
+  exemptionNameTooLong: 'ZT8112',
   /** Writes of a tier failed; later tiers were not applied. */
   writesFailed: 'ZT8201',
   /** An Azure request failed (after retries). */

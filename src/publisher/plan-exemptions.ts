@@ -38,6 +38,8 @@ export interface ExemptionPlanInput {
   exemptions: readonly PolicyExemptionDocument[];
   /** Environment name of the target, undefined for a single-environment config. */
   environment: string | undefined;
+  /** Every environment the config defines (none for a single-environment config). */
+  environmentNames: readonly string[];
   owner: string;
   ownerKey: string;
   /** The assignments this publish keeps (not deleted): initiative, name, id, management group. */
@@ -52,6 +54,19 @@ export interface ExemptionPlanInput {
 /** Exemptions that apply to `environment` (no `environments` list = every environment). */
 export function exemptionsFor(docs: readonly PolicyExemptionDocument[], environment: string | undefined): PolicyExemptionDocument[] {
   return docs.filter((d) => d.environments === undefined || (environment !== undefined && d.environments.includes(environment)));
+}
+
+/**
+ * The exemption's name in Azure. Azure names an exemption per scope, and one scope can lie in the trees of two
+ * environments (a test management group under the Tenant Root Group that prod targets): an exemption published to
+ * more than one environment therefore carries the environment's name, `<name>-<env>`, so each environment's
+ * assignment gets its own exemption at the shared scope. One published to a single environment (or in a config
+ * without environments) keeps its name. Decided from the sources alone, so the same sources give the same names.
+ */
+export function exemptionAzureName(doc: Pick<PolicyExemptionDocument, 'name' | 'environments'>, environment: string | undefined, environmentNames: readonly string[]): string {
+  if (environment === undefined) return doc.name;
+  const publishedTo = doc.environments?.length ?? environmentNames.length;
+  return publishedTo > 1 ? `${doc.name}-${environment}` : doc.name;
 }
 
 /** The assignment an exemption applies to: the one of its initiative (and name, when given). */
@@ -106,12 +121,13 @@ export function planExemptions(input: ExemptionPlanInput): { items: ExemptionIte
   for (const doc of exemptionsFor(input.exemptions, input.environment)) {
     const assignment = assignmentOf(doc, input.assignments)[0];
     if (!assignment) continue; // checkConfigAgainstContent reports it before any call
-    const id = exemptionId(doc.scope, doc.name);
+    const name = exemptionAzureName(doc, input.environment, input.environmentNames);
+    const id = exemptionId(doc.scope, name);
     wanted.add(id.toLowerCase());
     if (!underTarget(doc.scope, assignment.managementGroupId, live)) {
       blockers.push({
         code: PublisherCode.exemptionScopeOutside,
-        message: `exemption '${doc.name}' is at ${doc.scope}, which is not under management group '${assignment.managementGroupId}' where '${assignment.name}' is assigned${input.environment ? ` (environment '${input.environment}')` : ''}`,
+        message: `exemption '${name}' is at ${doc.scope}, which is not under management group '${assignment.managementGroupId}' where '${assignment.name}' is assigned${input.environment ? ` (environment '${input.environment}')` : ''}`,
         object: id,
         hint: 'fix the scope, or list the environments the exemption applies to (environments: [...]) so it is not published where its scope does not exist',
       });
@@ -124,12 +140,12 @@ export function planExemptions(input: ExemptionPlanInput): { items: ExemptionIte
     };
     const existing = liveById.get(id.toLowerCase());
     const expired = doc.properties.expiresOn !== undefined && Date.parse(doc.properties.expiresOn) <= now.getTime() ? doc.properties.expiresOn : undefined;
-    const item: ExemptionItem = { kind: 'policyExemption', action: 'create', name: doc.name, id, scope: doc.scope, changes: [] };
+    const item: ExemptionItem = { kind: 'policyExemption', action: 'create', name, id, scope: doc.scope, changes: [] };
     if (expired) {
       item.expired = expired;
       warnings.push({
         code: PublisherCode.exemptionExpired,
-        message: `exemption '${doc.name}' expired on ${expired}; Azure no longer applies it`,
+        message: `exemption '${name}' expired on ${expired}; Azure no longer applies it`,
         object: id,
         hint: 'renew it (new expiry and ticket) or delete its file under exemptions/',
       });
@@ -138,14 +154,15 @@ export function planExemptions(input: ExemptionPlanInput): { items: ExemptionIte
       const foreign = ownerOf(existing.properties, ownerKey);
       if (foreign !== undefined && foreign !== owner) {
         // Environments of one repository mark their objects `<owner>@<env>`: an exemption name is unique per scope in
-        // Azure, so two environments whose trees share this scope cannot both own it.
+        // Azure. An exemption published to several environments is named per environment (exemptionAzureName), so
+        // this is two exemption files of the same name, each for other environments, at one shared scope.
         const otherEnvironment = foreign.split('@')[0] === owner.split('@')[0] ? foreign.split('@')[1] : undefined;
         blockers.push({
           code: PublisherCode.foreignOwner,
-          message: `policy exemption '${doc.name}' at ${doc.scope} belongs to owner '${foreign}', not '${owner}'; ztpolicy will not overwrite it`,
+          message: `policy exemption '${name}' at ${doc.scope} belongs to owner '${foreign}', not '${owner}'; ztpolicy will not overwrite it`,
           object: existing.id,
           ...(otherEnvironment !== undefined
-            ? { hint: `environment '${otherEnvironment}' publishes this exemption at the same scope: list the one environment it is for (environments: [...] in its exemptions/ file)` }
+            ? { hint: `environment '${otherEnvironment}' owns an exemption of this name at the same scope: publish '${otherEnvironment}' first if the exemption moved from it (that prunes it), or list both environments in its file (each then gets its own, named <name>-<env>)` }
             : {}),
         });
         continue;
@@ -153,7 +170,7 @@ export function planExemptions(input: ExemptionPlanInput): { items: ExemptionIte
       if (foreign === undefined && !input.adopt) {
         blockers.push({
           code: PublisherCode.unmarkedExisting,
-          message: `policy exemption '${doc.name}' already exists at ${doc.scope} without a ztpolicy ownership marker (metadata.${ownerKey}); ztpolicy will not take it over unless told to`,
+          message: `policy exemption '${name}' already exists at ${doc.scope} without a ztpolicy ownership marker (metadata.${ownerKey}); ztpolicy will not take it over unless told to`,
           object: existing.id,
           hint: 'rename it in exemptions/, delete the existing exemption if it is obsolete, or re-run with --adopt to take it over',
         });

@@ -18,8 +18,8 @@ import type { AssignmentConfig, DefenderPlanConfig, DefenderPlanName, PublisherC
 import { DEFENDER_PLAN_NAMES } from './config.js';
 import { planContradictions } from './defender-plans.js';
 import type { Content } from './content.js';
-import { assignmentOf, exemptionsFor, planExemptions, type ExemptionItem } from './plan-exemptions.js';
-import { assignmentName } from '../compiler/naming.js';
+import { assignmentOf, exemptionAzureName, exemptionsFor, planExemptions, type ExemptionItem } from './plan-exemptions.js';
+import { assignmentName, DEFINITION_NAME_MAX } from '../compiler/naming.js';
 import { roleDefinitionId } from '../dsl/effects.js';
 import { assignmentScope, remediationName, roleAssignmentName, versionedName, versionOf } from './naming.js';
 import {
@@ -423,6 +423,17 @@ export function checkConfigAgainstContent(content: Content, config: PublisherCon
       }
     }
     if (!exemptionsFor([e], config.environment).length) continue;
+    const azureName = exemptionAzureName(e, config.environment, known);
+    if (azureName.length > DEFINITION_NAME_MAX) {
+      diagnostics.push({
+        code: PublisherCode.exemptionNameTooLong,
+        severity: 'error',
+        message: `exemption '${e.name}' is published to several environments, so in environment '${config.environment}' it is named '${azureName}' (${azureName.length} characters); Azure allows ${DEFINITION_NAME_MAX}`,
+        file: where,
+        jsonPath: '$.name',
+        hint: `shorten its name to at most ${DEFINITION_NAME_MAX - 1 - Math.max(...known.map((k) => k.length))} characters, or list the one environment it is for`,
+      });
+    }
     const targets = assignmentOf(e, assigned);
     if (targets.length !== 1) {
       diagnostics.push({
@@ -913,6 +924,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   const ex = planExemptions({
     exemptions: content.exemptions ?? [],
     environment: config.environment,
+    environmentNames: config.environmentNames ?? [],
     owner,
     ownerKey: OWNER_KEY,
     assignments: assignmentItems,

@@ -111,7 +111,7 @@ describe('exemptions and environments through the CLI', () => {
     expect(quiet.stdout).toBe(r.stdout);
   });
 
-  it("refuses to publish an exemption another environment owns at the same scope (exit 2, no write), saying how to fix it", async () => {
+  it('an exemption listed for two environments is published to each under <name>-<env> at the shared scope; the old name is pruned', async () => {
     // staging's group (landing-zones) holds the corp subscription too, so the prod exemption's scope is in both trees.
     ws.editJson('ztpolicy.config.json', (c) => {
       c.environments.staging = { managementGroupId: 'landing-zones', defender: { plans: {} } };
@@ -119,11 +119,37 @@ describe('exemptions and environments through the CLI', () => {
     ws.editJson('generated/policyExemptions/ex-corp-legacy-tls.json', (d) => {
       d.environments = ['prod', 'staging'];
     });
+    const staging = await cli('publish', '--env', 'staging', '--yes');
+    expect(staging.code, staging.stderr).toBe(0);
+    expect(staging.stdout).toMatch(/^ {2}\+ create ex-corp-legacy-tls-staging at \/subscriptions\/[^/]+\/resourceGroups\/rg-payroll-legacy/m);
+    // prod renames its own: the plan shows the old name deleted and the new one created (a reviewer sees both).
+    const plan = await cli('plan', '--env', 'prod');
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toMatch(/^ {2}\+ create ex-corp-legacy-tls-prod /m);
+    expect(plan.stdout).toMatch(/^ {2}- delete ex-corp-legacy-tls /m);
+    const prod = await cli('publish', '--env', 'prod', '--yes');
+    expect(prod.code, prod.stderr).toBe(0);
+    const owners = [...emu.state.policyExemptions.values()].map((e) => [e.name, (e.properties as { metadata?: { ztpolicyOwner?: string } }).metadata?.ztpolicyOwner]).sort();
+    expect(owners).toEqual([
+      ['ex-corp-legacy-tls-prod', `${OWNER}@prod`],
+      ['ex-corp-legacy-tls-staging', `${OWNER}@staging`],
+      ['ex-sandbox', `${OWNER}@test`],
+    ]);
     emu.resetRequests();
-    const r = await cli('publish', '--env', 'staging', '--yes');
+    for (const env of ['prod', 'staging', 'test']) expect((await cli('publish', '--env', env, '--yes')).stderr).toMatch(/^Nothing to publish/m);
+    expect(emu.writes()).toHaveLength(0);
+  });
+
+  it('refuses to publish an exemption another environment still owns at the same scope (exit 2, no write), saying how to fix it', async () => {
+    // ex-sandbox moves from test to prod: the sandbox subscription is in prod's tree too, but test has not pruned it yet.
+    ws.editJson('generated/policyExemptions/ex-sandbox.json', (d) => {
+      d.environments = ['prod'];
+    });
+    emu.resetRequests();
+    const r = await cli('publish', '--env', 'prod', '--yes');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`ZT8101 policy exemption 'ex-corp-legacy-tls' at /subscriptions/${DEFAULT_SUBSCRIPTIONS.corp}/resourceGroups/rg-payroll-legacy belongs to owner '${OWNER}@prod'`);
-    expect(r.stderr).toContain("fix: environment 'prod' publishes this exemption at the same scope: list the one environment it is for");
+    expect(r.stderr).toContain(`ZT8101 policy exemption 'ex-sandbox' at /subscriptions/${DEFAULT_SUBSCRIPTIONS.sandbox} belongs to owner '${OWNER}@test'`);
+    expect(r.stderr).toContain("fix: environment 'test' owns an exemption of this name at the same scope: publish 'test' first if the exemption moved from it");
     expect(emu.writes()).toHaveLength(0);
   });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PolicyExemptionDocument } from '../../src/model.js';
 import { applySession, planSession } from '../../src/publisher/session.js';
-import { DEFAULT_SUBSCRIPTIONS, type ArmEmulator } from '../emulator/index.js';
+import { azureLikeHierarchy, DEFAULT_SUBSCRIPTIONS, DEFAULT_TENANT_ID, type ArmEmulator } from '../emulator/index.js';
 import { emulator, session, workspace, type Workspace } from './helpers.js';
 
 const OWNER = 'contoso/platform-policies';
@@ -179,6 +179,36 @@ describe('environments through publish', () => {
       expect(again.plan.hasChanges, environment).toBe(false);
     }
     expect(emu.writes()).toHaveLength(0);
+  });
+
+  it('an exemption for both environments at a scope in both trees: each gets its own, named <name>-<env>; re-publishing writes nothing', async () => {
+    // Seeded as Azure is: sandbox under the Tenant Root Group, so the sandbox subscription is under sandbox (test)
+    // and under the root (prod): one scope, two assignments to exempt.
+    await emu.close();
+    emu = await emulator({ hierarchy: azureLikeHierarchy() });
+    twoEnvironments();
+    const scope = `/subscriptions/${DEFAULT_SUBSCRIPTIONS.sandbox}`;
+    setExemptions([exemption({ scope })]);
+    const test = await publish({ environment: 'test', managementGroupId: undefined });
+    const prod = await publish({ environment: 'prod', managementGroupId: undefined });
+    expect(test.plan.items.filter((i) => i.kind === 'policyExemption').map((i) => [i.action, i.name])).toEqual([['create', 'ex-legacy-tls-test']]);
+    expect(prod.plan.items.filter((i) => i.kind === 'policyExemption').map((i) => [i.action, i.name])).toEqual([['create', 'ex-legacy-tls-prod']]);
+    const of = (name: string) => liveExemption(scope, name)?.properties as { policyAssignmentId: string; metadata: { ztpolicyOwner: string } } | undefined;
+    expect(of('ex-legacy-tls-test')).toMatchObject({ policyAssignmentId: expect.stringMatching(/managementGroups\/sandbox\/.*policyAssignments\/zt-storage$/), metadata: { ztpolicyOwner: `${OWNER}@test` } });
+    expect(of('ex-legacy-tls-prod')).toMatchObject({ policyAssignmentId: `/providers/Microsoft.Management/managementGroups/${DEFAULT_TENANT_ID}/providers/Microsoft.Authorization/policyAssignments/zt-storage`, metadata: { ztpolicyOwner: `${OWNER}@prod` } });
+    expect(of('ex-legacy-tls')).toBeUndefined();
+    emu.resetRequests();
+    for (const environment of ['test', 'prod']) expect((await publish({ environment, managementGroupId: undefined })).plan.hasChanges, environment).toBe(false);
+    expect(emu.writes()).toHaveLength(0);
+  });
+
+  it('refuses, before any call, an exemption for several environments whose name with an environment appended is over 64 characters', async () => {
+    twoEnvironments();
+    setExemptions([exemption({ name: 'x'.repeat(60), scope: `/subscriptions/${DEFAULT_SUBSCRIPTIONS.sandbox}` })]);
+    await expect(session(emu, ws, { environment: 'test', managementGroupId: undefined })).rejects.toMatchObject({
+      diagnostics: [expect.objectContaining({ code: 'ZT8112', jsonPath: '$.name', message: expect.stringContaining(`'${'x'.repeat(60)}-test' (65 characters)`), hint: expect.stringContaining('at most 59 characters') })],
+    });
+    expect(emu.requests).toHaveLength(0);
   });
 
   it('names the known environments when --env is missing or misspelt (exit 2, no call)', async () => {
