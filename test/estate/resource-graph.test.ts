@@ -26,6 +26,8 @@ const SUB = '7d3f2c1a-5b6e-4f80-9a1b-2c3d4e5f6a7b';
 const read = (f: string) => JSON.parse(readFileSync(join(estateDir, f), 'utf8')) as unknown;
 const resources = read('az-resource-list.json') as JsonObject[];
 const pricings = (read('defender-pricings.json') as { value: Array<{ name: string; properties: object }> }).value;
+/** The default tenant plus the estate's subscription under corp. */
+const HIERARCHY = { ...DEFAULT_HIERARCHY, subscriptions: [...DEFAULT_HIERARCHY.subscriptions, { id: SUB, displayName: 'sub-landingzone-prod', managementGroup: 'corp' }] };
 const FAST = { maxRetries: 2, consistencyRetries: 0, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2000 };
 
 let emu: ArmEmulator;
@@ -34,7 +36,7 @@ let paramsFile: string;
 
 beforeAll(async () => {
   emu = await startArmEmulator({
-    hierarchy: { ...DEFAULT_HIERARCHY, subscriptions: [...DEFAULT_HIERARCHY.subscriptions, { id: SUB, displayName: 'sub-landingzone-prod', managementGroup: 'corp' }] },
+    hierarchy: HIERARCHY,
     resourceGraph: {
       resources,
       resourceGroups: [{ subscriptionId: SUB, name: 'rg-storage', location: 'westeurope', tags: { environment: 'prod', costCenter: 'cc-1' } }],
@@ -179,6 +181,30 @@ describe('Azure failures', () => {
     const run = runEvaluation({ policy: [join(generated, 'policySetDefinitions/zt-storage.json')], graph: { scope: { managementGroups: ['root'] }, label: 'management group root', gateway: dead } });
     await expect(run).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/^reading the estate from Azure Resource Graph failed/) });
   });
+});
+
+describe('Resource Graph throttling during a preview', () => {
+  it('says once that requests wait on throttling while its quota resets, and still evaluates everything', async () => {
+    // One query per 1.5 s window: the second query (resources after resourcecontainers) must wait for the reset.
+    const tight = await startArmEmulator({ hierarchy: HIERARCHY, resourceGraph: { resources, quota: { queries: 1, windowMs: 1500 } } });
+    try {
+      const g = await AzureGateway.create({ endpoint: tight.url, ca: tight.ca, credential: staticTokenCredential(), retry: FAST, env: {} });
+      const lines: string[] = [];
+      const report = await runEvaluation({
+        policy: [join(generated, 'policySetDefinitions/zt-storage.json')],
+        graph: { scope: { managementGroups: ['root'] }, label: 'management group root', gateway: g },
+        progress: (l) => lines.push(l),
+      });
+      const waiting = lines.filter((l) => /^Resource Graph: [1-9]\d* request\(s\) waiting on throttling \(its quota reset or Retry-After is honoured\)$/.test(l));
+      expect(waiting.length).toBeGreaterThanOrEqual(1);
+      expect(waiting.length).toBeLessThanOrEqual(lines.filter((l) => l.startsWith('Resource Graph')).length);
+      expect(g.waits.waiting('throttled')).toBe(0);
+      expect(report.summary.resources).toBeGreaterThan(0);
+      expect(tight.requests.filter((q) => q.status === 429)).toHaveLength(0); // waited for the reset instead of running into a 429
+    } finally {
+      await tight.close();
+    }
+  }, 30_000);
 });
 
 describe('ztpolicy evaluate --mg (the CLI in a child process)', () => {

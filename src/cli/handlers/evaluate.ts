@@ -94,7 +94,7 @@ export interface GraphTarget {
   endpoint?: string;
   log?: (line: string) => void;
   /** Tests: a ready gateway (emulator CA, test credential). */
-  gateway?: Pick<AzureGateway, 'resourceGraphPages'>;
+  gateway?: Pick<AzureGateway, 'resourceGraphPages'> & Partial<Pick<AzureGateway, 'waits'>>;
   /** Rows per page (default 1000, Resource Graph's maximum). */
   top?: number;
 }
@@ -224,10 +224,20 @@ async function graphSource(target: GraphTarget, units: PreviewUnit[], problems: 
   }
   const g = gateway;
   const pages = async function* (query: string, scope: GraphScope) {
+    // A line when requests start waiting on throttling (Resource Graph's per-user quota, a 429's Retry-After), so a
+    // wait of seconds does not look like a hang; not one per wait.
+    let before = 0;
+    const unsubscribe = g.waits?.subscribe(() => {
+      const n = g.waits!.waiting('throttled');
+      if (n > 0 && before === 0) progress(`Resource Graph: ${n} request(s) waiting on throttling (its quota reset or Retry-After is honoured)`);
+      before = n;
+    });
     try {
       yield* g.resourceGraphPages(query, scope, target.top !== undefined ? { top: target.top } : {});
     } catch (error) {
       azureErrorFrom('reading the estate from Azure Resource Graph', error);
+    } finally {
+      unsubscribe?.();
     }
   };
   const types = applicableTypes(units);
