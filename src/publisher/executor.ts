@@ -1,6 +1,7 @@
 /**
- * Applies a plan: writes in dependency tiers (definitions -> sets -> assignments -> role assignments ->
- * remediations, with Defender pricings in parallel since nothing depends on them), then deletes in reverse
+ * Applies a plan: writes in dependency tiers (definitions -> sets -> assignments -> role assignments and
+ * exemptions side by side -> remediations, with Defender pricings in parallel since nothing depends on them), then
+ * deletes in reverse
  * (role assignments and assignments -> sets -> definitions). Parallel within a tier under a concurrency cap. A tier
  * with a failure stops the run after its in-flight writes settle, and the error names every failed object with its
  * ARM code: a half-applied tier is never reported as success. Every write is an idempotent PUT/DELETE with a
@@ -135,6 +136,26 @@ export function blockedError(plan: Plan): BadInputError {
   });
 }
 
+/**
+ * Waits for every one of work running side by side (none is abandoned half-way), then fails with what failed: the
+ * one error, or the Azure errors of all in one message.
+ */
+async function settleAll(work: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length === 1) throw failed[0]!.reason;
+  if (failed.length > 1) {
+    const errors = failed.map((f) => f.reason as Error);
+    const first = errors[0]!;
+    if (first instanceof AzureError) {
+      throw new AzureError(PublisherCode.writesFailed, errors.map((e) => e.message).join('\n'), {
+        ...(first.armCode !== undefined ? { armCode: first.armCode } : {}),
+        ...(first.hint !== undefined ? { hint: first.hint } : {}),
+      });
+    }
+    throw first;
+  }
+}
+
 export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOptions): Promise<ApplyResult> {
   if (plan.blockers.length > 0) throw blockedError(plan);
   const applied: PlanItem[] = [];
@@ -216,9 +237,10 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
         if (principal) principals.set(key, principal);
         else principals.delete(key);
       });
-      // Exemptions need their assignment (ARM: PolicyAssignmentNotFound otherwise); roles do not need them.
-      await runTier('policy exemptions', exemptions, (e) => gateway.putExemption(e.scope, e.name, e.properties!));
-      await runTier('role assignments', roles, async (r) => {
+      // Exemptions need their assignment (ARM: PolicyAssignmentNotFound otherwise), role assignments its identity;
+      // neither needs the other, so they are written side by side (one round trip instead of two).
+      const exemptionTier = runTier('policy exemptions', exemptions, (e) => gateway.putExemption(e.scope, e.name, e.properties!));
+      const roleTier = runTier('role assignments', roles, async (r) => {
         const mg = /managementGroups\/([^/]+)$/i.exec(r.scope)?.[1] ?? '';
         const principal = principals.get(`${mg}/${r.assignmentName}`.toLowerCase()) ?? r.principalId;
         if (!principal) throw new Error(`policy assignment '${r.assignmentName}' has no managed identity to grant ${r.roleDefinitionId} to`);
@@ -232,6 +254,8 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
           description: roleAssignmentDescription(owner, r.assignmentName),
         });
       });
+      await settleAll([exemptionTier, roleTier]);
+      // Remediation deploys through the identities: only once their roles exist.
       if (remediations.length > 0) await remediate(remediations);
     };
     // --remediate (issue 8.6): a task with ExistingNonCompliant acts on compliance results, and a new assignment has none
@@ -326,20 +350,7 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
       progress(`Defender pricings: ${pricings.length} done on ${bySub.size} subscription(s) (${Date.now() - started} ms)`);
     };
 
-    const results = await Promise.allSettled([policyChain(), pricingChain()]);
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length === 1) throw failed[0]!.reason;
-    if (failed.length > 1) {
-      const errors = failed.map((f) => f.reason as Error);
-      const first = errors[0]!;
-      if (first instanceof AzureError) {
-        throw new AzureError(PublisherCode.writesFailed, errors.map((e) => e.message).join('\n'), {
-          ...(first.armCode !== undefined ? { armCode: first.armCode } : {}),
-          ...(first.hint !== undefined ? { hint: first.hint } : {}),
-        });
-      }
-      throw first;
-    }
+    await settleAll([policyChain(), pricingChain()]);
 
     // Deletes. Exemptions first: one left behind would block nothing, but its assignment's delete takes it anyway.
     await runTier('deletes: policy exemptions', exemptionDeletes, (e) => gateway.deleteExemption(e.scope, e.name));

@@ -90,6 +90,23 @@ describe('exemptions through publish', () => {
     expect(emu.writes()).toHaveLength(0);
   });
 
+  it('writes the exemption after its assignment and beside the role assignments (they do not need each other)', async () => {
+    await emu.close();
+    emu = await emulator({ latencyMs: 40 });
+    setExemptions([exemption()]);
+    await publish();
+    const puts = emu.requests.filter((r) => r.method === 'PUT' && r.status < 300);
+    const end = (r: (typeof puts)[number]) => r.at + r.durationMs;
+    const assignment = puts.find((r) => /policyAssignments\/zt-storage$/i.test(r.path))!;
+    const exemptionPut = puts.find((r) => /policyExemptions\//i.test(r.path))!;
+    const roles = puts.filter((r) => /roleAssignments\//i.test(r.path));
+    expect(roles.length).toBeGreaterThan(0);
+    // ARM refuses an exemption of an assignment it does not have yet (PolicyAssignmentNotFound): after it, always.
+    expect(exemptionPut.at).toBeGreaterThanOrEqual(end(assignment));
+    // Side by side: the exemption PUT is in flight while a role assignment PUT is (one round trip, not two).
+    expect(roles.some((r) => r.at < end(exemptionPut) && exemptionPut.at < end(r))).toBe(true);
+  });
+
   it('updates a changed exemption and prunes one whose file is gone, leaving foreign exemptions alone', async () => {
     setExemptions([exemption(), exemption({ name: 'ex-two', scope: `/subscriptions/${DEFAULT_SUBSCRIPTIONS.online}` })]);
     await publish();
