@@ -50,6 +50,8 @@ export interface ChunkSetup {
   exemptions?: PolicyExemptionDocument[];
   /** The time exemptions expire against (ISO 8601; default: now). */
   now?: string;
+  /** Evaluate as writes at this API version (requestContext().apiVersion); absent: a compliance scan. */
+  apiVersion?: string;
 }
 
 export interface ChunkEntry {
@@ -173,7 +175,12 @@ export class ChunkEvaluator {
         result.evaluations++;
         let r;
         try {
-          r = policy.evaluate(resource, { parameters: this.setup.members[m]!.parameters, related: this.lookup, ...(context ? { context } : {}) });
+          r = policy.evaluate(resource, {
+            parameters: this.setup.members[m]!.parameters,
+            related: this.lookup,
+            ...(context ? { context } : {}),
+            ...(this.setup.apiVersion !== undefined ? { apiVersion: this.setup.apiVersion } : {}),
+          });
         } catch (error) {
           // A parameter without value or a rule malformed in a way only a run shows: the member is skipped.
           if (!isZtError(error)) throw error;

@@ -111,6 +111,8 @@ export interface EngineOptions {
   exemptions?: PolicyExemptionDocument[];
   /** Clock for exemption expiry (default: now). */
   now?: Date;
+  /** Evaluate as writes at this API version (requestContext().apiVersion); absent: a compliance scan. */
+  apiVersion?: string;
   /** Hint for the "no resource found" error; without it an empty source is an empty report. */
   emptyHint?: string;
 }
@@ -296,6 +298,7 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
     maxFindings,
     ...(options.exemptions?.length ? { exemptions: options.exemptions } : {}),
     ...(options.now ? { now: options.now.toISOString() } : {}),
+    ...(options.apiVersion !== undefined ? { apiVersion: options.apiVersion } : {}),
   };
   const reports: PolicyReport[] = options.units.map((u) => ({ name: u.name, kind: u.kind, displayName: u.displayName, file: u.file, counts: emptyCounts(), members: [] }));
   const memberReports: MemberReport[] = flat.map((f) => {

@@ -11,6 +11,7 @@ export interface EvaluateArgs extends ReportArgs {
   parameters?: string;
   exemptions?: string[];
   compareEffect?: string;
+  apiVersion?: string;
   markdown?: boolean;
   expandChildren: boolean;
   maxFindings?: number;
@@ -53,6 +54,11 @@ export const evaluate = defineCommand<EvaluateArgs>({
       describe: 'Exemption JSON file or folder (default: the policyExemptions/ folder of each --policy folder); covered findings are reported as exempted',
     })
     .option('compare-effect', { type: 'string', describe: 'Evaluate every control whose effect parameter allows it with this effect (e.g. Deny): what would break if you flipped them' })
+    .option('api-version', {
+      type: 'string',
+      describe:
+        "Evaluate each resource as a write (PUT) at this API version, e.g. 2024-07-01 (requestContext().apiVersion). Without it: a compliance scan, where Azure uses each type's latest API version, which ztpolicy does not know, so members that require an API version (ZT-VM-02's Modify) do not apply",
+    })
     .option('max-findings', { type: 'number', describe: `Resources listed per policy definition (default 1000; 0: all); counts are always complete` })
     .option('workers', { type: 'number', describe: 'Worker threads for the evaluation (default: 0 for files read whole; for a streamed export (over 64 MiB) one per spare core, up to 3)' })
     .option('chunk-size', { type: 'number', hidden: true })

@@ -78,6 +78,12 @@ export interface EvaluateOptions {
   exemptions?: PolicyExemptionDocument[];
   /** Clock for exemption expiry (default: now). */
   now?: Date;
+  /**
+   * Evaluate every resource as a write (PUT) at this API version: requestContext().apiVersion returns it. Without
+   * it the preview is a compliance scan, where Azure uses the type's latest API version, which no data ztpolicy
+   * ships holds: requestContext().apiVersion is then empty and members guarded by it do not apply.
+   */
+  apiVersion?: string;
   /** Progress lines (stderr). */
   progress?: (line: string) => void;
   /**
@@ -308,6 +314,7 @@ export async function runEvaluation(options: EvaluateOptions & { graph?: GraphTa
     maxFindings: options.maxFindings ?? DEFAULT_MAX_FINDINGS,
     ...(options.exemptions ? { exemptions: options.exemptions } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.apiVersion !== undefined ? { apiVersion: options.apiVersion } : {}),
     workers: workers ?? 0,
     ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
     progress,
@@ -341,6 +348,10 @@ export const run: CommandRun<EvaluateArgs> = async (args, io, result) => {
   if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0 || args.workers > 64)) {
     throw new BadInputError(InputCode.usage, `--workers must be a whole number from 0 to 64, not ${String(args.workers)}`, { hint: USAGE });
   }
+  // ARM api-version syntax: a date, optionally with a suffix (2024-07-01, 2023-05-01-preview).
+  if (args.apiVersion !== undefined && !/^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9]+)?$/.test(args.apiVersion)) {
+    throw new BadInputError(InputCode.usage, `--api-version must be an ARM API version like 2024-07-01 or 2023-05-01-preview, not '${args.apiVersion}'`, { hint: USAGE });
+  }
   const say = reporter(io, args);
   const progress = say.info;
   const exemptions = loadExemptionDocuments(args.exemptions ?? defaultExemptionPaths(args.policy));
@@ -360,6 +371,7 @@ export const run: CommandRun<EvaluateArgs> = async (args, io, result) => {
       : {}),
     ...(args.parameters ? { parameters: args.parameters } : {}),
     ...(args.compareEffect ? { compareEffect: args.compareEffect } : {}),
+    ...(args.apiVersion !== undefined ? { apiVersion: args.apiVersion } : {}),
     ...(args.maxFindings !== undefined ? { maxFindings: args.maxFindings } : {}),
     ...(args.workers !== undefined ? { workers: args.workers } : {}),
     ...(args.chunkSize !== undefined ? { chunkSize: args.chunkSize } : {}),
