@@ -171,6 +171,9 @@ export function ruleThen(document: JsonObject): JsonObject | undefined {
   return isObject(then) ? then : undefined;
 }
 
+/** A template call that reads a resource's containers (case-insensitive, as template function names are). */
+const CONTEXT_CALL = /\b(?:resourcegroup|subscription)\s*\(/i;
+
 export function relatedTypeOf(member: PreviewMember): string | 'unknown' | undefined {
   const props = member.definition.document.properties;
   const then = ruleThen(member.definition.document);
@@ -271,7 +274,11 @@ export async function runPreview(options: EngineOptions): Promise<EvaluateReport
   // and subscription() of the resources they hold, read in the same pass (a source that already knows them,
   // Resource Graph, has set each entry's context).
   const containers = new ContainerContexts();
-  {
+  // The first pass costs a whole read of the input (for a streamed export: parsing it all once more). Only existence
+  // checks (related documents) and resourceGroup()/subscription() (the containers) need it: a rule that uses
+  // neither is evaluated in one pass.
+  const needsContainers = evaluated.some((f) => CONTEXT_CALL.test(JSON.stringify(f.member.definition.document)));
+  if (allTypes || relatedTypes.size > 0 || needsContainers) {
     const relatedPrepare = preparer(Boolean(options.expandChildren));
     // With --expand-children a related child (a subnet) may only exist inline in its parent (a VNet): read the parents too.
     const wanted = new Set([...relatedTypes, ...CONTAINER_TYPES]);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../../src/cli/handlers/evaluate.js';
-import type { EvaluateReport } from '../../src/estate/engine.js';
+import type { JsonObject } from '../../src/compiler/canonical-json.js';
+import type { EvaluateReport, ResourceSource } from '../../src/estate/engine.js';
 import { renderMarkdown, writeJson } from '../../src/estate/render.js';
 import { repoRoot } from '../helpers/cli.js';
 import { workerRunner } from '../../src/estate/pool.js';
@@ -135,6 +136,43 @@ describe('runPreview', () => {
         expect(JSON.stringify(r)).not.toContain('someone@contoso.example');
       }
     }
+  });
+});
+
+describe('passes over the input', () => {
+  it('reads it once when no rule needs existence-check documents or containers, twice when one calls resourceGroup()', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zt-engine-passes-'));
+    const sub = '7d3f2c1a-5b6e-4f80-9a1b-2c3d4e5f6a7b';
+    const docs: JsonObject[] = [
+      { id: `/subscriptions/${sub}/resourceGroups/rg-a/providers/Microsoft.Storage/storageAccounts/sta`, name: 'sta', type: 'Microsoft.Storage/storageAccounts', location: 'westeurope', properties: { minimumTlsVersion: 'TLS1_0' } },
+      { id: `/subscriptions/${sub}/resourceGroups/rg-a`, name: 'rg-a', type: 'Microsoft.Resources/resourceGroups', location: 'westeurope', tags: { env: 'prod' }, properties: {} },
+    ];
+    const calls = { entries: 0, ofTypes: 0 };
+    const source: ResourceSource = {
+      async *entries() {
+        calls.entries++;
+        for (const [i, d] of docs.entries()) yield { resource: d, file: 'memory', jsonPath: `$[${i}]` };
+      },
+      async *ofTypes(types) {
+        calls.ofTypes++;
+        for (const [i, d] of docs.entries()) if (!types || types.has(String(d.type).toLowerCase())) yield { resource: d, file: 'memory', jsonPath: `$[${i}]` };
+      },
+    };
+    const policy = (name: string, extra: object[]) => {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify({ name, properties: { mode: 'All', policyRule: { if: { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'Microsoft.Storage/storageAccounts/minimumTlsVersion', notEquals: 'TLS1_2' }, ...extra] }, then: { effect: 'deny' } } } }));
+      return file;
+    };
+    const denied = (r: EvaluateReport) => r.policies[0]!.members[0]!.findings.map((f) => f.resourceId.split('/').pop());
+
+    const plain = await runEvaluation({ policy: [policy('tls', [])], source });
+    expect(denied(plain)).toEqual(['sta']);
+    expect(calls).toEqual({ entries: 1, ofTypes: 0 });
+
+    calls.entries = calls.ofTypes = 0;
+    const tagged = await runEvaluation({ policy: [policy('tls-prod', [{ value: "[resourceGroup().tags['env']]", equals: 'prod' }])], source });
+    expect(denied(tagged)).toEqual(['sta']); // the group's tag is only known from the first pass
+    expect(calls).toEqual({ entries: 1, ofTypes: 1 });
   });
 });
 
