@@ -137,7 +137,7 @@ export function blockedError(plan: Plan): BadInputError {
 }
 
 /**
- * Waits for every one of work running side by side (none is abandoned half-way), then fails with what failed: the
+ * Waits for all the work running side by side (none is abandoned half-way), then fails with what failed: the
  * one error, or the Azure errors of all in one message.
  */
 async function settleAll(work: Promise<void>[]): Promise<void> {
