@@ -241,7 +241,8 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
       // neither needs the other, so they are written side by side (one round trip instead of two).
       const exemptionTier = runTier('policy exemptions', exemptions, (e) => gateway.putExemption(e.scope, e.name, e.properties!));
       const roleTier = runTier('role assignments', roles, async (r) => {
-        const mg = /managementGroups\/([^/]+)$/i.exec(r.scope)?.[1] ?? '';
+        // The identity is the assignment's: found by its group (a grant at an assignPermissions scope names it).
+        const mg = r.assignmentManagementGroupId ?? /managementGroups\/([^/]+)$/i.exec(r.scope)?.[1] ?? '';
         const principal = principals.get(`${mg}/${r.assignmentName}`.toLowerCase()) ?? r.principalId;
         if (!principal) throw new Error(`policy assignment '${r.assignmentName}' has no managed identity to grant ${r.roleDefinitionId} to`);
         const name = roleAssignmentName(r.scope, principal, r.roleDefinitionId.split('/').pop()!);

@@ -55,6 +55,12 @@ export const BASE_NAME_KEY = 'ztpolicyBaseName';
  */
 /** assignment metadata key: the number of exemptions this repo keeps on the assignment (absent = none). */
 export const EXEMPTIONS_KEY = 'ztpolicyExemptions';
+/**
+ * assignment metadata key: the scopes outside the assignment where its identity holds roles because of an
+ * `assignPermissions` parameter (sorted ARM ids). A later plan reads the role assignments there, so a grant at a
+ * scope no longer named (the workspace parameter changed) is found and pruned.
+ */
+export const ROLE_SCOPES_KEY = 'ztpolicyRoleScopes';
 export const BUILTINS_KEY = 'ztpolicyBuiltins';
 
 export type Action = 'create' | 'update' | 'delete' | 'no-op';
@@ -88,6 +94,11 @@ export interface AssignmentItem extends ItemBase {
   body?: { location?: string; identity: { type: 'SystemAssigned' | 'None' }; properties: JsonObject };
   /** Role definition GUIDs its identity needs at the assignment scope. */
   roleDefinitionIds: string[];
+  /**
+   * Scopes outside the assignment where its identity needs roles too (an `assignPermissions` parameter naming, e.g.,
+   * a Log Analytics workspace the members deploy to): per ARM scope id, the role GUIDs of the members using it.
+   */
+  roleScopes?: Record<string, string[]>;
   /** Per role GUID, the members (reference ids) whose effective effect deploys or modifies and declare it. */
   roleMembers: Record<string, string[]>;
   /** Members (reference ids, in initiative order) whose effective effect is deployIfNotExists or modify. */
@@ -104,6 +115,8 @@ export interface RoleAssignmentItem extends ItemBase {
   roleDefinitionId: string;
   /** Members of the initiative that need this role (empty for a prune). */
   members: string[];
+  /** Management group of the assignment whose identity gets the role (set when the scope is not that group). */
+  assignmentManagementGroupId?: string;
   /** Known unless the identity is created by this publish (then the executor fills it in and names the item). */
   principalId?: string;
 }
@@ -288,6 +301,49 @@ export function roleAssignmentDescription(owner: string, assignmentName: string)
 
 function roleOwnedBy(ra: LiveRoleAssignment, owner: string): boolean {
   return typeof ra.description === 'string' && ra.description.startsWith(`Managed by ztpolicy (owner: ${owner})`);
+}
+
+/** The values of an initiative's `assignPermissions` parameters (assigned, else default) that name a subscription or something in one. */
+export function assignPermissionValues(
+  set: { properties: { parameters?: Record<string, unknown> } },
+  values: Record<string, unknown>,
+): Array<{ name: string; value: string; subscriptionId: string }> {
+  const out: Array<{ name: string; value: string; subscriptionId: string }> = [];
+  for (const [name, decl] of Object.entries(set.properties.parameters ?? {})) {
+    const d = decl as { metadata?: { assignPermissions?: unknown }; defaultValue?: unknown };
+    if (d.metadata?.assignPermissions !== true) continue;
+    const value = Object.entries(values).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] ?? d.defaultValue;
+    const sub = typeof value === 'string' ? /^\/subscriptions\/([^/]+)(?:\/|$)/i.exec(value)?.[1] : undefined;
+    if (typeof value === 'string' && sub !== undefined) out.push({ name, value, subscriptionId: sub });
+  }
+  return out;
+}
+
+/**
+ * The scopes an `assignPermissions` parameter names (Learn, "Azure Policy definition structure", parameter
+ * properties: the portal creates role assignments on the resource or scope the value names, for permissions
+ * outside the assignment scope), with the roles of the members that use the parameter: a Log Analytics workspace
+ * that diagnostic-settings members deploy to gets their roles there, not the roles of unrelated members (least
+ * privilege). A value inside the assignment's own tree needs nothing more: `inside` lists the subscriptions under
+ * the assignment's group when the plan knows them (the target's), else every such scope is granted.
+ */
+export function permissionScopes(
+  set: { properties: { parameters?: Record<string, unknown>; policyDefinitions: Array<{ policyDefinitionReferenceId: string; parameters?: unknown }> } },
+  values: Record<string, unknown>,
+  roleMembers: Record<string, string[]>,
+  inside: readonly string[] | undefined,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const insideSubs = new Set((inside ?? []).map((s) => s.toLowerCase()));
+  for (const { name, value, subscriptionId } of assignPermissionValues(set, values)) {
+    if (insideSubs.has(subscriptionId.toLowerCase())) continue;
+    const use = new RegExp(`parameters\\(\\s*'${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'\\s*\\)`, 'i');
+    const users = new Set(set.properties.policyDefinitions.filter((r) => use.test(JSON.stringify(r.parameters ?? {}))).map((r) => r.policyDefinitionReferenceId));
+    const roles = Object.keys(roleMembers).filter((role) => roleMembers[role]!.some((m) => users.has(m)));
+    const key = value.replace(/\/+$/, '');
+    if (roles.length > 0) out[key] = [...new Set([...(out[key] ?? []), ...roles])].sort();
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function mgScope(mg: string): string {
@@ -815,7 +871,9 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       for (const role of roles) (roleMembers[role] ??= []).push(ref);
     }
     const needsIdentity = remediatingMembers.length > 0;
+    const roleScopes = needsIdentity ? permissionScopes(set, a.parameters, roleMembers, scopeMg === mg ? live.managementGroup.subscriptions : undefined) : {};
     const metadata: JsonObject = { [OWNER_KEY]: owner };
+    if (Object.keys(roleScopes).length > 0) metadata[ROLE_SCOPES_KEY] = Object.keys(roleScopes);
     // How many exemptions this repo keeps on the assignment: a later plan lists exemptions only when some
     // assignment says it has them (or the sources have some), so a repo without exemptions pays no extra read.
     const exempted = exemptionsFor(content.exemptions ?? [], config.environment).filter((e) => assignmentOf(e, [{ initiative: a.initiative, name }]).length > 0).length;
@@ -860,6 +918,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
       body,
       roleDefinitionIds: needsIdentity ? Object.keys(roleMembers).sort() : [],
       roleMembers: needsIdentity ? roleMembers : {},
+      ...(Object.keys(roleScopes).length > 0 ? { roleScopes } : {}),
       remediatingMembers,
       changes: [],
     };
@@ -937,11 +996,16 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
   warnings.push(...ex.warnings);
   blockers.push(...ex.blockers);
 
-  // 3. Role assignments: one per distinct role each identity needs, at the assignment scope; never more.
+  // 3. Role assignments: one per distinct role each identity needs, at the assignment scope, and at the scopes an
+  // assignPermissions parameter names for the roles of the members using it; never more.
   const wanted = new Set<string>();
   for (const ai of assignmentItems) {
-    const scope = mgScope(ai.managementGroupId);
-    for (const role of ai.roleDefinitionIds) {
+    const grants: Array<[string, string]> = [
+      ...ai.roleDefinitionIds.map((role): [string, string] => [mgScope(ai.managementGroupId), role]),
+      ...Object.entries(ai.roleScopes ?? {}).flatMap(([at, roles]) => roles.map((role): [string, string] => [at, role])),
+    ];
+    for (const [scope, role] of grants) {
+      const outside = !sameScope(scope, mgScope(ai.managementGroupId));
       const members = ai.roleMembers[role] ?? [];
       const principal = ai.principalId;
       const existing = principal
@@ -963,6 +1027,7 @@ export function planPublish({ content, config, live, options }: PlanInput): Plan
         assignmentName: ai.name,
         roleDefinitionId: roleDefinitionId(role),
         members,
+        ...(outside ? { assignmentManagementGroupId: ai.managementGroupId } : {}),
         changes: [
           { path: '$.roleDefinitionId', after: roleDefinitionId(role) },
           { path: '$.principalId', after: principal ?? `(identity of policy assignment ${ai.name})` },

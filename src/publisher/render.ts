@@ -31,7 +31,9 @@ function label(item: PlanItem): string {
       const role = item.roleDefinitionId.split('/').pop();
       // Which members need the role: a reviewer can tell a grant is justified (least privilege, issue 11.1).
       const needed = item.members.length > 0 ? `, needed by member(s) ${item.members.join(', ')}` : '';
-      return `role ${role} for the identity of assignment '${item.assignmentName}'${needed}${item.action === 'create' ? '' : ` (${item.name})`}`;
+      // A grant outside the management groups (an assignPermissions scope, e.g. a workspace) says where.
+      const where = /^\/providers\/Microsoft\.Management\/managementGroups\//i.test(item.scope) ? '' : ` at ${item.scope}`;
+      return `role ${role} for the identity of assignment '${item.assignmentName}'${where}${needed}${item.action === 'create' ? '' : ` (${item.name})`}`;
     }
     case 'policyExemption':
       return `${item.name} at ${item.scope}${item.expired ? ` (EXPIRED ${item.expired})` : ''}`;

@@ -11,7 +11,7 @@ import { loadContent, type Content } from './content.js';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './executor.js';
 import { AzureGateway, tokenTenant, type GatewayOptions } from './gateway.js';
 import { exemptionsFor } from './plan-exemptions.js';
-import { EXEMPTIONS_KEY, OWNER_KEY, analyzeDefinition, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
+import { EXEMPTIONS_KEY, OWNER_KEY, ROLE_SCOPES_KEY, analyzeDefinition, assignPermissionValues, builtinsToRead, checkConfigAgainstContent, planPublish, type Plan } from './planner.js';
 import { DEFAULT_SCALE_LIMITS, readPricings, type ScaleLimits } from './pricings.js';
 import { readSubscriptionAssignments } from './subscription-assignments.js';
 import type { BuiltinInfo, LivePolicyAssignment, LiveState, ManagementGroupInfo, PricingSource, Progress } from './types.js';
@@ -175,10 +175,41 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     if (!ours && exemptionsFor(content.exemptions ?? [], config.environment).length === 0) return [];
     return gateway.listExemptions(mg).catch((e: unknown) => azureErrorFrom(`listing policy exemptions at '${mg}'`, e));
   });
-  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, subscriptionsP, exemptionsP] as const);
+  // Role assignments at the scopes assignPermissions parameters name (a workspace outside the group) and at those
+  // our assignments recorded (ROLE_SCOPES_KEY): grants there are planned as no-ops, and stale ones pruned.
+  const scopeRolesP = Promise.all([assignmentsP, tenantChecked]).then(async ([assignments, g]) => {
+    const scopes = new Map<string, string>();
+    // As the planner decides (permissionScopes): a scope in a subscription below the target needs no grant of its
+    // own when the assignment is at the target, so it costs no read either.
+    const below = new Set(g.subscriptions.map((s) => s.toLowerCase()));
+    for (const a of config.assignments) {
+      const set = content.setDefinitions.find((s) => s.name === a.initiative);
+      const atTarget = (a.managementGroupId ?? mg).toLowerCase() === mg.toLowerCase();
+      if (!set) continue;
+      for (const v of assignPermissionValues(set, a.parameters)) {
+        if (atTarget && below.has(v.subscriptionId.toLowerCase())) continue;
+        scopes.set(v.value.replace(/\/+$/, '').toLowerCase(), v.value.replace(/\/+$/, ''));
+      }
+    }
+    for (const a of assignments) {
+      const m = a.properties.metadata;
+      if (typeof m !== 'object' || m === null || Array.isArray(m) || m[OWNER_KEY] !== config.owner || !Array.isArray(m[ROLE_SCOPES_KEY])) continue;
+      for (const sc of m[ROLE_SCOPES_KEY]) if (typeof sc === 'string') scopes.set(sc.toLowerCase(), sc);
+    }
+    const lists = await Promise.all(
+      [...scopes.values()].map((sc) =>
+        gateway
+          .listRoleAssignments(sc)
+          .then((rs) => rs.filter((r) => r.scope.toLowerCase() === sc.toLowerCase()))
+          .catch((e: unknown) => azureErrorFrom(`listing role assignments at ${sc}`, e)),
+      ),
+    );
+    return lists.flat();
+  });
+  const settled = await Promise.allSettled([tenantChecked, defsP, setsP, assignmentsP, rolesP, pricingsP, builtinsP, subscriptionsP, exemptionsP, scopeRolesP] as const);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const [managementGroup, definitions, setDefinitions, mgAssignments, mgRoleAssignments, pricingRead, builtins, atSubscriptions, exemptions] = settled.map(
+  const [managementGroup, definitions, setDefinitions, mgAssignments, mgRoleAssignments, pricingRead, builtins, atSubscriptions, exemptions, scopeRoles] = settled.map(
     (r) => (r as PromiseFulfilledResult<unknown>).value,
   ) as [
     Awaited<typeof tenantChecked>,
@@ -190,9 +221,11 @@ export async function readLiveState(session: Session): Promise<LiveState> {
     Awaited<typeof builtinsP>,
     Awaited<typeof subscriptionsP>,
     Awaited<typeof exemptionsP>,
+    Awaited<typeof scopeRolesP>,
   ];
   const assignments = [...mgAssignments, ...atSubscriptions.assignments];
-  const roleAssignments = [...mgRoleAssignments, ...atSubscriptions.roleAssignments];
+  // A scope read twice (a workspace in a subscription holding one of ours) lists the same grant twice: once.
+  const roleAssignments = uniqueById([...mgRoleAssignments, ...atSubscriptions.roleAssignments, ...scopeRoles]);
   const pricingSource: PricingSource = pricingRead.source;
   return { managementGroup, definitions, setDefinitions, assignments, roleAssignments, pricings: pricingRead.pricings, pricingSource, builtins, exemptions };
 }

@@ -127,6 +127,49 @@ describe('prune finds owned objects below the target (issue 11.2)', () => {
   });
 });
 
+describe('assignPermissions: the roles of the members using the workspace, at the workspace outside the assignment', () => {
+  const MONITORING_CONTRIBUTOR = '749f88d5-cbae-40b8-bcfc-e573ddc772fa';
+  const LOG_ANALYTICS_CONTRIBUTOR = '92aaf0da-9dab-42b6-94a3-d43ce8d16293';
+  const grantsAt = (scope: string) =>
+    [...emu.state.roleAssignments.values()].map(props).filter((p) => String(p.scope).toLowerCase() === scope.toLowerCase());
+
+  it('grants them at the workspace when the assignment is at a group that does not hold it; re-publishing writes nothing; a new workspace moves them', async () => {
+    let workspaceId = '';
+    ws.editJson('ztpolicy.config.json', (c) => {
+      // zt-storage at landing-zones; its workspace stays in the platform subscription, which is not below it.
+      const a = c.assignments.find((x: { initiative: string }) => x.initiative === 'zt-storage');
+      a.managementGroupId = 'landing-zones';
+      workspaceId = a.parameters.logAnalyticsWorkspaceId;
+    });
+    const first = await publish();
+    const principal = asg('zt-storage')!.identity.principalId as string;
+    const atWorkspace = grantsAt(workspaceId);
+    expect(atWorkspace.map((p) => p.principalId)).toEqual(atWorkspace.map(() => principal));
+    // Only the diagnostics member's roles (zt-stg-07 uses the workspace), not Owner for Defender for Storage.
+    expect(atWorkspace.map((p) => String(p.roleDefinitionId).split('/').pop()).sort()).toEqual([MONITORING_CONTRIBUTOR, LOG_ANALYTICS_CONTRIBUTOR].sort());
+    expect(rolesOf(principal)).toContain(OWNER); // at the assignment's group, for the Defender member
+    expect(renderText(first)).toMatch(new RegExp(`\\+ create role ${LOG_ANALYTICS_CONTRIBUTOR} for the identity of assignment 'zt-storage' at ${workspaceId.replace(/[/.]/g, '\\$&')}`));
+
+    emu.resetRequests();
+    const again = await publish();
+    expect(again.hasChanges).toBe(false);
+    expect(emu.writes()).toHaveLength(0);
+
+    // The workspace moves to another subscription outside landing-zones... (corp is below it: use the sandbox one).
+    const moved = workspaceId.replace(/\/subscriptions\/[^/]+\//, '/subscriptions/44444444-4444-4444-8444-444444444444/');
+    ws.editJson('ztpolicy.config.json', (c) => {
+      c.assignments.find((x: { initiative: string }) => x.initiative === 'zt-storage').parameters.logAnalyticsWorkspaceId = moved;
+    });
+    const third = await publish();
+    const roleItems = third.items.filter((i): i is RoleAssignmentItem => i.kind === 'roleAssignment' && i.action !== 'no-op');
+    expect(roleItems.filter((i) => i.action === 'delete').map((i) => i.scope.toLowerCase())).toEqual([workspaceId.toLowerCase(), workspaceId.toLowerCase()]);
+    expect(roleItems.filter((i) => i.action === 'create').map((i) => i.scope)).toEqual([moved, moved]);
+    expect(grantsAt(workspaceId)).toEqual([]);
+    expect(grantsAt(moved).map((p) => p.principalId)).toEqual([principal, principal]);
+    expect((await publish()).hasChanges).toBe(false);
+  });
+});
+
 describe('the cached answer about built-in members follows their version (issue 11.3)', () => {
   let builtinsDir: string;
   afterEach(() => rmSync(builtinsDir, { recursive: true, force: true }));

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/publisher/config.js';
 import { loadContent } from '../../src/publisher/content.js';
-import { analyzeDefinition, builtinsToRead, effectiveEffect, planPublish, type Plan } from '../../src/publisher/planner.js';
+import { analyzeDefinition, builtinsToRead, effectiveEffect, planPublish, ROLE_SCOPES_KEY, type AssignmentItem, type Plan, type RoleAssignmentItem } from '../../src/publisher/planner.js';
+import { renderText } from '../../src/publisher/render.js';
 import type { LiveState } from '../../src/publisher/types.js';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -34,9 +35,12 @@ const BUILTINS = {
 // Security Admin, the role built-in 8e86a5b6 (a zt-vm member) declares.
 const VM_ROLE = 'fb1c8493-542b-48eb-b624-b4c8fea62acd';
 
-function empty(): LiveState {
+// The subscription of the fixture config's Log Analytics workspace: under the target, as in the emulator's seed.
+const WORKSPACE_SUB = '11111111-1111-4111-8111-111111111111';
+
+function empty(subscriptions: string[] = [WORKSPACE_SUB]): LiveState {
   return {
-    managementGroup: { name: 'root', tenantId: config.tenantId, descendantGroups: [], leafGroups: ['root'], subscriptions: [] },
+    managementGroup: { name: 'root', tenantId: config.tenantId, descendantGroups: [], leafGroups: ['root'], subscriptions },
     definitions: [],
     setDefinitions: [],
     assignments: [],
@@ -54,6 +58,25 @@ describe('planner', () => {
     expect(p.summary).toEqual({ create: 3 + 2 + 2 + 4, update: 0, delete: 0, 'no-op': 0 });
     const roles = p.items.filter((i) => i.kind === 'roleAssignment');
     expect(roles.every((r) => r.kind === 'roleAssignment' && r.principalId === undefined)).toBe(true);
+  });
+
+  it('grants the roles of the members using an assignPermissions parameter at the workspace it names when the workspace is outside the target', () => {
+    const inside = plan(empty());
+    expect(inside.items.filter((i) => i.kind === 'roleAssignment' && !i.scope.startsWith('/providers/Microsoft.Management/'))).toEqual([]);
+    const p = plan(empty([]));
+    const workspace = (config.assignments.find((a) => a.parameters.logAnalyticsWorkspaceId)!.parameters.logAnalyticsWorkspaceId as string).replace(/\/+$/, '');
+    const at = p.items.filter((i): i is RoleAssignmentItem => i.kind === 'roleAssignment' && i.scope === workspace);
+    expect(at.length).toBeGreaterThan(0);
+    const assignment = p.items.find((i): i is AssignmentItem => i.kind === 'policyAssignment' && i.name === at[0]!.assignmentName)!;
+    // Only roles of members whose parameters use the workspace: each role granted there is declared by such a member.
+    const set = content.setDefinitions.find((s) => s.name === assignment.initiative)!;
+    const users = set.properties.policyDefinitions.filter((r) => /parameters\('logAnalyticsWorkspaceId'\)/i.test(JSON.stringify(r.parameters ?? {}))).map((r) => r.policyDefinitionReferenceId);
+    expect(users.length).toBeGreaterThan(0);
+    for (const r of at) expect(assignment.roleMembers[r.roleDefinitionId.split('/').pop()!]!.some((m) => users.includes(m)), r.roleDefinitionId).toBe(true);
+    expect(at.every((r) => r.assignmentManagementGroupId === assignment.managementGroupId)).toBe(true);
+    // Recorded on the assignment, so a later plan reads the grants there (and prunes them when the workspace changes).
+    expect((assignment.body!.properties.metadata as Record<string, unknown>)[ROLE_SCOPES_KEY]).toEqual([workspace]);
+    expect(renderText(p)).toContain(`for the identity of assignment '${assignment.name}' at ${workspace}`);
   });
 
   it('refuses to overwrite an object another owner marked, and blocks on an unmarked same-named one without --adopt', () => {
