@@ -34,44 +34,53 @@ function throttledText(waits: RetryWaits | undefined): string {
   return n > 0 ? `${n} waiting on throttling` : '';
 }
 
-function liveBar(stream: NodeJS.WritableStream, label: string, total: number, waits: RetryWaits | undefined, onStop: () => void): { task: ProgressTask; log(text: string): void } {
+/** The one live display of a command: a MultiBar with a bar per running step, stopped when the last one ends. */
+interface LiveDisplay {
+  multi: MultiBar;
+  open: number;
+}
+
+function newDisplay(stream: NodeJS.WritableStream): LiveDisplay {
   const multi = new MultiBar({
     stream: stream as NodeJS.WriteStream,
-    format: `${label} [{bar}] {value}/{total} ({percentage}%, {duration_formatted}){stage}{throttled}`,
+    format: `{label} [{bar}] {value}/{total} ({percentage}%, {duration_formatted}){stage}{throttled}`,
     hideCursor: true,
     clearOnComplete: false,
     etaBuffer: 50,
   });
+  return { multi, open: 0 };
+}
+
+/**
+ * A bar in the display: steps that run side by side (publish's writes and, beside them, the Defender plans per
+ * subscription) each get one, drawn together; a finished bar stays at its end until the display stops.
+ */
+function liveBar(display: LiveDisplay, label: string, total: number, waits: RetryWaits | undefined, release: () => void): ProgressTask {
   let stage = '';
-  const payload = () => ({ stage: stage ? ` · ${stage}` : '', throttled: throttledText(waits) ? ` · ${throttledText(waits)}` : '' });
-  const bar = multi.create(total, 0, payload());
+  const payload = () => ({ label, stage: stage ? ` · ${stage}` : '', throttled: throttledText(waits) ? ` · ${throttledText(waits)}` : '' });
+  const bar = display.multi.create(total, 0, payload());
+  display.open += 1;
   let done = 0;
   const refresh = () => bar.update(Math.min(done, total), payload());
   const unsubscribe = waits?.subscribe(refresh);
   let stopped = false;
   return {
-    task: {
-      tick: (n = 1) => {
-        done += n;
-        refresh();
-      },
-      stage: (text) => {
-        stage = text;
-        refresh();
-      },
-      done: () => {
-        if (stopped) return;
-        stopped = true;
-        unsubscribe?.();
-        stage = '';
-        refresh();
-        // Lines logged since the last frame wait in cli-progress's buffer, which stop() drops: draw once more first.
-        multi.update();
-        multi.stop();
-        onStop();
-      },
+    tick: (n = 1) => {
+      done += n;
+      refresh();
     },
-    log: (text) => multi.log(text),
+    stage: (text) => {
+      stage = text;
+      refresh();
+    },
+    done: () => {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe?.();
+      stage = '';
+      refresh();
+      release();
+    },
   };
 }
 
@@ -113,17 +122,21 @@ export function cliProgress(io: CliIo, options: ProgressOptions = {}): CliProgre
   const minTotal = options.minTotal ?? 20;
   const now = options.now ?? Date.now;
   const tty = io.stderrIsTty ?? Boolean(process.stderr.isTTY);
-  let active: { log(text: string): void } | undefined;
+  let display: LiveDisplay | undefined;
   const progress = (label: string, total: number): ProgressTask => {
     if (total < minTotal) return NOOP;
     if (!tty) return plainLines(io, label, total, now, options.waits);
-    const live = liveBar(io.stderrStream ?? process.stderr, label, total, options.waits, () => {
-      if (active === live) active = undefined;
+    const d = (display ??= newDisplay(io.stderrStream ?? process.stderr));
+    return liveBar(d, label, total, options.waits, () => {
+      d.open -= 1;
+      if (d.open > 0) return;
+      // Lines logged since the last frame wait in cli-progress's buffer, which stop() drops: draw once more first.
+      d.multi.update();
+      d.multi.stop();
+      if (display === d) display = undefined;
     });
-    active = live;
-    return live.task;
   };
   return Object.assign(progress, {
-    line: (text: string) => (active ? active.log(`${text}\n`) : io.stderr(`${text}\n`)),
+    line: (text: string) => (display ? display.multi.log(`${text}\n`) : io.stderr(`${text}\n`)),
   });
 }

@@ -50,7 +50,7 @@ export interface ApplyOptions {
   concurrency: number;
   /** Defender pricings: subscriptions in flight, and writes in flight per subscription (default DEFAULT_SCALE_LIMITS). */
   scale?: ScaleLimits;
-  /** Subscriptions done of total while the pricings are written (only without writeProgress: one display at a time). */
+  /** Subscriptions done of total while the pricings are written (a bar beside writeProgress's on a terminal). */
   subscriptionProgress?: Progress;
   /** Writes done of total across every tier, with the tiers being written as its stage (the CLI's live display). */
   writeProgress?: Progress;
@@ -328,7 +328,7 @@ export async function applyPlan(plan: Plan, gateway: Gateway, options: ApplyOpti
       const scale = options.scale ?? DEFAULT_SCALE_LIMITS;
       const bySub = new Map<string, PricingItem[]>();
       for (const p of pricings) bySub.set(p.subscriptionId, [...(bySub.get(p.subscriptionId) ?? []), p]);
-      const task = writeTask ? undefined : options.subscriptionProgress?.('Writing Defender plans (subscriptions)', bySub.size);
+      const task = options.subscriptionProgress?.('Writing Defender plans (subscriptions)', bySub.size);
       const failures: Failure[] = [];
       const started = Date.now();
       progress(`Defender pricings: ${pricings.length} write(s) on ${bySub.size} subscription(s)...`);

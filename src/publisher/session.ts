@@ -334,8 +334,9 @@ export async function applySession(
   return applyPlan(plan, session.gateway, {
     concurrency: session.config.concurrency,
     scale: session.options.scale ?? DEFAULT_SCALE_LIMITS,
-    // One display for the whole apply: writes done of total, the tiers in flight (pricings tick it too).
-    ...(session.options.progress ? { writeProgress: session.options.progress } : {}),
+    // Writes done of total with the tiers in flight (pricings tick it too), and the Defender plans' subscriptions
+    // done of total beside it (issue 8.5).
+    ...(session.options.progress ? { writeProgress: session.options.progress, subscriptionProgress: session.options.progress } : {}),
     ...options,
   });
 }

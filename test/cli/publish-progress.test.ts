@@ -3,11 +3,11 @@
  * throttling), plain lines in CI logs"), through main() in-process against the emulator, which throttles the set
  * definition writes with 429 + Retry-After: 1 s (what ARM sends, publisher-mechanics.md 3.3).
  */
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { staticTokenCredential, type ArmEmulator } from '../emulator/index.js';
 import { emulator, FAST_RETRY, workspace, type Workspace } from '../publisher/helpers.js';
+import { drawnRows, fakeTerminal } from '../helpers/terminal.js';
 
 let emu: ArmEmulator;
 let ws: Workspace;
@@ -22,18 +22,6 @@ afterEach(async () => {
   ws.remove();
 });
 
-/** A terminal as cli-progress sees one: isTTY, a width, and what was drawn on it. */
-function fakeTerminal(): Writable & { isTTY: boolean; columns: number; drawn: () => string } {
-  let text = '';
-  const w = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  return Object.assign(w, { isTTY: true, columns: 200, drawn: () => text });
-}
-
 async function publish(io: { stderrIsTty: boolean; stderrStream?: NodeJS.WritableStream }) {
   let stdout = '';
   let stderr = '';
@@ -46,10 +34,6 @@ async function publish(io: { stderrIsTty: boolean; stderrStream?: NodeJS.Writabl
   return { code, stdout, stderr };
 }
 
-/** What was drawn, one frame or line per row: each cursor move or clear starts a new row. */
-// eslint-disable-next-line no-control-regex
-const plainText = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '\n').replace(/\n+/g, '\n');
-
 describe('publish: progress of the writes', () => {
   it('on a terminal: one live bar with writes done of total, the tiers in flight and the requests waiting on throttling', async () => {
     const term = fakeTerminal();
@@ -57,7 +41,7 @@ describe('publish: progress of the writes', () => {
     expect(r.code).toBe(0);
     const writes = Number(/Published: (\d+) write\(s\)/.exec(r.stderr)?.[1]);
     expect(writes).toBeGreaterThanOrEqual(20); // enough for a bar (smaller steps print none)
-    const screen = plainText(term.drawn());
+    const screen = drawnRows(term.drawn()).join('\n');
     // While the throttled set definitions wait out their Retry-After, the bar names their tier and counts them.
     const waitingFrames = screen.split(/[\r\n]/).filter((f) => /^Publishing \(writes\) \[.*\] \d+\/\d+ .*waiting on throttling/.test(f));
     expect(waitingFrames.length).toBeGreaterThan(0);

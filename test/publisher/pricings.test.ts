@@ -73,7 +73,9 @@ describe('Defender pricings at scale', () => {
     expect(peak.perSubscription).toBeLessThanOrEqual(2);
     expect(peak.overall).toBeLessThanOrEqual(12);
     expect(peak.overall).toBeGreaterThan(2); // subscriptions really run side by side
-    // One display for the whole apply: every write (pricings and the policy tiers beside them) done of total.
+    // Subscriptions done of total (issue 8.5), and beside it every write (pricings and the policy tiers) done of total.
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^Writing Defender plans \\(subscriptions\\): ${SUBS + 3}/${SUBS + 3} done in \\d+\\.\\d s\\n$`)));
+    expect(lines.filter((l) => l.startsWith('Writing')).length).toBeLessThanOrEqual(12); // plain lines in 10 % steps, not one per subscription
     expect(lines.at(-1)).toMatch(new RegExp(`^Publishing \\(writes\\): ${applied.writes}/${applied.writes} done in \\d+\\.\\d s\\n$`));
     expect(lines.filter((l) => l.startsWith('Publishing')).length).toBeLessThanOrEqual(12); // plain lines in 10 % steps, not one per write
 
