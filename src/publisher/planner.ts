@@ -303,18 +303,25 @@ function roleOwnedBy(ra: LiveRoleAssignment, owner: string): boolean {
   return typeof ra.description === 'string' && ra.description.startsWith(`Managed by ztpolicy (owner: ${owner})`);
 }
 
-/** The values of an initiative's `assignPermissions` parameters (assigned, else default) that name a subscription or something in one. */
+/**
+ * The values of an initiative's `assignPermissions` parameters (assigned, else default; trailing slashes dropped)
+ * that name a subscription or something in one, except those in a subscription of `inside` (the assignment's own
+ * tree, where its roles already apply; undefined when not known). One rule for what the planner grants and what the
+ * session reads.
+ */
 export function assignPermissionValues(
   set: { properties: { parameters?: Record<string, unknown> } },
   values: Record<string, unknown>,
-): Array<{ name: string; value: string; subscriptionId: string }> {
-  const out: Array<{ name: string; value: string; subscriptionId: string }> = [];
+  inside: readonly string[] | undefined,
+): Array<{ name: string; value: string }> {
+  const insideSubs = new Set((inside ?? []).map((s) => s.toLowerCase()));
+  const out: Array<{ name: string; value: string }> = [];
   for (const [name, decl] of Object.entries(set.properties.parameters ?? {})) {
     const d = decl as { metadata?: { assignPermissions?: unknown }; defaultValue?: unknown };
     if (d.metadata?.assignPermissions !== true) continue;
     const value = Object.entries(values).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] ?? d.defaultValue;
     const sub = typeof value === 'string' ? /^\/subscriptions\/([^/]+)(?:\/|$)/i.exec(value)?.[1] : undefined;
-    if (typeof value === 'string' && sub !== undefined) out.push({ name, value, subscriptionId: sub });
+    if (typeof value === 'string' && sub !== undefined && !insideSubs.has(sub.toLowerCase())) out.push({ name, value: value.replace(/\/+$/, '') });
   }
   return out;
 }
@@ -334,14 +341,11 @@ export function permissionScopes(
   inside: readonly string[] | undefined,
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const insideSubs = new Set((inside ?? []).map((s) => s.toLowerCase()));
-  for (const { name, value, subscriptionId } of assignPermissionValues(set, values)) {
-    if (insideSubs.has(subscriptionId.toLowerCase())) continue;
+  for (const { name, value } of assignPermissionValues(set, values, inside)) {
     const use = new RegExp(`parameters\\(\\s*'${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'\\s*\\)`, 'i');
     const users = new Set(set.properties.policyDefinitions.filter((r) => use.test(JSON.stringify(r.parameters ?? {}))).map((r) => r.policyDefinitionReferenceId));
     const roles = Object.keys(roleMembers).filter((role) => roleMembers[role]!.some((m) => users.has(m)));
-    const key = value.replace(/\/+$/, '');
-    if (roles.length > 0) out[key] = [...new Set([...(out[key] ?? []), ...roles])].sort();
+    if (roles.length > 0) out[value] = [...new Set([...(out[value] ?? []), ...roles])].sort();
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }

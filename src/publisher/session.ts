@@ -179,17 +179,13 @@ export async function readLiveState(session: Session): Promise<LiveState> {
   // our assignments recorded (ROLE_SCOPES_KEY): grants there are planned as no-ops, and stale ones pruned.
   const scopeRolesP = Promise.all([assignmentsP, tenantChecked]).then(async ([assignments, g]) => {
     const scopes = new Map<string, string>();
-    // As the planner decides (permissionScopes): a scope in a subscription below the target needs no grant of its
-    // own when the assignment is at the target, so it costs no read either.
-    const below = new Set(g.subscriptions.map((s) => s.toLowerCase()));
+    // The planner's rule (permissionScopes): a scope below the target needs no grant of its own when the assignment
+    // is at the target, so it costs no read either.
     for (const a of config.assignments) {
       const set = content.setDefinitions.find((s) => s.name === a.initiative);
-      const atTarget = (a.managementGroupId ?? mg).toLowerCase() === mg.toLowerCase();
       if (!set) continue;
-      for (const v of assignPermissionValues(set, a.parameters)) {
-        if (atTarget && below.has(v.subscriptionId.toLowerCase())) continue;
-        scopes.set(v.value.replace(/\/+$/, '').toLowerCase(), v.value.replace(/\/+$/, ''));
-      }
+      const inside = (a.managementGroupId ?? mg).toLowerCase() === mg.toLowerCase() ? g.subscriptions : undefined;
+      for (const v of assignPermissionValues(set, a.parameters, inside)) scopes.set(v.value.toLowerCase(), v.value);
     }
     for (const a of assignments) {
       const m = a.properties.metadata;
